@@ -1,0 +1,111 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * ICE candidates (RFC 8445 §5.1, RFC 6544 for TCP): types, priorities,
+ * foundations. A plain value type, copied with `=`.
+ */
+#ifndef __ICE_CANDIDATE_H__
+#define __ICE_CANDIDATE_H__
+
+#include "ice/common/ice-addr.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ICE_CANDIDATE_TYPE_HOST = 0,
+  ICE_CANDIDATE_TYPE_SERVER_REFLEXIVE,
+  ICE_CANDIDATE_TYPE_PEER_REFLEXIVE,
+  ICE_CANDIDATE_TYPE_RELAYED,
+} IceCandidateType;
+
+/* RFC 6544 §4.5 */
+typedef enum
+{
+  ICE_TCP_TYPE_NONE = 0,        /* UDP candidates */
+  ICE_TCP_TYPE_ACTIVE,
+  ICE_TCP_TYPE_PASSIVE,
+  ICE_TCP_TYPE_SO,
+} IceTcpType;
+
+/* RFC 8839 §5.1: foundation is 1*32 ice-char */
+#define ICE_FOUNDATION_MAX 32
+/* RFC 1035 name length, for mDNS ".local" host names (RFC 8839 §5.1) */
+#define ICE_HOSTNAME_MAX 253
+/* Unknown candidate extensions ("generation 0 network-cost 999") kept
+ * verbatim up to this length; longer ones are cut at a token boundary. */
+#define ICE_EXTENSIONS_MAX 255
+
+/**
+ * IceCandidate:
+ * @type: host, srflx, prflx or relay
+ * @stream_id: stream the candidate belongs to
+ * @component_id: 1 (RTP) .. 256
+ * @foundation: NUL-terminated, 1-32 ice-chars
+ * @priority: RFC 8445 §5.1.2
+ * @addr: the candidate's transport address; @addr.transport is UDP or TCP.
+ *   Unset (family NONE) while @hostname is still to be resolved.
+ * @base: local candidates only: the base (RFC 8445 §5.1.1.3), i.e. the local
+ *   socket address the candidate sends from; for a relayed candidate the
+ *   relayed address itself.
+ * @related: raddr/rport of RFC 8839: the base for srflx/prflx, the mapped
+ *   address for relay; unset for host.
+ * @tcp_type: RFC 6544 type for TCP candidates
+ * @hostname: a name instead of an IP (e.g. "<uuid>.local"), or empty
+ * @extensions: unknown extension tokens, kept verbatim, or empty
+ */
+typedef struct
+{
+  IceCandidateType type;
+  guint stream_id;
+  guint component_id;
+  gchar foundation[ICE_FOUNDATION_MAX + 1];
+  guint32 priority;
+  IceTransportAddr addr;
+  IceTransportAddr base;
+  IceTransportAddr related;
+  IceTcpType tcp_type;
+  gchar hostname[ICE_HOSTNAME_MAX + 1];
+  gchar extensions[ICE_EXTENSIONS_MAX + 1];
+} IceCandidate;
+
+const gchar *ice_candidate_type_to_string (IceCandidateType type);      /* "host", "srflx", "prflx", "relay" */
+gboolean ice_candidate_type_from_string (const gchar * s,
+    IceCandidateType * type);
+const gchar *ice_tcp_type_to_string (IceTcpType type);  /* "active", ... */
+
+/* RFC 8445 §5.1.2.2 recommended type preferences */
+#define ICE_TYPE_PREF_HOST 126
+#define ICE_TYPE_PREF_PEER_REFLEXIVE 110
+#define ICE_TYPE_PREF_SERVER_REFLEXIVE 100
+#define ICE_TYPE_PREF_RELAYED 0
+guint ice_candidate_type_preference (IceCandidateType type,
+    IceTransport transport);
+
+/* RFC 8445 §5.1.2.1: (2^24)*type_pref + (2^8)*local_pref + (256 - component) */
+guint32 ice_candidate_compute_priority (guint type_pref, guint local_pref,
+    guint component_id);
+
+/* Local preference of an address (RFC 8445 §5.1.2.1, RFC 8421 §4): orders
+ * interfaces by @interface_index (lower first) and, within one interface,
+ * IPv6 before IPv4 (RFC 8421 §4 intermixing is done by the priority
+ * order of the pairs); TCP types per RFC 6544 §4.2. 0..65535. */
+guint ice_candidate_local_preference (const IceTransportAddr * addr,
+    guint interface_index, IceTcpType tcp_type);
+
+/* Fills the foundation of a local candidate (RFC 8445 §5.1.1.3): equal for
+ * candidates of the same type, base IP, server (for srflx/relay) and
+ * transport. @server may be NULL. */
+void ice_candidate_compute_foundation (IceCandidate * cand,
+    const IceTransportAddr * server);
+
+/* Redundancy (RFC 8445 §5.1.3): same transport address and same base. */
+gboolean ice_candidate_is_redundant (const IceCandidate * a,
+    const IceCandidate * b);
+
+/* Pair priority (RFC 8445 §6.1.2.3):
+ * 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0) */
+guint64 ice_pair_priority (guint32 controlling_prio, guint32 controlled_prio);
+
+G_END_DECLS
+#endif /* __ICE_CANDIDATE_H__ */
