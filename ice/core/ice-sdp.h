@@ -24,40 +24,82 @@ G_BEGIN_DECLS
  * @candidates: #IceCandidate array; stream_id left 0 for the caller to set
  * @errors: one human-readable message per skipped line ("line 3: ...")
  */
-typedef struct
-{
+typedef struct {
   gchar ufrag[ICE_CREDENTIAL_MAX + 1];
   gchar pwd[ICE_CREDENTIAL_MAX + 1];
   gboolean ice_lite;
-  gboolean trickle;             /* ice-options: trickle */
-  gboolean ice2;                /* ice-options: ice2 (RFC 8445 §10) */
-  guint pacing_ms;              /* a=ice-pacing, 0 if absent */
+  gboolean trickle; /* ice-options: trickle */
+  gboolean ice2;    /* ice-options: ice2 (RFC 8445 §10) */
+  guint pacing_ms;  /* a=ice-pacing, 0 if absent */
   gboolean end_of_candidates;
   GArray *candidates;
   GPtrArray *errors;
 } IceSdpDescription;
 
+/* An empty description with empty arrays; free with
+ * ice_sdp_description_free() (NULL is allowed). */
 IceSdpDescription *ice_sdp_description_new (void);
-void ice_sdp_description_free (IceSdpDescription * desc);
+void ice_sdp_description_free (IceSdpDescription *desc);
 
-/* Parses lines separated by LF or CRLF; lines that are not ICE attributes
- * (v=, m=, a=rtpmap, ...) are ignored silently, bad ICE lines are listed in
- * @errors. Never returns NULL. */
-IceSdpDescription *ice_sdp_parse (const gchar * text, gssize len);
+/* Parses lines separated by LF or CRLF (@len -1: NUL-terminated); lines
+ * that are not ICE attributes (v=, m=, a=rtpmap, ...) are ignored silently,
+ * bad ICE lines are listed in @errors ("line N: <what was expected>",
+ * N counted from 1) and skipped. The "a=" prefix may be left out (trickled
+ * "candidate:..." lines). Lines before the first "m=" are session level,
+ * the others media level; media level wins for ufrag, pwd and ice-options.
+ * All media sections land in one description: a caller with several
+ * streams splits the text at its "m=" lines first. Never returns NULL;
+ * free with ice_sdp_description_free(). */
+IceSdpDescription *ice_sdp_parse (const gchar *text, gssize len);
 
-/* One candidate attribute, with or without the "a=" prefix. */
-gboolean ice_sdp_parse_candidate (const gchar * line, IceCandidate * cand,
-    GError ** error);
-/* "candidate:..." without "a=" and without line ending. */
-gchar *ice_sdp_candidate_to_string (const IceCandidate * cand);
+/* One candidate attribute, with or without the "a=" prefix, without line
+ * ending. Transport, type, "typ", "raddr", "rport", "tcptype" and tcptype
+ * values are matched ignoring case (ABNF literals). Checks: foundation
+ * 1-32 ice-chars, component 1..256, priority 1..2^31-1, port 0..65535 with
+ * 0 only for TCP active (RFC 6544 §4.5; 9 is the usual discard port),
+ * raddr and rport together, tcptype present on and only on TCP.
+ * A raddr that is a host name is accepted and left out of @cand->related.
+ * Extensions other than raddr/rport/tcptype go verbatim, as "name value"
+ * pairs separated by one space, into @cand->extensions. @cand is zeroed
+ * first; stream_id stays 0. On failure @error says what was expected. */
+gboolean ice_sdp_parse_candidate (const gchar *line, IceCandidate *cand,
+                                  GError **error);
+/* "candidate:..." without "a=" and without line ending: transport "UDP" or
+ * "TCP", the host name in place of the address when set, IPv6 without a
+ * zone index (the peer cannot use our interface numbers), raddr/rport when
+ * @cand->related is set, tcptype for TCP, then the extensions.
+ * Free with g_free(). A candidate with neither address nor host name is a
+ * programming error: critical, NULL. An empty foundation is written as is
+ * and yields a line no parser accepts: give remote peer-reflexive
+ * candidates one (RFC 8445 §7.3.1.3). */
+gchar *ice_sdp_candidate_to_string (const IceCandidate *cand);
 
-gboolean ice_sdp_ufrag_is_valid (const gchar * ufrag);
-gboolean ice_sdp_pwd_is_valid (const gchar * pwd);
+/* RFC 8839 §5.4: ice-chars (ALPHA / DIGIT / "+" / "/"), ufrag 4-256,
+ * pwd 22-256. FALSE for NULL. */
+gboolean ice_sdp_ufrag_is_valid (const gchar *ufrag);
+gboolean ice_sdp_pwd_is_valid (const gchar *pwd);
 
 /* Writes ufrag, pwd, ice-options (trickle ice2), ice-pacing if non-zero,
  * ice-lite if set, candidates, and end-of-candidates if set, each as
- * "a=...\r\n". */
-gchar *ice_sdp_description_to_string (const IceSdpDescription * desc);
+ * "a=...\r\n". Empty ufrag/pwd and an ice-options line with neither option
+ * are left out. Free with g_free(). */
+gchar *ice_sdp_description_to_string (const IceSdpDescription *desc);
+
+/**
+ * IceSdpError:
+ * @ICE_SDP_ERROR_SYNTAX: a field is missing, misplaced, or is not the
+ *   expected kind of token
+ * @ICE_SDP_ERROR_VALUE: a field is well formed but out of range or not
+ *   allowed here (component 0, port 0 on UDP, tcptype on UDP, ...)
+ * @ICE_SDP_ERROR_UNSUPPORTED: a transport other than UDP or TCP
+ *
+ * Error codes of %ICE_SDP_ERROR. The message always says what was expected.
+ */
+typedef enum {
+  ICE_SDP_ERROR_SYNTAX,
+  ICE_SDP_ERROR_VALUE,
+  ICE_SDP_ERROR_UNSUPPORTED,
+} IceSdpError;
 
 GQuark ice_sdp_error_quark (void);
 #define ICE_SDP_ERROR (ice_sdp_error_quark ())
