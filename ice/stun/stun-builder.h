@@ -3,7 +3,11 @@
  *
  * Building STUN messages into a caller's buffer (RFC 8489 §5, §14).
  * A builder never writes past its capacity: once an add does not fit,
- * @overflow is set, every later add fails and finish returns 0.
+ * @overflow is set, every later add fails and finish returns 0. The
+ * header's length field is kept up to date after every add (stun-integrity.c
+ * relies on it). Bad parameters (an unset address family, an error code
+ * outside 300-699, NULL where data is needed) are refused with a critical
+ * naming the expected value and leave the message as it was.
  */
 #ifndef __ICE_STUN_BUILDER_H__
 #define __ICE_STUN_BUILDER_H__
@@ -28,7 +32,15 @@ void ice_stun_builder_init_response (IceStunBuilder * b, guint8 * buf,
     gsize capacity, const IceStunMessage * request, IceStunClass klass);
 
 /* Appends an attribute, padding its value with zeros to 4 bytes and
- * updating the header's length field. */
+ * updating the header's length field. Typed helpers below cover most
+ * attributes; the rest go through add/add_u32/add_u64/add_flag:
+ *   add_u32: PRIORITY, LIFETIME, CHANGE-REQUEST (ICE_STUN_CHANGE_*),
+ *     CHANNEL-NUMBER and RESPONSE-PORT (value << 16),
+ *     REQUESTED-TRANSPORT (17 << 24 for UDP), REQUESTED-ADDRESS-FAMILY and
+ *     ADDITIONAL-ADDRESS-FAMILY (0x01 IPv4 / 0x02 IPv6, << 24);
+ *   add_u64: ICE-CONTROLLING, ICE-CONTROLLED, RESERVATION-TOKEN;
+ *   add_flag: USE-CANDIDATE, DONT-FRAGMENT;
+ *   add: DATA, PADDING, USERHASH (32 bytes), EVEN-PORT (1 byte, 0x80 = R). */
 gboolean ice_stun_builder_add (IceStunBuilder * b, guint16 type,
     const void *value, gsize len);
 gboolean ice_stun_builder_add_flag (IceStunBuilder * b, guint16 type);
@@ -44,6 +56,7 @@ gboolean ice_stun_builder_add_address (IceStunBuilder * b, guint16 type,
     const IceTransportAddr * addr);
 gboolean ice_stun_builder_add_error_code (IceStunBuilder * b, guint code,
     const gchar * reason);
+/* An odd count is padded with two zero bytes. */
 gboolean ice_stun_builder_add_unknown_attributes (IceStunBuilder * b,
     const guint16 * types, guint n);
 /* PASSWORD-ALGORITHMS (list, parameters empty) and PASSWORD-ALGORITHM. */
