@@ -1,0 +1,188 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * IceAgent internals, shared by the ice/io files (not installed).
+ *
+ * The GObject is a thin handle: everything the context thread touches
+ * lives in a refcounted IceAgentState. Sources hold a reference on the
+ * state (as their callback data), never on the GObject, so the object can
+ * be disposed from any thread while a callback runs: the callback finds
+ * `closed` set under the lock, and reaches the object only through a weak
+ * reference to emit signals.
+ */
+#ifndef __ICE_AGENT_PRIVATE_H__
+#define __ICE_AGENT_PRIVATE_H__
+
+#include <sys/socket.h>
+
+#include "ice/io/ice-agent.h"
+
+G_BEGIN_DECLS
+
+/* recvmmsg batch (DESIGN §3: 32-64 datagrams per call) */
+#define ICE_AGENT_RECV_BATCH 32
+/* Each datagram is read into a slot of this size that is handed over to the
+ * consumer as is; larger datagrams spill into an overflow area and are
+ * copied once into a buffer of their size (rare: above the usual MTU). */
+#define ICE_AGENT_SLOT_SIZE 2048
+#define ICE_AGENT_MAX_DATAGRAM 65536
+/* sendmmsg batch for media */
+#define ICE_AGENT_SEND_BATCH 64
+
+typedef struct _IceAgentQueue IceAgentQueue;
+
+/* One UDP socket: bound at @local for (@stream_id, @component_id). */
+typedef struct {
+  GSocket *socket;
+  gint fd;
+  IceTransportAddr local;
+  guint stream_id;
+  guint component_id;
+  GSource *source;
+} IceAgentSocket;
+
+/* The cached send route of a component (DESIGN §3: no session call per
+ * packet): refreshed on SELECTED_PAIR / CONSENT_LOST / state events. */
+typedef struct {
+  gboolean ok;
+  GSocket *socket; /* ref, the socket bound at route.from */
+  struct sockaddr_storage dest;
+  socklen_t dest_len;
+  gsize prefix_len;
+  guint8 prefix[4];
+} IceAgentRoute;
+
+typedef struct {
+  IceAgentQueue *queue;
+  IceAgentRoute route;
+  IceAgentReceiveFunc recv_func;
+  gpointer recv_data;
+  GDestroyNotify recv_notify;
+} IceAgentComponent;
+
+typedef struct {
+  guint id;
+  guint n_components;
+  IceAgentComponent *components; /* [component_id - 1] */
+  gboolean sockets_open;
+  gboolean gather_pending; /* waits for the STUN server's name */
+} IceAgentStream;
+
+/* Counters of the send path, updated with atomics (no lock per packet). */
+typedef struct {
+  guint64 packets_sent;
+  guint64 bytes_sent;
+  guint64 send_not_connected;
+  guint64 send_errors;
+} IceAgentSendCounters;
+
+typedef enum {
+  ICE_AGENT_STUN_NONE = 0,
+  ICE_AGENT_STUN_RESOLVING,
+  ICE_AGENT_STUN_READY, /* added to the session */
+  ICE_AGENT_STUN_FAILED,
+} IceAgentStunState;
+
+typedef struct {
+  gint refcount;
+  GMutex lock;
+  GCond cond;
+  gboolean closed;
+  GWeakRef agent;
+  GMainContext *context;
+  gboolean shared_context;
+
+  /* settings, under the lock */
+  IceRole role;
+  IceNomination nomination;
+  gboolean consent_freshness;
+  gboolean ice_tcp;
+  gchar *stun_server;
+  guint16 port_min;
+  guint16 port_max;
+  gchar **bind_addresses;
+  guint queue_capacity;
+  guint queue_max_bytes;
+
+  IceSession *session;        /* created by the first add_stream */
+  GPtrArray *streams;         /* IceAgentStream*, index = stream id */
+  GPtrArray *sockets;         /* IceAgentSocket* */
+  GHashTable *socket_by_addr; /* IceTransportAddr* -> IceAgentSocket* */
+  GSource *timer;
+  GArray *pending_events; /* IceEvent, emitted after unlock */
+
+  IceAgentStunState stun_state;
+  GCancellable *resolve_cancellable;
+
+  /* receive-side counters, under the lock */
+  guint64 packets_received;
+  guint64 bytes_received;
+  guint64 queue_dropped;
+  guint64 recv_errors;
+  IceAgentSendCounters send;
+
+} IceAgentState;
+
+/* ice-agent.c */
+IceAgentState *ice_agent_get_state (IceAgent *agent);
+void ice_agent_emit_event (IceAgent *agent, const IceEvent *event);
+
+/* ice-agent-state.c: lifetime, session, the timer, events */
+IceAgentState *ice_agent_state_new (IceAgent *agent, GMainContext *ctx);
+IceAgentState *ice_agent_state_ref (IceAgentState *state);
+void ice_agent_state_unref (IceAgentState *state);
+gboolean ice_agent_state_ensure_session_locked (IceAgentState *state);
+IceAgentStream *ice_agent_state_get_stream_locked (IceAgentState *state,
+                                                   guint stream_id);
+IceAgentComponent *ice_agent_state_get_component_locked (IceAgentState *state,
+                                                         guint stream_id,
+                                                         guint component_id);
+void ice_agent_state_flush_locked (IceAgentState *state);
+void ice_agent_state_emit_pending (IceAgentState *state);
+void ice_agent_state_close (IceAgentState *state);
+
+/* ice-agent-context.c: the shared "gst-ice" thread */
+GMainContext *ice_agent_shared_context_ref (void);
+void ice_agent_shared_context_unref (void);
+
+/* ice-agent-socket.c: addresses, sockets, sendto */
+gboolean ice_agent_addr_to_sockaddr (const IceTransportAddr *addr,
+                                     struct sockaddr_storage *ss,
+                                     socklen_t *len);
+gboolean ice_agent_addr_from_sockaddr (IceTransportAddr *addr,
+                                       const struct sockaddr *sa,
+                                       socklen_t len);
+IceAgentSocket *ice_agent_socket_open (const IceTransportAddr *local,
+                                       guint16 port_min, guint16 port_max,
+                                       GError **error);
+void ice_agent_socket_free (IceAgentSocket *sock);
+void ice_agent_state_add_socket_locked (IceAgentState *state,
+                                        IceAgentSocket *sock);
+void ice_agent_state_send_transmit_locked (IceAgentState *state,
+                                           const IceTransmit *transmit);
+
+/* ice-agent-recv.c: the socket source callback (recvmmsg) */
+GSource *ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock);
+
+/* ice-agent-send.c: routes and media send */
+void ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
+                                     guint component_id);
+void ice_agent_route_clear (IceAgentRoute *route);
+
+/* ice-agent-gather.c: interfaces, port range, STUN server */
+gboolean ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
+                                        GError **error);
+gboolean ice_agent_parse_port_range (const gchar *range, guint16 *min,
+                                     guint16 *max);
+
+/* ice-agent-queue.c: the bounded receive queue (caller holds the lock) */
+IceAgentQueue *ice_agent_queue_new (guint capacity, gsize max_bytes);
+void ice_agent_queue_free (IceAgentQueue *queue);
+guint ice_agent_queue_push (IceAgentQueue *queue, IceAgentDatagram *datagram);
+guint ice_agent_queue_pop (IceAgentQueue *queue, IceAgentDatagram *out,
+                           guint max);
+guint ice_agent_queue_length (IceAgentQueue *queue);
+void ice_agent_queue_clear (IceAgentQueue *queue);
+
+G_END_DECLS
+#endif /* __ICE_AGENT_PRIVATE_H__ */

@@ -1,0 +1,208 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The media send path. The session's send route of each component is
+ * cached (it changes only with SELECTED_PAIR / CONSENT_LOST events), so a
+ * batch of datagrams costs one lock to copy the route and one sendmmsg
+ * per ICE_AGENT_SEND_BATCH datagrams; the route's prefix (a TURN
+ * ChannelData header) goes in front as an extra iovec, never copied in.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "ice/io/ice-agent-private.h"
+
+/* How long a sender waits for room in a full socket buffer before it
+ * drops the datagram (backpressure without blocking forever). */
+#define ICE_AGENT_SEND_WAIT_MS 100
+
+void
+ice_agent_route_clear (IceAgentRoute *route)
+{
+  g_clear_object (&route->socket);
+  memset (route, 0, sizeof (*route));
+}
+
+void
+ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
+                                guint component_id)
+{
+  IceAgentComponent *comp
+      = ice_agent_state_get_component_locked (state, stream_id, component_id);
+  IceSendRoute route;
+  IceAgentSocket *sock;
+
+  if (comp == NULL)
+    return;
+  ice_agent_route_clear (&comp->route);
+  ice_session_get_send_route (state->session, stream_id, component_id, &route);
+  if (!route.ok)
+    return;
+  sock = g_hash_table_lookup (state->socket_by_addr, &route.from);
+  if (sock == NULL
+      || !ice_agent_addr_to_sockaddr (&route.to, &comp->route.dest,
+                                      &comp->route.dest_len))
+    return;
+  comp->route.socket = g_object_ref (sock->socket);
+  comp->route.prefix_len = MIN (route.prefix_len, sizeof (route.prefix));
+  memcpy (comp->route.prefix, route.prefix, comp->route.prefix_len);
+  comp->route.ok = TRUE;
+}
+
+/* Copies the route (with a socket reference) under ONE lock and tells the
+ * session that media flows (keepalive bookkeeping, RFC 8445 §11). */
+static gboolean
+take_route (IceAgentState *state, guint stream_id, guint component_id,
+            IceAgentRoute *out)
+{
+  IceAgentComponent *comp;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&state->lock);
+  comp = ice_agent_state_get_component_locked (state, stream_id, component_id);
+  if (comp != NULL && comp->route.ok) {
+    *out = comp->route;
+    out->socket = g_object_ref (comp->route.socket);
+    ice_session_note_sent (state->session, stream_id, component_id,
+                           g_get_monotonic_time ());
+    ok = TRUE;
+  }
+  g_mutex_unlock (&state->lock);
+  return ok;
+}
+
+static guint
+fill_headers (IceAgentRoute *route, GOutputMessage *messages, guint n,
+              struct mmsghdr *hdrs, struct iovec *iov, guint iov_room)
+{
+  guint m, v, used = 0;
+
+  for (m = 0; m < n; m++) {
+    guint need = messages[m].num_vectors + (route->prefix_len > 0);
+
+    if (used + need > iov_room)
+      break;
+    memset (&hdrs[m], 0, sizeof (hdrs[m]));
+    hdrs[m].msg_hdr.msg_name = &route->dest;
+    hdrs[m].msg_hdr.msg_namelen = route->dest_len;
+    hdrs[m].msg_hdr.msg_iov = &iov[used];
+    hdrs[m].msg_hdr.msg_iovlen = need;
+    if (route->prefix_len > 0) {
+      iov[used].iov_base = route->prefix;
+      iov[used++].iov_len = route->prefix_len;
+    }
+    for (v = 0; v < messages[m].num_vectors; v++) {
+      iov[used].iov_base = (gpointer)messages[m].vectors[v].buffer;
+      iov[used++].iov_len = messages[m].vectors[v].size;
+    }
+  }
+  /* a single message with more vectors than the room is sent alone */
+  return m;
+}
+
+/* sendmmsg with retry; returns how many went out, or -errno. */
+static gint
+send_some (gint fd, struct mmsghdr *hdrs, guint n)
+{
+  struct pollfd pfd = { fd, POLLOUT, 0 };
+  gint r;
+
+  for (;;) {
+    r = sendmmsg (fd, hdrs, n, 0);
+    if (r >= 0)
+      return r;
+    if (errno == EINTR)
+      continue;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK)
+        && poll (&pfd, 1, ICE_AGENT_SEND_WAIT_MS) > 0)
+      continue;
+    return -errno;
+  }
+}
+
+/* Returns how many of @messages were processed; adds the ones that went
+ * out to @n_ok. */
+static guint
+send_batch (IceAgentState *state, IceAgentRoute *route,
+            GOutputMessage *messages, guint n, guint *n_ok)
+{
+  struct mmsghdr hdrs[ICE_AGENT_SEND_BATCH];
+  struct iovec iov[ICE_AGENT_SEND_BATCH * 4];
+  gint fd = g_socket_get_fd (route->socket);
+  guint count, m, sent = 0;
+  gint r;
+
+  count = fill_headers (route, messages, MIN (n, ICE_AGENT_SEND_BATCH), hdrs,
+                        iov, G_N_ELEMENTS (iov));
+  if (count == 0) {
+    /* more pieces than iovecs: the kernel would refuse it anyway */
+    messages[0].bytes_sent = 0;
+    __atomic_add_fetch (&state->send.send_errors, 1, __ATOMIC_RELAXED);
+    return 1;
+  }
+  while (sent < count) {
+    r = send_some (fd, hdrs + sent, count - sent);
+    if (r < 0) {
+      /* the first datagram is refused: count it and go past it */
+      messages[sent].bytes_sent = 0;
+      __atomic_add_fetch (&state->send.send_errors, 1, __ATOMIC_RELAXED);
+      sent++;
+      continue;
+    }
+    for (m = sent; m < sent + (guint)r; m++) {
+      messages[m].bytes_sent = hdrs[m].msg_len - route->prefix_len;
+      __atomic_add_fetch (&state->send.bytes_sent, messages[m].bytes_sent,
+                          __ATOMIC_RELAXED);
+    }
+    __atomic_add_fetch (&state->send.packets_sent, r, __ATOMIC_RELAXED);
+    *n_ok += r;
+    sent += r;
+  }
+  return count;
+}
+
+guint
+ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
+                         GOutputMessage *messages, guint n_messages)
+{
+  IceAgentState *state;
+  IceAgentRoute route;
+  guint done = 0, n_ok = 0;
+
+  g_return_val_if_fail (ICE_IS_AGENT (agent), 0);
+  g_return_val_if_fail (messages != NULL || n_messages == 0, 0);
+
+  state = ice_agent_get_state (agent);
+  if (n_messages == 0)
+    return 0;
+  if (!take_route (state, stream_id, component_id, &route)) {
+    __atomic_add_fetch (&state->send.send_not_connected, n_messages,
+                        __ATOMIC_RELAXED);
+    return 0;
+  }
+  while (done < n_messages)
+    done += send_batch (state, &route, messages + done, n_messages - done,
+                        &n_ok);
+  g_object_unref (route.socket);
+  return n_ok;
+}
+
+guint
+ice_agent_send_vectors (IceAgent *agent, guint stream_id, guint component_id,
+                        const GOutputVector *vectors, guint n_vectors)
+{
+  GOutputMessage message
+      = { NULL, (GOutputVector *)vectors, n_vectors, 0, NULL, 0 };
+
+  return ice_agent_send_messages (agent, stream_id, component_id, &message, 1);
+}
+
+guint
+ice_agent_send (IceAgent *agent, guint stream_id, guint component_id,
+                const guint8 *data, gsize len)
+{
+  GOutputVector vector = { data, len };
+
+  return ice_agent_send_vectors (agent, stream_id, component_id, &vector, 1);
+}

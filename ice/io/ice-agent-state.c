@@ -1,0 +1,287 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The state behind an IceAgent: the session and its lock, the timer
+ * source that wakes at ice_session_next_timeout(), and the drain of
+ * transmits and events after every input. Events are queued under the
+ * lock and emitted as signals by the context thread after unlocking.
+ */
+#include <errno.h>
+#include <sys/random.h>
+
+#include "ice/io/ice-agent-private.h"
+
+static guint64
+secure_random (gpointer user_data)
+{
+  guint64 value;
+
+  /* ufrag, pwd and tie-breaker must be unpredictable (RFC 8445 §5.3) */
+  if (getrandom (&value, sizeof (value), 0) != sizeof (value))
+    value = ((guint64)g_random_int () << 32) | g_random_int ();
+  return value;
+}
+
+static gboolean
+timer_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  /* one shot per arming: the callback re-arms it from next_timeout */
+  g_source_set_ready_time (source, -1);
+  return callback (data);
+}
+
+static GSourceFuncs timer_funcs
+    = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
+
+static gboolean
+timer_fired (gpointer data)
+{
+  IceAgentState *state = data;
+  gint64 now, next;
+
+  g_mutex_lock (&state->lock);
+  if (state->closed) {
+    g_mutex_unlock (&state->lock);
+    return G_SOURCE_REMOVE;
+  }
+  now = g_get_monotonic_time ();
+  if (state->session != NULL) {
+    next = ice_session_next_timeout (state->session);
+    if (next >= 0 && next <= now)
+      ice_session_handle_timeout (state->session, now);
+    ice_agent_state_flush_locked (state);
+    /* a core that keeps asking for "now" must not make us spin */
+    next = ice_session_next_timeout (state->session);
+    if (next >= 0 && next <= now && state->pending_events->len == 0)
+      g_source_set_ready_time (state->timer, now + 1000);
+  }
+  g_mutex_unlock (&state->lock);
+  ice_agent_state_emit_pending (state);
+  return G_SOURCE_CONTINUE;
+}
+
+IceAgentState *
+ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
+{
+  IceAgentState *state = g_new0 (IceAgentState, 1);
+
+  state->refcount = 1;
+  g_mutex_init (&state->lock);
+  g_cond_init (&state->cond);
+  g_weak_ref_init (&state->agent, agent);
+  if (ctx != NULL) {
+    state->context = g_main_context_ref (ctx);
+  } else {
+    state->context = ice_agent_shared_context_ref ();
+    state->shared_context = TRUE;
+  }
+  state->role = ICE_ROLE_CONTROLLING;
+  state->nomination = ICE_NOMINATION_REGULAR;
+  state->consent_freshness = TRUE;
+  state->queue_capacity = ICE_AGENT_DEFAULT_QUEUE_CAPACITY;
+  state->queue_max_bytes = ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES;
+  state->streams = g_ptr_array_new ();
+  state->sockets = g_ptr_array_new ();
+  state->socket_by_addr = g_hash_table_new (ice_addr_hash, ice_addr_hash_equal);
+  state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
+
+  state->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_name (state->timer, "ice-agent-timer");
+  g_source_set_callback (state->timer, timer_fired, ice_agent_state_ref (state),
+                         (GDestroyNotify)ice_agent_state_unref);
+  g_source_attach (state->timer, state->context);
+  return state;
+}
+
+IceAgentState *
+ice_agent_state_ref (IceAgentState *state)
+{
+  g_atomic_int_inc (&state->refcount);
+  return state;
+}
+
+static void
+stream_free (IceAgentStream *stream)
+{
+  guint c;
+
+  for (c = 0; c < stream->n_components; c++) {
+    IceAgentComponent *comp = &stream->components[c];
+
+    ice_agent_queue_free (comp->queue);
+    ice_agent_route_clear (&comp->route);
+    if (comp->recv_notify != NULL)
+      comp->recv_notify (comp->recv_data);
+  }
+  g_free (stream->components);
+  g_free (stream);
+}
+
+void
+ice_agent_state_unref (IceAgentState *state)
+{
+  guint i;
+
+  if (!g_atomic_int_dec_and_test (&state->refcount))
+    return;
+  for (i = 0; i < state->streams->len; i++)
+    stream_free (state->streams->pdata[i]);
+  g_ptr_array_unref (state->streams);
+  for (i = 0; i < state->sockets->len; i++)
+    ice_agent_socket_free (state->sockets->pdata[i]);
+  g_ptr_array_unref (state->sockets);
+  g_hash_table_unref (state->socket_by_addr);
+  g_array_unref (state->pending_events);
+  g_clear_pointer (&state->session, ice_session_free);
+  g_clear_pointer (&state->timer, g_source_unref);
+  g_clear_object (&state->resolve_cancellable);
+  g_free (state->stun_server);
+  g_strfreev (state->bind_addresses);
+  g_weak_ref_clear (&state->agent);
+  g_main_context_unref (state->context);
+  if (state->shared_context)
+    ice_agent_shared_context_unref ();
+  g_cond_clear (&state->cond);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
+
+/* The session is made on first need so that properties set after
+ * construction (nomination, consent-freshness) still shape its config. */
+gboolean
+ice_agent_state_ensure_session_locked (IceAgentState *state)
+{
+  IceSessionConfig config;
+
+  if (state->closed)
+    return FALSE;
+  if (state->session != NULL)
+    return TRUE;
+  ice_session_config_init (&config);
+  config.role = state->role;
+  config.nomination = state->nomination;
+  config.consent_freshness = state->consent_freshness;
+  config.random = secure_random;
+  config.software = "gst-ice";
+  state->session = ice_session_new (&config);
+  return state->session != NULL;
+}
+
+IceAgentStream *
+ice_agent_state_get_stream_locked (IceAgentState *state, guint stream_id)
+{
+  if (state->closed || stream_id >= state->streams->len)
+    return NULL;
+  return state->streams->pdata[stream_id];
+}
+
+IceAgentComponent *
+ice_agent_state_get_component_locked (IceAgentState *state, guint stream_id,
+                                      guint component_id)
+{
+  IceAgentStream *stream = ice_agent_state_get_stream_locked (state, stream_id);
+
+  if (stream == NULL || component_id < 1 || component_id > stream->n_components)
+    return NULL;
+  return &stream->components[component_id - 1];
+}
+
+static void
+refresh_stream_routes_locked (IceAgentState *state, guint stream_id)
+{
+  IceAgentStream *stream = ice_agent_state_get_stream_locked (state, stream_id);
+  guint c;
+
+  for (c = 1; stream != NULL && c <= stream->n_components; c++)
+    ice_agent_route_refresh_locked (state, stream_id, c);
+}
+
+/* Drains the session after an input: sends its transmits, queues its
+ * events, refreshes the cached send routes and re-arms the timer. */
+void
+ice_agent_state_flush_locked (IceAgentState *state)
+{
+  IceTransmit transmit;
+  IceEvent event;
+  gint64 next;
+
+  if (state->session == NULL || state->closed)
+    return;
+  while (ice_session_poll_transmit (state->session, &transmit))
+    ice_agent_state_send_transmit_locked (state, &transmit);
+  while (ice_session_poll_event (state->session, &event)) {
+    if (event.type == ICE_EVENT_SELECTED_PAIR
+        || event.type == ICE_EVENT_CONSENT_LOST
+        || event.type == ICE_EVENT_CONNECTION_STATE)
+      refresh_stream_routes_locked (state, event.stream_id);
+    if (event.type == ICE_EVENT_ROLE_CHANGED)
+      state->role = event.u.role;
+    g_array_append_val (state->pending_events, event);
+  }
+  /* events wake the context at once so that it emits them */
+  next = state->pending_events->len > 0
+             ? 0
+             : ice_session_next_timeout (state->session);
+  g_source_set_ready_time (state->timer, next);
+  g_cond_broadcast (&state->cond);
+}
+
+/* Emits the queued events as signals; context thread, lock NOT held. */
+void
+ice_agent_state_emit_pending (IceAgentState *state)
+{
+  GArray *events;
+  IceAgent *agent;
+  guint i;
+
+  g_mutex_lock (&state->lock);
+  if (state->closed)
+    g_array_set_size (state->pending_events, 0);
+  if (state->pending_events->len == 0) {
+    g_mutex_unlock (&state->lock);
+    return;
+  }
+  events = state->pending_events;
+  state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
+  g_mutex_unlock (&state->lock);
+
+  agent = g_weak_ref_get (&state->agent);
+  for (i = 0; agent != NULL && i < events->len; i++)
+    ice_agent_emit_event (agent, &g_array_index (events, IceEvent, i));
+  g_clear_object (&agent);
+  g_array_unref (events);
+}
+
+/* Stops everything that runs on the context and wakes every waiter; the
+ * sockets themselves close when the last reference goes (a callback that
+ * is running right now still reads them). */
+void
+ice_agent_state_close (IceAgentState *state)
+{
+  GCancellable *cancellable;
+  guint i;
+
+  g_mutex_lock (&state->lock);
+  if (state->closed) {
+    g_mutex_unlock (&state->lock);
+    return;
+  }
+  state->closed = TRUE;
+  for (i = 0; i < state->sockets->len; i++) {
+    IceAgentSocket *sock = state->sockets->pdata[i];
+
+    if (sock->source != NULL)
+      g_source_destroy (sock->source);
+  }
+  g_source_destroy (state->timer);
+  cancellable = state->resolve_cancellable
+                    ? g_object_ref (state->resolve_cancellable)
+                    : NULL;
+  g_cond_broadcast (&state->cond);
+  g_mutex_unlock (&state->lock);
+
+  if (cancellable != NULL) {
+    g_cancellable_cancel (cancellable);
+    g_object_unref (cancellable);
+  }
+}

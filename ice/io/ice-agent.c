@@ -1,0 +1,400 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * IceAgent, the GObject: properties, signals, construction and teardown.
+ * The API calls live in ice-agent-api.c (session), ice-agent-send.c and
+ * ice-agent-consume.c (media); everything they share is the refcounted
+ * IceAgentState (see ice-agent-private.h for why it is not the object).
+ */
+#include "ice/io/ice-agent-private.h"
+
+struct _IceAgent {
+  GObject parent;
+  GMainContext *construct_context;
+  IceAgentState *state;
+};
+
+enum {
+  PROP_0,
+  PROP_MAIN_CONTEXT,
+  PROP_ICE_ROLE,
+  PROP_CONTROLLING_MODE,
+  PROP_NOMINATION,
+  PROP_CONSENT_FRESHNESS,
+  PROP_STUN_SERVER,
+  PROP_PORT_RANGE,
+  PROP_BIND_ADDRESS,
+  PROP_ICE_TCP,
+  PROP_RECEIVE_QUEUE_CAPACITY,
+  PROP_RECEIVE_QUEUE_MAX_BYTES,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_NEW_CANDIDATE,
+  SIGNAL_GATHERING_DONE,
+  SIGNAL_CONNECTION_STATE_CHANGED,
+  SIGNAL_SELECTED_PAIR_CHANGED,
+  SIGNAL_CONSENT_LOST,
+  SIGNAL_NEW_REMOTE_CANDIDATE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (IceAgent, ice_agent, G_TYPE_OBJECT);
+
+IceAgentState *
+ice_agent_get_state (IceAgent *agent)
+{
+  return agent->state;
+}
+
+GMainContext *
+ice_agent_get_main_context (IceAgent *agent)
+{
+  g_return_val_if_fail (ICE_IS_AGENT (agent), NULL);
+  return agent->state->context;
+}
+
+IceAgent *
+ice_agent_new (GMainContext *context)
+{
+  return g_object_new (ICE_TYPE_AGENT, "main-context", context, NULL);
+}
+
+static void
+ice_agent_init (IceAgent *agent)
+{}
+
+static void
+ice_agent_constructed (GObject *object)
+{
+  IceAgent *agent = ICE_AGENT (object);
+
+  G_OBJECT_CLASS (ice_agent_parent_class)->constructed (object);
+  agent->state = ice_agent_state_new (agent, agent->construct_context);
+  g_clear_pointer (&agent->construct_context, g_main_context_unref);
+}
+
+static void
+ice_agent_dispose (GObject *object)
+{
+  IceAgent *agent = ICE_AGENT (object);
+
+  if (agent->state != NULL)
+    ice_agent_state_close (agent->state);
+  G_OBJECT_CLASS (ice_agent_parent_class)->dispose (object);
+}
+
+static void
+ice_agent_finalize (GObject *object)
+{
+  IceAgent *agent = ICE_AGENT (object);
+
+  g_clear_pointer (&agent->state, ice_agent_state_unref);
+  G_OBJECT_CLASS (ice_agent_parent_class)->finalize (object);
+}
+
+void
+ice_agent_close (IceAgent *agent)
+{
+  g_return_if_fail (ICE_IS_AGENT (agent));
+  ice_agent_state_close (agent->state);
+}
+
+/* Settings the session reads only at creation refuse changes afterwards,
+ * with a message saying so. */
+static gboolean
+session_not_made_yet (IceAgentState *state, const gchar *name)
+{
+  if (state->session == NULL)
+    return TRUE;
+  g_warning ("IceAgent: \"%s\" can only change before the first "
+             "ice_agent_add_stream()",
+             name);
+  return FALSE;
+}
+
+static void
+set_role_locked (IceAgentState *state, IceRole role)
+{
+  state->role = role;
+  if (state->session != NULL)
+    ice_session_set_role (state->session, role);
+}
+
+static void
+set_port_range_locked (IceAgentState *state, const gchar *range)
+{
+  guint16 lo, hi;
+
+  if (ice_agent_parse_port_range (range, &lo, &hi)) {
+    state->port_min = lo;
+    state->port_max = hi;
+  } else {
+    g_warning ("IceAgent: port-range \"%s\" is not \"min-max\" with "
+               "1 <= min <= max <= 65535",
+               range);
+  }
+}
+
+static void
+ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
+                        GParamSpec *pspec)
+{
+  IceAgent *agent = ICE_AGENT (object);
+  IceAgentState *state = agent->state;
+
+  if (prop_id == PROP_MAIN_CONTEXT) {
+    agent->construct_context = g_value_dup_boxed (value);
+    return;
+  }
+  g_mutex_lock (&state->lock);
+  switch (prop_id) {
+    case PROP_ICE_ROLE:
+      set_role_locked (state, g_value_get_enum (value));
+      break;
+    case PROP_CONTROLLING_MODE:
+      set_role_locked (state, g_value_get_boolean (value)
+                                  ? ICE_ROLE_CONTROLLING
+                                  : ICE_ROLE_CONTROLLED);
+      break;
+    case PROP_NOMINATION:
+      if (session_not_made_yet (state, "nomination"))
+        state->nomination = g_value_get_enum (value);
+      break;
+    case PROP_CONSENT_FRESHNESS:
+      if (session_not_made_yet (state, "consent-freshness"))
+        state->consent_freshness = g_value_get_boolean (value);
+      break;
+    case PROP_STUN_SERVER:
+      g_free (state->stun_server);
+      state->stun_server = g_value_dup_string (value);
+      state->stun_state = ICE_AGENT_STUN_NONE;
+      break;
+    case PROP_PORT_RANGE:
+      set_port_range_locked (state, g_value_get_string (value));
+      break;
+    case PROP_BIND_ADDRESS:
+      g_strfreev (state->bind_addresses);
+      state->bind_addresses = g_value_dup_boxed (value);
+      break;
+    case PROP_ICE_TCP:
+      state->ice_tcp = g_value_get_boolean (value);
+      break;
+    case PROP_RECEIVE_QUEUE_CAPACITY:
+      state->queue_capacity = g_value_get_uint (value);
+      break;
+    case PROP_RECEIVE_QUEUE_MAX_BYTES:
+      state->queue_max_bytes = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&state->lock);
+}
+
+static gchar *
+port_range_string (IceAgentState *state)
+{
+  if (state->port_min == 0 && state->port_max == 0)
+    return NULL;
+  return g_strdup_printf ("%u-%u", state->port_min, state->port_max);
+}
+
+static void
+ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
+                        GParamSpec *pspec)
+{
+  IceAgent *agent = ICE_AGENT (object);
+  IceAgentState *state = agent->state;
+
+  g_mutex_lock (&state->lock);
+  switch (prop_id) {
+    case PROP_MAIN_CONTEXT:
+      g_value_set_boxed (value, state->context);
+      break;
+    case PROP_ICE_ROLE:
+      g_value_set_enum (value, state->role);
+      break;
+    case PROP_CONTROLLING_MODE:
+      g_value_set_boolean (value, state->role == ICE_ROLE_CONTROLLING);
+      break;
+    case PROP_NOMINATION:
+      g_value_set_enum (value, state->nomination);
+      break;
+    case PROP_CONSENT_FRESHNESS:
+      g_value_set_boolean (value, state->consent_freshness);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, state->stun_server);
+      break;
+    case PROP_PORT_RANGE:
+      g_value_take_string (value, port_range_string (state));
+      break;
+    case PROP_BIND_ADDRESS:
+      g_value_set_boxed (value, state->bind_addresses);
+      break;
+    case PROP_ICE_TCP:
+      g_value_set_boolean (value, state->ice_tcp);
+      break;
+    case PROP_RECEIVE_QUEUE_CAPACITY:
+      g_value_set_uint (value, state->queue_capacity);
+      break;
+    case PROP_RECEIVE_QUEUE_MAX_BYTES:
+      g_value_set_uint (value, state->queue_max_bytes);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&state->lock);
+}
+
+static void
+emit_candidate (IceAgent *agent, guint signal_id, const IceEvent *event)
+{
+  gchar *line = ice_sdp_candidate_to_string (&event->u.candidate);
+
+  g_signal_emit (agent, signals[signal_id], 0, event->stream_id, line);
+  g_free (line);
+}
+
+static void
+emit_selected_pair (IceAgent *agent, const IceEvent *event)
+{
+  gchar *local = ice_sdp_candidate_to_string (&event->u.pair.local);
+  gchar *remote = ice_sdp_candidate_to_string (&event->u.pair.remote);
+
+  g_signal_emit (agent, signals[SIGNAL_SELECTED_PAIR_CHANGED], 0,
+                 event->stream_id, event->component_id, local, remote);
+  g_free (local);
+  g_free (remote);
+}
+
+/* Turns one session event into its signal; context thread, no lock. */
+void
+ice_agent_emit_event (IceAgent *agent, const IceEvent *event)
+{
+  switch (event->type) {
+    case ICE_EVENT_LOCAL_CANDIDATE:
+      emit_candidate (agent, SIGNAL_NEW_CANDIDATE, event);
+      break;
+    case ICE_EVENT_REMOTE_PEER_REFLEXIVE:
+      emit_candidate (agent, SIGNAL_NEW_REMOTE_CANDIDATE, event);
+      break;
+    case ICE_EVENT_GATHERING_DONE:
+      g_signal_emit (agent, signals[SIGNAL_GATHERING_DONE], 0,
+                     event->stream_id);
+      break;
+    case ICE_EVENT_CONNECTION_STATE:
+      g_signal_emit (agent, signals[SIGNAL_CONNECTION_STATE_CHANGED], 0,
+                     event->stream_id, event->u.state.state);
+      break;
+    case ICE_EVENT_SELECTED_PAIR:
+      emit_selected_pair (agent, event);
+      break;
+    case ICE_EVENT_CONSENT_LOST:
+      g_signal_emit (agent, signals[SIGNAL_CONSENT_LOST], 0, event->stream_id,
+                     event->component_id);
+      break;
+    case ICE_EVENT_ROLE_CHANGED:
+      g_object_notify_by_pspec (G_OBJECT (agent), properties[PROP_ICE_ROLE]);
+      g_object_notify_by_pspec (G_OBJECT (agent),
+                                properties[PROP_CONTROLLING_MODE]);
+      break;
+    default:
+      break;
+  }
+}
+
+static void
+install_properties (GObjectClass *gobject_class)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  properties[PROP_MAIN_CONTEXT] = g_param_spec_boxed (
+      "main-context", "Main context",
+      "Context the sockets and timers run on (NULL: the "
+      "shared gst-ice thread)",
+      G_TYPE_MAIN_CONTEXT,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICE_ROLE] = g_param_spec_enum (
+      "ice-role", "ICE role", "Controlling or controlled (RFC 8445 §6.1.1)",
+      ICE_TYPE_ROLE, ICE_ROLE_CONTROLLING, rw);
+  properties[PROP_CONTROLLING_MODE] = g_param_spec_boolean (
+      "controlling-mode", "Controlling mode",
+      "TRUE when controlling (libnice's name for ice-role)", TRUE, rw);
+  properties[PROP_NOMINATION]
+      = g_param_spec_enum ("nomination", "Nomination",
+                           "Regular (RFC 8445 §8.1.1) or aggressive nomination",
+                           ICE_TYPE_NOMINATION, ICE_NOMINATION_REGULAR, rw);
+  properties[PROP_CONSENT_FRESHNESS] = g_param_spec_boolean (
+      "consent-freshness", "Consent freshness",
+      "Check consent every few seconds (RFC 7675)", TRUE, rw);
+  properties[PROP_STUN_SERVER] = g_param_spec_string (
+      "stun-server", "STUN server", "stun://host:port", NULL, rw);
+  properties[PROP_PORT_RANGE] = g_param_spec_string (
+      "port-range", "Port range", "Local UDP ports \"min-max\" (NULL: any)",
+      NULL, rw);
+  properties[PROP_BIND_ADDRESS]
+      = g_param_spec_boxed ("bind-address", "Bind addresses",
+                            "Interfaces or IP addresses to gather on (empty: "
+                            "every usable interface but loopback)",
+                            G_TYPE_STRV, rw);
+  properties[PROP_ICE_TCP] = g_param_spec_boolean (
+      "ice-tcp", "ICE-TCP",
+      "Gather TCP candidates (RFC 6544; not implemented yet)", FALSE, rw);
+  properties[PROP_RECEIVE_QUEUE_CAPACITY] = g_param_spec_uint (
+      "receive-queue-capacity", "Receive queue capacity",
+      "Datagrams queued per component before the oldest is dropped", 1,
+      G_MAXINT, ICE_AGENT_DEFAULT_QUEUE_CAPACITY, rw);
+  properties[PROP_RECEIVE_QUEUE_MAX_BYTES] = g_param_spec_uint (
+      "receive-queue-max-bytes", "Receive queue bytes",
+      "Payload bytes queued per component before the oldest is dropped "
+      "(0: no byte limit)",
+      0, G_MAXUINT, ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES, rw);
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+}
+
+static void
+install_signals (GObjectClass *klass)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  signals[SIGNAL_NEW_CANDIDATE]
+      = g_signal_new ("new-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_GATHERING_DONE]
+      = g_signal_new ("gathering-done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_CONNECTION_STATE_CHANGED] = g_signal_new (
+      "connection-state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_UINT, ICE_TYPE_CONNECTION_STATE);
+  signals[SIGNAL_SELECTED_PAIR_CHANGED] = g_signal_new (
+      "selected-pair-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_CONSENT_LOST]
+      = g_signal_new ("consent-lost", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_NEW_REMOTE_CANDIDATE]
+      = g_signal_new ("new-remote-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+}
+
+static void
+ice_agent_class_init (IceAgentClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->constructed = ice_agent_constructed;
+  gobject_class->set_property = ice_agent_set_property;
+  gobject_class->get_property = ice_agent_get_property;
+  gobject_class->dispose = ice_agent_dispose;
+  gobject_class->finalize = ice_agent_finalize;
+  install_properties (gobject_class);
+  install_signals (gobject_class);
+}

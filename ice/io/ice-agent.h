@@ -1,0 +1,473 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * IceAgent: the GLib driver of the sans-IO IceSession (DESIGN §3).
+ *
+ * The agent owns the UDP sockets, the timer and the lock; it feeds the
+ * session with datagrams and time and turns the session's events into
+ * GObject signals.
+ *
+ * Threads:
+ * - Every public function may be called from any thread.
+ * - Sockets and timers run on the agent's #GMainContext (the
+ *   "main-context" property). By default that is one process-wide context
+ *   run by a single thread named "gst-ice" that serves every agent. A
+ *   caller that passes its own context must iterate it.
+ * - Every signal is emitted from the agent's context, with no internal lock
+ *   held: handlers may call back into the agent.
+ * - STUN is answered by the agent's context whether or not anybody consumes
+ *   media, so a send-only user stays connected.
+ *
+ * Media:
+ * - Receive: each (stream, component) has a bounded queue; when full the
+ *   OLDEST datagram is dropped and counted. Drain it with
+ *   ice_agent_recv_batch(), or install a callback with
+ *   ice_agent_set_receive_callback() (then the queue is bypassed).
+ *   Payloads are #GBytes that own the very buffer the socket received
+ *   into: wrap them without a copy (e.g. gst_memory_new_wrapped() with
+ *   g_bytes_unref as notify).
+ * - Send: ice_agent_send(), ice_agent_send_vectors() (one datagram from
+ *   several pieces) and ice_agent_send_messages() (many datagrams, one
+ *   sendmmsg). Before a pair is selected they send nothing, return 0 and
+ *   count the refusal in #IceAgentStats; ice_agent_wait_connected() waits.
+ */
+#ifndef __ICE_AGENT_H__
+#define __ICE_AGENT_H__
+
+#include <gio/gio.h>
+
+#include "ice/core/ice-session.h"
+#include "ice/io/ice-agent-enums.h"
+
+G_BEGIN_DECLS
+
+#define ICE_TYPE_AGENT (ice_agent_get_type ())
+G_DECLARE_FINAL_TYPE (IceAgent, ice_agent, ICE, AGENT, GObject)
+
+/* Receive queue defaults, per (stream, component). */
+#define ICE_AGENT_DEFAULT_QUEUE_CAPACITY 1024
+#define ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES (8 * 1024 * 1024)
+
+/**
+ * IceAgentDatagram:
+ * @bytes: (transfer full): the payload (any TURN framing already
+ *   stripped). It owns the buffer the socket received into; release it
+ *   with ice_agent_datagram_clear() or steal it (set the field to %NULL).
+ * @from: the peer's transport address
+ * @received_us: g_get_monotonic_time() when the datagram was read
+ *
+ * One received media datagram.
+ */
+typedef struct {
+  GBytes *bytes;
+  IceTransportAddr from;
+  gint64 received_us;
+} IceAgentDatagram;
+
+/**
+ * ice_agent_datagram_clear:
+ * @datagram: a datagram; its @bytes is unreffed and set to %NULL.
+ */
+void ice_agent_datagram_clear (IceAgentDatagram *datagram);
+
+/**
+ * IceAgentReceiveFunc:
+ * @agent: the agent
+ * @stream_id: stream of the datagrams
+ * @component_id: component of the datagrams
+ * @datagrams: (array length=n_datagrams): the batch just read, in order
+ * @n_datagrams: how many, at least 1
+ * @user_data: as given to ice_agent_set_receive_callback()
+ *
+ * Called from the agent's context with no lock held. The agent clears the
+ * datagrams after the callback returns; to keep a payload, steal it
+ * (take @datagrams[i].bytes and set the field to %NULL).
+ */
+typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
+                                     guint component_id,
+                                     IceAgentDatagram *datagrams,
+                                     guint n_datagrams, gpointer user_data);
+
+/**
+ * IceAgentStats:
+ * @packets_sent: media datagrams sent
+ * @bytes_sent: media bytes sent (without any TURN framing)
+ * @send_not_connected: media datagrams refused because no pair was
+ *   selected (or consent was lost)
+ * @send_errors: media datagrams the kernel refused (sendmmsg error)
+ * @packets_received: media datagrams delivered (queued or to a callback)
+ * @bytes_received: media bytes delivered
+ * @queue_dropped: datagrams dropped from a full receive queue (the oldest)
+ * @recv_errors: receive errors and truncated datagrams
+ * @dropped: datagrams the session refused, by #IceDropReason (e.g. media
+ *   from an address that never proved it knows the credentials)
+ * @checks_sent: connectivity checks sent
+ * @checks_received: connectivity checks received
+ * @responses_received: STUN responses received
+ * @selected_rtt_us: last RTT measured on a selected pair, -1 if none
+ *
+ * A snapshot of the agent's counters (all streams together).
+ */
+typedef struct {
+  guint64 packets_sent;
+  guint64 bytes_sent;
+  guint64 send_not_connected;
+  guint64 send_errors;
+  guint64 packets_received;
+  guint64 bytes_received;
+  guint64 queue_dropped;
+  guint64 recv_errors;
+  guint64 dropped[ICE_DROP_LAST];
+  guint64 checks_sent;
+  guint64 checks_received;
+  guint64 responses_received;
+  gint64 selected_rtt_us;
+} IceAgentStats;
+
+/*
+ * Properties (all readable and writable unless said otherwise):
+ *
+ * "main-context"       GMainContext*, construct-only: the context sockets
+ *                      and timers run on; NULL (default) = the shared
+ *                      "gst-ice" thread.
+ * "ice-role"           IceRole (ICE_TYPE_ROLE), default controlling.
+ * "controlling-mode"   gboolean, libnice's word for ice-role.
+ * "nomination"         IceNomination (ICE_TYPE_NOMINATION), default
+ *                      regular; only before the first ice_agent_add_stream.
+ * "consent-freshness"  gboolean, RFC 7675, default TRUE; only before the
+ *                      first ice_agent_add_stream.
+ * "stun-server"        gchar*, "stun://host:port" (port defaults to 3478),
+ *                      or NULL; used by the next ice_agent_gather().
+ * "port-range"         gchar*, "min-max" local UDP ports, e.g.
+ *                      "40000-40100", or NULL for any port.
+ * "bind-address"       GStrv, allow list of interface names ("eth0") and
+ *                      IP addresses ("192.0.2.7", "::1"); empty or NULL =
+ *                      every usable interface except loopback. Loopback
+ *                      is gathered only when listed here ("lo",
+ *                      "127.0.0.1").
+ * "ice-tcp"            gboolean, RFC 6544 candidates (not implemented yet;
+ *                      accepted and ignored), default FALSE.
+ * "receive-queue-capacity"  guint, datagrams per (stream, component)
+ *                      queue, default ICE_AGENT_DEFAULT_QUEUE_CAPACITY.
+ * "receive-queue-max-bytes" guint, payload bytes per queue, default
+ *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
+ *
+ * Signals (emitted from the agent's context, no lock held):
+ *
+ * "new-candidate"            (IceAgent*, guint stream_id, gchar *line):
+ *     a local candidate, as "candidate:..." (no "a=", no line end).
+ * "gathering-done"           (IceAgent*, guint stream_id)
+ * "connection-state-changed" (IceAgent*, guint stream_id,
+ *                             IceConnectionState state)
+ * "selected-pair-changed"    (IceAgent*, guint stream_id, guint component_id,
+ *                             gchar *local_line, gchar *remote_line):
+ *     the pair media now uses; both as "candidate:..." strings.
+ * "consent-lost"             (IceAgent*, guint stream_id, guint component_id)
+ * "new-remote-candidate"     (IceAgent*, guint stream_id, gchar *line):
+ *     a peer-reflexive remote candidate learnt from a check.
+ * "ice-role" and "controlling-mode" are notified when a role conflict
+ * (RFC 8445 §7.3.1.1) switches the role.
+ */
+
+/**
+ * ice_agent_new:
+ * @context: (nullable): the context to run on, or %NULL for the shared
+ *   "gst-ice" thread
+ *
+ * Returns: (transfer full): a new agent, with no stream yet.
+ */
+IceAgent *ice_agent_new (GMainContext *context);
+
+/**
+ * ice_agent_get_main_context:
+ * Returns: (transfer none): the context the agent's sockets and timers
+ *   run on (the shared one if none was given).
+ */
+GMainContext *ice_agent_get_main_context (IceAgent *agent);
+
+/* --- streams, credentials ------------------------------------------------ */
+
+/**
+ * ice_agent_add_stream:
+ * @n_components: 1 (RTP, or RTP+RTCP muxed) or 2 (RTP and RTCP), up to 256
+ *
+ * Returns: the new stream's id (0, 1, 2, ...), or G_MAXUINT if
+ *   @n_components is out of range or the agent is closed.
+ *   Components are numbered 1..@n_components.
+ */
+guint ice_agent_add_stream (IceAgent *agent, guint n_components);
+
+/**
+ * ice_agent_gather:
+ * @stream_id: a stream from ice_agent_add_stream()
+ * @error: a #GError, or %NULL
+ *
+ * Opens one UDP socket per (component, usable local address), reports them
+ * to the session as host candidates and, when "stun-server" is set,
+ * resolves it and asks it for server-reflexive candidates. Candidates
+ * arrive through "new-candidate"; "gathering-done" ends the list.
+ *
+ * Returns: %FALSE (with @error set) when no socket could be opened for
+ *   some component, or the stream is unknown.
+ */
+gboolean ice_agent_gather (IceAgent *agent, guint stream_id, GError **error);
+
+/**
+ * ice_agent_get_local_credentials:
+ * @ufrag: (out) (transfer full) (optional): our ice-ufrag
+ * @pwd: (out) (transfer full) (optional): our ice-pwd
+ *
+ * Returns: %FALSE if the stream is unknown.
+ */
+gboolean ice_agent_get_local_credentials (IceAgent *agent, guint stream_id,
+                                          gchar **ufrag, gchar **pwd);
+
+/**
+ * ice_agent_set_local_credentials:
+ * Replaces the generated credentials (RFC 8839 §5.4: ufrag 4-256 and pwd
+ * 22-256 ice-chars).
+ *
+ * Returns: %FALSE if they are invalid or the stream is unknown.
+ */
+gboolean ice_agent_set_local_credentials (IceAgent *agent, guint stream_id,
+                                          const gchar *ufrag, const gchar *pwd);
+
+/**
+ * ice_agent_set_remote_credentials:
+ * Returns: %FALSE if they are invalid or the stream is unknown.
+ */
+gboolean ice_agent_set_remote_credentials (IceAgent *agent, guint stream_id,
+                                           const gchar *ufrag,
+                                           const gchar *pwd);
+
+/* --- remote candidates, descriptions ------------------------------------- */
+
+/**
+ * ice_agent_add_remote_candidate:
+ * @sdp_line: one RFC 8839 candidate attribute, with or without "a=" and
+ *   line ending ("candidate:1 1 UDP 2015364095 192.0.2.7 34122 typ host")
+ * @error: a #GError, or %NULL
+ *
+ * Returns: %FALSE (with @error set) if the line does not parse, names a
+ *   component the stream lacks, or the stream is unknown.
+ */
+gboolean ice_agent_add_remote_candidate (IceAgent *agent, guint stream_id,
+                                         const gchar *sdp_line, GError **error);
+
+/**
+ * ice_agent_add_remote_candidate_full:
+ * @candidate: a remote candidate; its @stream_id is used.
+ *
+ * Returns: %FALSE if the session refused it.
+ */
+gboolean ice_agent_add_remote_candidate_full (IceAgent *agent,
+                                              const IceCandidate *candidate);
+
+/**
+ * ice_agent_end_of_remote_candidates:
+ * The peer will trickle no more candidates for @stream_id (RFC 8838 §8.2).
+ */
+void ice_agent_end_of_remote_candidates (IceAgent *agent, guint stream_id);
+
+/**
+ * ice_agent_set_remote_description:
+ * @text: RFC 8839 attribute lines (ice-ufrag, ice-pwd, ice-options,
+ *   candidates, end-of-candidates), CRLF or LF; other lines are ignored
+ * @error: a #GError, or %NULL
+ *
+ * Bad candidate lines are skipped and logged, never fatal to the rest.
+ *
+ * Returns: the number of candidates added, or -1 (with @error set) if the
+ *   stream is unknown or the text carries no usable credentials.
+ */
+gint ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
+                                       const gchar *text, GError **error);
+
+/**
+ * ice_agent_get_local_description:
+ * Returns: (transfer full) (nullable): our description of the stream so
+ *   far as "a=...\r\n" lines (credentials, options, the candidates
+ *   gathered, end-of-candidates once gathering is done), or %NULL if the
+ *   stream is unknown.
+ */
+gchar *ice_agent_get_local_description (IceAgent *agent, guint stream_id);
+
+/**
+ * ice_agent_restart:
+ * ICE restart (RFC 8445 §9): new local credentials for every stream,
+ * remote candidates forgotten; media keeps flowing on the selected pairs
+ * until new ones are selected.
+ */
+void ice_agent_restart (IceAgent *agent);
+
+/* --- state ------------------------------------------------------------------
+ */
+
+/**
+ * ice_agent_get_connection_state:
+ * Returns: the stream's state; %ICE_CONNECTION_CLOSED once the agent is
+ *   closed or if the stream is unknown.
+ */
+IceConnectionState ice_agent_get_connection_state (IceAgent *agent,
+                                                   guint stream_id);
+
+/**
+ * ice_agent_get_gathering_state:
+ */
+IceGatheringState ice_agent_get_gathering_state (IceAgent *agent,
+                                                 guint stream_id);
+
+/**
+ * ice_agent_get_selected_pair:
+ * @local: (out) (optional): the local candidate of the selected pair
+ * @remote: (out) (optional): the remote candidate
+ *
+ * Returns: %FALSE if no pair is selected for the component.
+ */
+gboolean ice_agent_get_selected_pair (IceAgent *agent, guint stream_id,
+                                      guint component_id, IceCandidate *local,
+                                      IceCandidate *remote);
+
+/**
+ * ice_agent_get_selected_pair_strings:
+ * @local: (out) (transfer full) (optional): "candidate:..." of the local end
+ * @remote: (out) (transfer full) (optional): "candidate:..." of the remote
+ *
+ * Returns: %FALSE if no pair is selected for the component.
+ */
+gboolean ice_agent_get_selected_pair_strings (IceAgent *agent, guint stream_id,
+                                              guint component_id, gchar **local,
+                                              gchar **remote);
+
+/**
+ * ice_agent_wait_connected:
+ * @timeout_us: how long to wait, in µs; 0 = just check, -1 = forever
+ * @cancellable: (nullable): cancels the wait
+ *
+ * Waits until every component of the stream has a usable pair (state
+ * CONNECTED or COMPLETED). Must not be called from the agent's context
+ * thread (the context would never run to connect).
+ *
+ * Returns: %TRUE when connected; %FALSE on timeout, cancellation, FAILED,
+ *   or when the agent is closed.
+ */
+gboolean ice_agent_wait_connected (IceAgent *agent, guint stream_id,
+                                   gint64 timeout_us,
+                                   GCancellable *cancellable);
+
+/**
+ * ice_agent_get_stats:
+ * @stats: (out caller-allocates): filled with a snapshot of the counters
+ */
+void ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats);
+
+/* --- media: receive ------------------------------------------------------- */
+
+/**
+ * ice_agent_recv_batch:
+ * @out: (out caller-allocates) (array length=max): receives up to @max
+ *   datagrams, oldest first; the caller owns them (ice_agent_datagram_clear())
+ * @max: room in @out, at least 1
+ * @timeout_us: how long to wait for the first datagram, in µs; 0 = do not
+ *   wait, -1 = forever
+ * @cancellable: (nullable): interrupts the wait (use it for unlock/flush)
+ * @error: a #GError, or %NULL
+ *
+ * Takes what is queued for the component, up to @max, waiting until at
+ * least one datagram is there. One lock per call, not per datagram; the
+ * cancellable is only watched when the call has to wait. Never wait on the
+ * agent's own context thread (nothing would fill the queue).
+ *
+ * Returns: the number of datagrams stored in @out (> 0); 0 on timeout;
+ *   -1 with @error set to G_IO_ERROR_CANCELLED when @cancellable fired,
+ *   G_IO_ERROR_CLOSED when the agent was closed, G_IO_ERROR_INVALID_ARGUMENT
+ *   for an unknown stream or component.
+ */
+gint ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
+                           IceAgentDatagram *out, guint max, gint64 timeout_us,
+                           GCancellable *cancellable, GError **error);
+
+/**
+ * ice_agent_flush_receive_queue:
+ * Drops everything queued for the component (not counted as drops).
+ */
+void ice_agent_flush_receive_queue (IceAgent *agent, guint stream_id,
+                                    guint component_id);
+
+/**
+ * ice_agent_set_receive_callback:
+ * @func: (nullable): called with each batch read for the component, from
+ *   the agent's context; %NULL goes back to queueing
+ * @user_data: passed to @func
+ * @notify: (nullable): frees @user_data when replaced (called later from
+ *   the agent's context, once a batch in flight is done) or when the agent
+ *   is finalized
+ *
+ * While a callback is set the receive queue of the component is bypassed
+ * (anything already queued stays there for ice_agent_recv_batch()).
+ *
+ * Returns: %FALSE if the stream or component is unknown.
+ */
+gboolean ice_agent_set_receive_callback (IceAgent *agent, guint stream_id,
+                                         guint component_id,
+                                         IceAgentReceiveFunc func,
+                                         gpointer user_data,
+                                         GDestroyNotify notify);
+
+/* --- media: send -------------------------------------------------------------
+ */
+
+/**
+ * ice_agent_send:
+ * Sends one datagram on the component's selected pair, from any thread.
+ *
+ * Returns: 1 if sent, 0 if not (no pair selected yet, consent lost, or
+ *   the kernel refused it; counted in #IceAgentStats).
+ */
+guint ice_agent_send (IceAgent *agent, guint stream_id, guint component_id,
+                      const guint8 *data, gsize len);
+
+/**
+ * ice_agent_send_vectors:
+ * @vectors: (array length=n_vectors): pieces of ONE datagram, gathered
+ *   without copy (e.g. the memories of a GstBuffer)
+ *
+ * Returns: 1 if sent, 0 if not (see ice_agent_send()).
+ */
+guint ice_agent_send_vectors (IceAgent *agent, guint stream_id,
+                              guint component_id, const GOutputVector *vectors,
+                              guint n_vectors);
+
+/**
+ * ice_agent_send_messages:
+ * @messages: (array length=n_messages): one datagram each; the @address
+ *   and @control_messages fields are ignored (the selected pair decides),
+ *   @bytes_sent is set for each message sent
+ *
+ * Sends many datagrams with one lock and as few sendmmsg() calls as the
+ * kernel allows (batches of up to 64).
+ *
+ * Returns: the number of datagrams sent; 0 if no pair is selected yet. A
+ *   datagram the kernel refuses is skipped and counted (its @bytes_sent
+ *   stays 0); a full socket buffer makes the call wait up to 100 ms.
+ */
+guint ice_agent_send_messages (IceAgent *agent, guint stream_id,
+                               guint component_id, GOutputMessage *messages,
+                               guint n_messages);
+
+/* --- teardown ----------------------------------------------------------------
+ */
+
+/**
+ * ice_agent_close:
+ * Stops reading the sockets and the timers, wakes every waiter (they
+ * return CLOSED), refuses further calls and reports every stream as
+ * %ICE_CONNECTION_CLOSED. No signal is emitted afterwards. Idempotent;
+ * dispose calls it. The object stays valid until its last unref; the
+ * sockets are closed when that is gone and a callback that may be running
+ * on the context at that moment has returned.
+ */
+void ice_agent_close (IceAgent *agent);
+
+G_END_DECLS
+#endif /* __ICE_AGENT_H__ */

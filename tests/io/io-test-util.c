@@ -1,0 +1,182 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "io-test-util.h"
+
+typedef struct {
+  IceAgent *peer;
+  guint peer_stream;
+} Trickle;
+
+static void
+on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
+                  gpointer data)
+{
+  Trickle *t = data;
+  GError *error = NULL;
+
+  if (!ice_agent_add_remote_candidate (t->peer, t->peer_stream, line, &error))
+    g_error ("peer refused our candidate \"%s\": %s", line, error->message);
+}
+
+static void
+on_gathering_done (IceAgent *agent, guint stream, gpointer data)
+{
+  Trickle *t = data;
+
+  ice_agent_end_of_remote_candidates (t->peer, t->peer_stream);
+}
+
+static void
+trickle_free (gpointer data, GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+trickle_to (IceAgent *from, IceAgent *to, guint to_stream)
+{
+  Trickle *t = g_new0 (Trickle, 1);
+
+  t->peer = to;
+  t->peer_stream = to_stream;
+  g_signal_connect_data (from, "new-candidate", G_CALLBACK (on_new_candidate),
+                         t, trickle_free, 0);
+  g_signal_connect (from, "gathering-done", G_CALLBACK (on_gathering_done), t);
+}
+
+static IceAgent *
+make_agent (IceRole role, IceNomination nomination,
+            void (*setup) (IceAgent *agent, gpointer data), gpointer data)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  IceAgent *agent = ice_agent_new (NULL);
+
+  g_object_set (agent, "ice-role", role, "nomination", nomination,
+                "bind-address", loopback, NULL);
+  if (setup != NULL)
+    setup (agent, data);
+  return agent;
+}
+
+static void
+give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
+                  guint to_stream)
+{
+  gchar *ufrag, *pwd;
+
+  g_assert_true (
+      ice_agent_get_local_credentials (from, from_stream, &ufrag, &pwd));
+  g_assert_true (ice_agent_set_remote_credentials (to, to_stream, ufrag, pwd));
+  g_free (ufrag);
+  g_free (pwd);
+}
+
+void
+io_test_pair_start (IoTestPair *pair, IceNomination nomination,
+                    void (*setup) (IceAgent *agent, gpointer data),
+                    gpointer data)
+{
+  GError *error = NULL;
+
+  pair->a = make_agent (ICE_ROLE_CONTROLLING, nomination, setup, data);
+  pair->b = make_agent (ICE_ROLE_CONTROLLED, nomination, setup, data);
+  pair->stream_a = ice_agent_add_stream (pair->a, 1);
+  pair->stream_b = ice_agent_add_stream (pair->b, 1);
+  g_assert_cmpuint (pair->stream_a, ==, 0);
+  give_credentials (pair->a, pair->stream_a, pair->b, pair->stream_b);
+  give_credentials (pair->b, pair->stream_b, pair->a, pair->stream_a);
+  trickle_to (pair->a, pair->b, pair->stream_b);
+  trickle_to (pair->b, pair->a, pair->stream_a);
+  g_assert_true (ice_agent_gather (pair->a, pair->stream_a, &error));
+  g_assert_no_error (error);
+  g_assert_true (ice_agent_gather (pair->b, pair->stream_b, &error));
+  g_assert_no_error (error);
+}
+
+void
+io_test_pair_connect (IoTestPair *pair, IceNomination nomination,
+                      void (*setup) (IceAgent *agent, gpointer data),
+                      gpointer data)
+{
+  io_test_pair_start (pair, nomination, setup, data);
+  g_assert_true (ice_agent_wait_connected (pair->a, pair->stream_a,
+                                           IO_TEST_TIMEOUT_US, NULL));
+  g_assert_true (ice_agent_wait_connected (pair->b, pair->stream_b,
+                                           IO_TEST_TIMEOUT_US, NULL));
+}
+
+void
+io_test_pair_clear (IoTestPair *pair)
+{
+  g_clear_object (&pair->a);
+  g_clear_object (&pair->b);
+}
+
+void
+io_test_fill (guint8 *buf, gsize size, guint32 seq)
+{
+  gsize i;
+
+  g_assert_cmpuint (size, >=, 5);
+  buf[0] = 0x80;
+  buf[1] = seq >> 24;
+  buf[2] = seq >> 16;
+  buf[3] = seq >> 8;
+  buf[4] = seq;
+  for (i = 5; i < size; i++)
+    buf[i] = (guint8)(seq + i);
+}
+
+guint32
+io_test_seq (const guint8 *buf, gsize size)
+{
+  g_assert_cmpuint (size, >=, 5);
+  g_assert_cmpuint (buf[0], ==, 0x80);
+  return ((guint32)buf[1] << 24) | (buf[2] << 16) | (buf[3] << 8) | buf[4];
+}
+
+void
+io_test_expect_sequence (IceAgent *agent, guint stream, guint32 first_seq,
+                         guint count)
+{
+  IceAgentDatagram batch[64];
+  guint32 expected = first_seq;
+  GError *error = NULL;
+  gint n, i;
+
+  while (expected < first_seq + count) {
+    n = ice_agent_recv_batch (agent, stream, 1, batch, G_N_ELEMENTS (batch),
+                              IO_TEST_TIMEOUT_US, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (n, >, 0);
+    for (i = 0; i < n; i++) {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (batch[i].bytes, &size);
+
+      g_assert_cmpuint (io_test_seq (data, size), ==, expected);
+      expected++;
+      ice_agent_datagram_clear (&batch[i]);
+    }
+  }
+  g_assert_cmpuint (expected, ==, first_seq + count);
+}
+
+gboolean
+io_test_wait_stats (IceAgent *agent,
+                    gboolean (*pred) (const IceAgentStats *stats,
+                                      gpointer data),
+                    gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  IceAgentStats stats;
+
+  for (;;) {
+    ice_agent_get_stats (agent, &stats);
+    if (pred (&stats, data))
+      return TRUE;
+    if (g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (1000);
+  }
+}
