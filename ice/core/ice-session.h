@@ -6,6 +6,18 @@
  * is an argument, datagrams go in through handle_packet and come out through
  * poll_transmit, randomness comes from the config's callback.
  * Not thread-safe: the owner (IceAgent, or a test) serialises calls.
+ *
+ * Timing (see ice-session-private.h): one check or STUN request per Ta
+ * across the session; a check is sent 5 times (RTO = MAX (500 ms, Ta * N),
+ * doubling) and its pair fails 8.5 s after the first send at the minimum
+ * RTO. The controlling agent nominates once no higher-priority pair can
+ * still succeed, or 500 ms after a component's first valid pair. A stream
+ * fails once every pair failed after end-of-candidates, or
+ * failure_timeout_us after its last progress (new candidate, credentials,
+ * a successful check) without it; never before the RFC 8863 PAC timer
+ * (39.5 s from the remote credentials) while no pair could be tried.
+ * Transmit and event queues are bounded (256 each: the oldest event is
+ * dropped first); drain them after every call.
  */
 #ifndef __ICE_SESSION_H__
 #define __ICE_SESSION_H__
@@ -17,33 +29,29 @@ G_BEGIN_DECLS
 
 typedef struct _IceSession IceSession;
 
-typedef enum
-{
+typedef enum {
   ICE_ROLE_CONTROLLING = 0,
   ICE_ROLE_CONTROLLED,
 } IceRole;
 
-typedef enum
-{
-  ICE_NOMINATION_REGULAR = 0,   /* RFC 8445 §8.1.1, the default */
-  ICE_NOMINATION_AGGRESSIVE,    /* RFC 5245 style, toward non-ice2 peers */
+typedef enum {
+  ICE_NOMINATION_REGULAR = 0, /* RFC 8445 §8.1.1, the default */
+  ICE_NOMINATION_AGGRESSIVE,  /* RFC 5245 style, toward non-ice2 peers */
 } IceNomination;
 
 /* Connection state of a stream (and, aggregated, of the session), in the
  * words of webrtcbin / W3C RTCIceConnectionState. */
-typedef enum
-{
+typedef enum {
   ICE_CONNECTION_NEW = 0,
   ICE_CONNECTION_CHECKING,
-  ICE_CONNECTION_CONNECTED,     /* a pair is selected for every component */
-  ICE_CONNECTION_COMPLETED,     /* ... and no check is running any more */
-  ICE_CONNECTION_DISCONNECTED,  /* consent is being lost, may recover */
+  ICE_CONNECTION_CONNECTED,    /* a pair is selected for every component */
+  ICE_CONNECTION_COMPLETED,    /* ... and no check is running any more */
+  ICE_CONNECTION_DISCONNECTED, /* consent is being lost, may recover */
   ICE_CONNECTION_FAILED,
   ICE_CONNECTION_CLOSED,
 } IceConnectionState;
 
-typedef enum
-{
+typedef enum {
   ICE_GATHERING_NEW = 0,
   ICE_GATHERING_GATHERING,
   ICE_GATHERING_COMPLETE,
@@ -56,79 +64,91 @@ const gchar *ice_gathering_state_to_string (IceGatheringState state);
 /* 64 random bits per call (tie-breaker, transaction ids, ufrag/pwd). */
 typedef guint64 (*IceRandomFunc) (gpointer user_data);
 
-typedef struct
-{
+typedef struct {
   IceRole role;
   IceNomination nomination;
-  gint64 ta_us;                 /* RFC 8445 §14.2: default 50 ms */
-  gboolean consent_freshness;   /* RFC 7675, default TRUE */
-  gint64 keepalive_us;          /* RFC 8445 §11: Tr, default and minimum 15 s */
-  guint max_pairs;              /* RFC 8445 §6.1.2.5: default 100 */
-  guint max_peer_reflexive;     /* remote prflx candidates per stream, 32 */
+  gint64 ta_us;               /* RFC 8445 §14.2: default 50 ms */
+  gboolean consent_freshness; /* RFC 7675, default TRUE */
+  gint64 keepalive_us;        /* RFC 8445 §11: Tr, default and minimum 15 s */
+  guint max_pairs;            /* RFC 8445 §6.1.2.5: default 100 */
+  guint max_peer_reflexive;   /* remote prflx candidates per stream, 32 */
   /* Without end-of-candidates, give up this long after the last activity
    * when nothing works (browsers never send it); default 10 s. */
   gint64 failure_timeout_us;
-  IceRandomFunc random;         /* required */
+  IceRandomFunc random; /* required */
   gpointer random_data;
-  const gchar *software;        /* SOFTWARE attribute, or NULL */
+  const gchar *software; /* SOFTWARE attribute, or NULL */
 } IceSessionConfig;
 
-void ice_session_config_init (IceSessionConfig * config);
+void ice_session_config_init (IceSessionConfig *config);
 
-IceSession *ice_session_new (const IceSessionConfig * config);
-void ice_session_free (IceSession * session);
+IceSession *ice_session_new (const IceSessionConfig *config);
+void ice_session_free (IceSession *session);
 
 /* --- streams, credentials ------------------------------------------------ */
 
 /* Returns the new stream's id: 0, 1, 2, ... Components are 1..n_components. */
-guint ice_session_add_stream (IceSession * session, guint n_components);
-void ice_session_get_local_credentials (IceSession * session, guint stream_id,
-    const gchar ** ufrag, const gchar ** pwd);
+guint ice_session_add_stream (IceSession *session, guint n_components);
+void ice_session_get_local_credentials (IceSession *session, guint stream_id,
+                                        const gchar **ufrag, const gchar **pwd);
 /* Overrides the generated credentials (tests, or an app's own). */
-gboolean ice_session_set_local_credentials (IceSession * session,
-    guint stream_id, const gchar * ufrag, const gchar * pwd);
-gboolean ice_session_set_remote_credentials (IceSession * session,
-    guint stream_id, const gchar * ufrag, const gchar * pwd, gint64 now_us);
+gboolean ice_session_set_local_credentials (IceSession *session,
+                                            guint stream_id, const gchar *ufrag,
+                                            const gchar *pwd);
+gboolean ice_session_set_remote_credentials (IceSession *session,
+                                             guint stream_id,
+                                             const gchar *ufrag,
+                                             const gchar *pwd, gint64 now_us);
 /* ice-lite, ice2, ice-pacing of the peer (RFC 8839 §5.5, §5.6). */
-void ice_session_set_remote_options (IceSession * session, guint stream_id,
-    gboolean ice_lite, gboolean ice2, guint pacing_ms);
-IceRole ice_session_get_role (IceSession * session);
-void ice_session_set_role (IceSession * session, IceRole role);
+void ice_session_set_remote_options (IceSession *session, guint stream_id,
+                                     gboolean ice_lite, gboolean ice2,
+                                     guint pacing_ms);
+IceRole ice_session_get_role (IceSession *session);
+void ice_session_set_role (IceSession *session, IceRole role);
 
 /* Our whole description of a stream so far (credentials, options, the
  * candidates gathered, end-of-candidates once gathering is complete). */
-gchar *ice_session_get_local_description (IceSession * session,
-    guint stream_id);
+gchar *ice_session_get_local_description (IceSession *session, guint stream_id);
 /* Applies a peer's description: credentials, options, candidates,
  * end-of-candidates. Bad lines are skipped; returns how many candidates
  * were added. */
-guint ice_session_set_remote_description (IceSession * session,
-    guint stream_id, const IceSdpDescription * desc, gint64 now_us);
+guint ice_session_set_remote_description (IceSession *session, guint stream_id,
+                                          const IceSdpDescription *desc,
+                                          gint64 now_us);
 
 /* --- gathering (the IO layer owns sockets and reports them) ------------- */
 
 /* A socket bound at @base for @component_id; @interface_index orders local
  * preferences (lower is preferred). The session makes a host candidate of
  * it (emitted on start_gathering or at once if gathering began). */
-void ice_session_add_host_address (IceSession * session, guint stream_id,
-    guint component_id, const IceTransportAddr * base, guint interface_index);
-void ice_session_add_stun_server (IceSession * session,
-    const IceTransportAddr * server);
+void ice_session_add_host_address (IceSession *session, guint stream_id,
+                                   guint component_id,
+                                   const IceTransportAddr *base,
+                                   guint interface_index);
+void ice_session_add_stun_server (IceSession *session,
+                                  const IceTransportAddr *server);
 /* Emits host candidates, sends Binding requests to STUN servers from every
  * UDP base; GATHERING_DONE follows when all have answered or timed out. */
-void ice_session_start_gathering (IceSession * session, gint64 now_us);
+void ice_session_start_gathering (IceSession *session, gint64 now_us);
 
 /* --- remote candidates (trickle) ----------------------------------------- */
 
-gboolean ice_session_add_remote_candidate (IceSession * session,
-    const IceCandidate * cand, gint64 now_us);
-void ice_session_end_of_remote_candidates (IceSession * session,
-    guint stream_id, gint64 now_us);
+gboolean ice_session_add_remote_candidate (IceSession *session,
+                                           const IceCandidate *cand,
+                                           gint64 now_us);
+void ice_session_end_of_remote_candidates (IceSession *session, guint stream_id,
+                                           gint64 now_us);
 
 /* ICE restart (RFC 8445 §9): new local credentials for every stream,
- * remote candidates forgotten; media keeps flowing on the selected pair
- * until a new one is selected. */
-void ice_session_restart (IceSession * session, gint64 now_us);
+ * remote credentials and candidates forgotten (give the peer's new ones,
+ * as after an offer/answer: call this before applying the peer's restart
+ * description); gathering runs again, so LOCAL_CANDIDATE events (for every
+ * candidate, srflx asked anew) and GATHERING_DONE follow, to be signalled
+ * with the new credentials. Media keeps flowing on the selected pair, and
+ * the old credentials answer consent on it, until a new one is selected.
+ * New remote credentials without a local restart are taken as the peer's
+ * restart: its old candidates are forgotten, ours are kept. */
+void ice_session_restart (IceSession *session, gint64 now_us);
 
 /* --- the sans-IO loop ----------------------------------------------------- */
 
@@ -137,19 +157,17 @@ void ice_session_restart (IceSession * session, gint64 now_us);
  * A datagram to send from the local socket bound at @from to @to.
  */
 #define ICE_TRANSMIT_MAX 1500
-typedef struct
-{
+typedef struct {
   IceTransportAddr from;
   IceTransportAddr to;
   gsize len;
   guint8 data[ICE_TRANSMIT_MAX];
 } IceTransmit;
 
-typedef enum
-{
-  ICE_PACKET_HANDLED = 0,       /* STUN for the session, consumed */
-  ICE_PACKET_DELIVER,           /* media: see IceDelivery */
-  ICE_PACKET_DROPPED,           /* counted in the stats by reason */
+typedef enum {
+  ICE_PACKET_HANDLED = 0, /* STUN for the session, consumed */
+  ICE_PACKET_DELIVER,     /* media: see IceDelivery */
+  ICE_PACKET_DROPPED,     /* counted in the stats by reason */
 } IcePacketResult;
 
 /**
@@ -157,8 +175,7 @@ typedef enum
  * Where media belongs: @offset/@len locate the payload inside the input
  * buffer (TURN framing stripped); @remote is the peer's address.
  */
-typedef struct
-{
+typedef struct {
   guint stream_id;
   guint component_id;
   gsize offset;
@@ -166,41 +183,37 @@ typedef struct
   IceTransportAddr remote;
 } IceDelivery;
 
-IcePacketResult ice_session_handle_packet (IceSession * session,
-    gint64 now_us, const IceTransportAddr * local,
-    const IceTransportAddr * from, const guint8 * data, gsize len,
-    IceDelivery * delivery);
-void ice_session_handle_timeout (IceSession * session, gint64 now_us);
+IcePacketResult ice_session_handle_packet (IceSession *session, gint64 now_us,
+                                           const IceTransportAddr *local,
+                                           const IceTransportAddr *from,
+                                           const guint8 *data, gsize len,
+                                           IceDelivery *delivery);
+void ice_session_handle_timeout (IceSession *session, gint64 now_us);
 /* Absolute µs of the next timer, or -1 when nothing is scheduled. */
-gint64 ice_session_next_timeout (IceSession * session);
-gboolean ice_session_poll_transmit (IceSession * session, IceTransmit * out);
+gint64 ice_session_next_timeout (IceSession *session);
+gboolean ice_session_poll_transmit (IceSession *session, IceTransmit *out);
 
-typedef enum
-{
-  ICE_EVENT_LOCAL_CANDIDATE = 0,        /* u.candidate */
-  ICE_EVENT_GATHERING_DONE,     /* stream_id */
-  ICE_EVENT_CONNECTION_STATE,   /* stream_id, u.state */
-  ICE_EVENT_SELECTED_PAIR,      /* stream_id, component_id, u.pair */
-  ICE_EVENT_CONSENT_LOST,       /* stream_id, component_id */
-  ICE_EVENT_ROLE_CHANGED,       /* u.role (after a role conflict) */
-  ICE_EVENT_REMOTE_PEER_REFLEXIVE,      /* u.candidate learnt from a check */
+typedef enum {
+  ICE_EVENT_LOCAL_CANDIDATE = 0,   /* u.candidate */
+  ICE_EVENT_GATHERING_DONE,        /* stream_id */
+  ICE_EVENT_CONNECTION_STATE,      /* stream_id, u.state */
+  ICE_EVENT_SELECTED_PAIR,         /* stream_id, component_id, u.pair */
+  ICE_EVENT_CONSENT_LOST,          /* stream_id, component_id */
+  ICE_EVENT_ROLE_CHANGED,          /* u.role (after a role conflict) */
+  ICE_EVENT_REMOTE_PEER_REFLEXIVE, /* u.candidate learnt from a check */
 } IceEventType;
 
-typedef struct
-{
+typedef struct {
   IceEventType type;
   guint stream_id;
   guint component_id;
-  union
-  {
+  union {
     IceCandidate candidate;
-    struct
-    {
+    struct {
       IceConnectionState old_state;
       IceConnectionState state;
     } state;
-    struct
-    {
+    struct {
       IceCandidate local;
       IceCandidate remote;
     } pair;
@@ -208,9 +221,10 @@ typedef struct
   } u;
 } IceEvent;
 
-gboolean ice_session_poll_event (IceSession * session, IceEvent * out);
+gboolean ice_session_poll_event (IceSession *session, IceEvent *out);
 
-/* --- sending media --------------------------------------------------------- */
+/* --- sending media ---------------------------------------------------------
+ */
 
 /**
  * IceSendRoute:
@@ -219,8 +233,7 @@ gboolean ice_session_poll_event (IceSession * session, IceEvent * out);
  * @prefix in front (a TURN ChannelData header when relayed, else none).
  * @ok is FALSE while no pair is selected or consent is lost.
  */
-typedef struct
-{
+typedef struct {
   gboolean ok;
   IceTransportAddr from;
   IceTransportAddr to;
@@ -230,49 +243,55 @@ typedef struct
 
 /* The route changes only with an ICE_EVENT_SELECTED_PAIR or CONSENT_LOST
  * event: callers may cache it until the next event. */
-void ice_session_get_send_route (IceSession * session, guint stream_id,
-    guint component_id, IceSendRoute * route);
+void ice_session_get_send_route (IceSession *session, guint stream_id,
+                                 guint component_id, IceSendRoute *route);
 /* Media was sent on the selected pair (for keepalive bookkeeping). */
-void ice_session_note_sent (IceSession * session, guint stream_id,
-    guint component_id, gint64 now_us);
+void ice_session_note_sent (IceSession *session, guint stream_id,
+                            guint component_id, gint64 now_us);
 
-IceConnectionState ice_session_get_connection_state (IceSession * session,
-    guint stream_id);
-IceGatheringState ice_session_get_gathering_state (IceSession * session,
-    guint stream_id);
-gboolean ice_session_get_selected_pair (IceSession * session,
-    guint stream_id, guint component_id, IceCandidate * local,
-    IceCandidate * remote);
+/* For ice_session_get_connection_state(): the session's aggregate state
+ * (failed if any stream failed, then disconnected, checking, connected;
+ * completed when every stream is). */
+#define ICE_SESSION_ALL_STREAMS G_MAXUINT
 
-/* --- statistics -------------------------------------------------------------- */
+IceConnectionState ice_session_get_connection_state (IceSession *session,
+                                                     guint stream_id);
+IceGatheringState ice_session_get_gathering_state (IceSession *session,
+                                                   guint stream_id);
+gboolean ice_session_get_selected_pair (IceSession *session, guint stream_id,
+                                        guint component_id, IceCandidate *local,
+                                        IceCandidate *remote);
 
-typedef enum
-{
-  ICE_DROP_UNAUTHENTICATED_SOURCE = 0,  /* media from an unproven address */
+/* --- statistics --------------------------------------------------------------
+ */
+
+typedef enum {
+  ICE_DROP_UNAUTHENTICATED_SOURCE = 0, /* media from an unproven address */
   ICE_DROP_MALFORMED_STUN,
   ICE_DROP_BAD_INTEGRITY,
   ICE_DROP_BAD_FINGERPRINT,
   ICE_DROP_UNKNOWN_USERNAME,
   ICE_DROP_UNMATCHED_RESPONSE,
   ICE_DROP_PEER_REFLEXIVE_LIMIT,
-  ICE_DROP_UNKNOWN_LOCAL,       /* arrived on a socket we do not know */
+  ICE_DROP_UNKNOWN_LOCAL, /* arrived on a socket we do not know */
   ICE_DROP_LAST
 } IceDropReason;
 
 const gchar *ice_drop_reason_to_string (IceDropReason reason);
 
-typedef struct
-{
+typedef struct {
   guint64 checks_sent;
   guint64 checks_received;
   guint64 responses_received;
   guint64 media_packets_in;
   guint64 media_bytes_in;
   guint64 dropped[ICE_DROP_LAST];
-  gint64 selected_rtt_us;       /* last RTT on a selected pair, -1 if none */
+  gint64 selected_rtt_us;    /* last RTT on a selected pair, -1 if none */
+  guint64 transmits_dropped; /* transmit queue full (flood) */
+  guint64 events_dropped;    /* event queue full: oldest dropped */
 } IceSessionStats;
 
-void ice_session_get_stats (IceSession * session, IceSessionStats * stats);
+void ice_session_get_stats (IceSession *session, IceSessionStats *stats);
 
 G_END_DECLS
 #endif /* __ICE_SESSION_H__ */

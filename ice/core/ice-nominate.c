@@ -1,0 +1,229 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Nomination and selection (RFC 8445 §8.1). The controlling agent uses
+ * regular nomination: once a component has a valid pair and no
+ * higher-priority pair can still succeed (or ICE_NOMINATION_SETTLE_US after
+ * its first valid pair), it repeats the check of the best valid pair with
+ * USE-CANDIDATE. Aggressive nomination (every check carries USE-CANDIDATE)
+ * only by configuration and only toward peers that do not announce ice2.
+ * Both roles select the highest-priority nominated valid pair, so a
+ * controlled agent follows an aggressive peer upward.
+ */
+#define G_LOG_DOMAIN "ice-session"
+
+#include "ice/core/ice-session-private.h"
+
+gboolean
+ice_stream_uses_aggressive (IceStream *stream)
+{
+  IceSession *session = stream->session;
+
+  return session->role == ICE_ROLE_CONTROLLING
+         && session->config.nomination == ICE_NOMINATION_AGGRESSIVE
+         && !stream->remote_ice2;
+}
+
+static IcePair *
+best_valid_pair (IceStream *stream, guint component_id, gboolean nominated)
+{
+  guint i;
+
+  /* pairs are sorted by priority */
+  for (i = 0; i < stream->pairs->len; i++) {
+    IcePair *pair = g_ptr_array_index (stream->pairs, i);
+
+    if (pair->component_id == component_id && pair->valid
+        && (!nominated || pair->nominated))
+      return pair;
+  }
+  return NULL;
+}
+
+static gboolean
+all_components_selected (IceStream *stream)
+{
+  guint i;
+
+  for (i = 0; i < stream->n_components; i++)
+    if (stream->components[i].selected == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+announce_selection (IceStream *stream, IceComponent *comp, IcePair *pair,
+                    gint64 now_us)
+{
+  IceSession *session = stream->session;
+  gchar desc[2 * ICE_ADDR_STRLEN + 48];
+  IceEvent *ev;
+
+  g_debug ("selected pair %s", ice_pair_describe (pair, desc, sizeof (desc)));
+  comp->selected = pair;
+  comp->has_selection = TRUE;
+  comp->selected_local = pair->local;
+  comp->selected_remote = pair->remote;
+  comp->route.ok = TRUE;
+  comp->route.from = pair->local.base;
+  comp->route.to = pair->remote.addr;
+  comp->route.prefix_len = 0;
+  ev = ice_session_new_event (session, ICE_EVENT_SELECTED_PAIR, stream->id,
+                              comp->id);
+  ev->u.pair.local = pair->local;
+  ev->u.pair.remote = pair->remote;
+  ice_consent_start (session, stream, comp, now_us);
+  /* After a restart the old credentials served until now (RFC 8445 §9) */
+  if (all_components_selected (stream))
+    stream->old_ufrag[0] = stream->old_pwd[0] = '\0';
+  ice_checklist_prune_below (stream, comp->id, pair->priority);
+}
+
+/* Selects the highest-priority nominated valid pair of the component, if
+ * it differs from the one in use. */
+void
+ice_checklist_update_selection (IceStream *stream, guint component_id,
+                                gint64 now_us)
+{
+  IceComponent *comp = ice_stream_get_component (stream, component_id);
+  IcePair *best = best_valid_pair (stream, component_id, TRUE);
+
+  if (best == NULL || best == comp->selected)
+    return;
+  if (comp->selected != NULL && comp->selected->priority >= best->priority
+      && !comp->consent.lost)
+    return;
+  announce_selection (stream, comp, best, now_us);
+}
+
+/* Whether a pair that was not checked to the end yet could produce a
+ * valid pair above @priority. */
+static gboolean
+higher_pair_pending (IceStream *stream, guint component_id, guint64 priority)
+{
+  guint i;
+
+  for (i = 0; i < stream->pairs->len; i++) {
+    IcePair *pair = g_ptr_array_index (stream->pairs, i);
+
+    if (pair->priority <= priority)
+      break;
+    if (pair->component_id == component_id && !pair->derived
+        && (pair->state == ICE_PAIR_FROZEN || pair->state == ICE_PAIR_WAITING
+            || pair->state == ICE_PAIR_IN_PROGRESS))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+needs_regular_nomination (IceStream *stream, IceComponent *comp)
+{
+  IceSession *session = stream->session;
+
+  return session->role == ICE_ROLE_CONTROLLING
+         && !ice_stream_uses_aggressive (stream) && !comp->nomination_sent
+         && comp->first_valid_us >= 0 && stream->have_remote_credentials;
+}
+
+static gboolean
+awaits_nomination (IceStream *stream, IceComponent *comp)
+{
+  return stream->session->role == ICE_ROLE_CONTROLLED
+         && comp->first_valid_us >= 0 && comp->selected == NULL
+         && stream->have_remote_credentials;
+}
+
+static void
+recheck_best (IceStream *stream, IceComponent *comp, gint64 now_us)
+{
+  IcePair *best = best_valid_pair (stream, comp->id, FALSE);
+
+  if (comp->next_recheck_us == 0)
+    comp->next_recheck_us = now_us + ICE_AWAIT_NOMINATION_RECHECK_US;
+  if (now_us < comp->next_recheck_us)
+    return;
+  /* advanced even without a pair, so the timer never stays due */
+  comp->next_recheck_us = now_us + ICE_AWAIT_NOMINATION_RECHECK_US;
+  if (best == NULL)
+    return;
+  best = best->generator != NULL ? best->generator : best;
+  best->recheck = TRUE;
+  ice_checklist_trigger (stream->session, best);
+}
+
+/* RFC 8445 §8.1.1: the controlling agent picks the best valid pair and
+ * repeats the check that produced it with USE-CANDIDATE. */
+void
+ice_checklist_check_nomination (IceStream *stream, gint64 now_us)
+{
+  guint i;
+
+  for (i = 0; i < stream->n_components; i++) {
+    IceComponent *comp = &stream->components[i];
+    IcePair *best, *gen;
+
+    if (awaits_nomination (stream, comp))
+      recheck_best (stream, comp, now_us);
+    if (!needs_regular_nomination (stream, comp))
+      continue;
+    best = best_valid_pair (stream, comp->id, FALSE);
+    if (best == NULL)
+      continue;
+    if (higher_pair_pending (stream, comp->id, best->priority)
+        && now_us < comp->first_valid_us + ICE_NOMINATION_SETTLE_US)
+      continue;
+    gen = best->generator != NULL ? best->generator : best;
+    g_debug ("stream %u component %u: nominating", stream->id, comp->id);
+    gen->use_candidate = TRUE;
+    comp->nomination_sent = TRUE;
+    ice_checklist_trigger (stream->session, gen);
+  }
+}
+
+gint64
+ice_checklist_nomination_timeout (IceStream *stream)
+{
+  gint64 next = -1;
+  guint i;
+
+  for (i = 0; i < stream->n_components; i++) {
+    IceComponent *comp = &stream->components[i];
+    gint64 t;
+
+    if (awaits_nomination (stream, comp) && comp->next_recheck_us > 0)
+      t = comp->next_recheck_us;
+    else if (needs_regular_nomination (stream, comp)
+             && best_valid_pair (stream, comp->id, FALSE) != NULL)
+      t = comp->first_valid_us + ICE_NOMINATION_SETTLE_US;
+    else
+      continue;
+    if (next < 0 || t < next)
+      next = t;
+  }
+  return next;
+}
+
+/* The repeat of a check that succeeded before timed out, most likely lost:
+ * the pair stays valid and is nominated again, up to
+ * ICE_NOMINATION_ATTEMPTS times. Returns FALSE when the pair must fail
+ * (its valid pair is then given up, so the next best is nominated). */
+gboolean
+ice_checklist_retry_nomination (IceStream *stream, IcePair *pair)
+{
+  IceComponent *comp = ice_stream_get_component (stream, pair->component_id);
+
+  if (pair->valid_pair == NULL)
+    return FALSE;
+  if (comp->selected == NULL)
+    comp->nomination_sent = FALSE;
+  if (++comp->nomination_attempts < ICE_NOMINATION_ATTEMPTS) {
+    ice_pair_set_state (pair, ICE_PAIR_SUCCEEDED);
+    return TRUE;
+  }
+  comp->nomination_attempts = 0;
+  pair->valid_pair->valid = FALSE;
+  pair->valid_pair->nominated = FALSE;
+  pair->use_candidate = FALSE;
+  return FALSE;
+}

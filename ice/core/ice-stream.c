@@ -1,0 +1,483 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Streams and components of a session: credentials, the peer's options and
+ * candidates (trickle, RFC 8838), ICE restart (RFC 8445 §9), send routes.
+ */
+#define G_LOG_DOMAIN "ice-session"
+
+#include "ice/core/ice-session-private.h"
+
+#include <string.h>
+
+/* RFC 8445 §5.3, RFC 8839 §5.4: ufrag and pwd are ice-chars */
+static const gchar ice_chars[]
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void forget_remote (IceSession *session, IceStream *stream,
+                           gint64 now_us);
+
+static void
+random_ice_string (IceSession *session, gchar *out, gsize len)
+{
+  guint8 bytes[ICE_CREDENTIAL_MAX];
+  gsize i;
+
+  ice_session_random_bytes (session, bytes, len);
+  for (i = 0; i < len; i++)
+    out[i] = ice_chars[bytes[i] & 63];
+  out[len] = '\0';
+}
+
+static void
+generate_credentials (IceSession *session, IceStream *stream)
+{
+  /* 48 bits of ufrag and 144 bits of pwd, above RFC 8445 §5.3's 24/128 */
+  random_ice_string (session, stream->local_ufrag, ICE_UFRAG_LEN);
+  random_ice_string (session, stream->local_pwd, ICE_PWD_LEN);
+}
+
+IceComponent *
+ice_stream_get_component (IceStream *stream, guint component_id)
+{
+  if (stream == NULL || component_id < 1 || component_id > stream->n_components)
+    return NULL;
+  return &stream->components[component_id - 1];
+}
+
+void
+ice_stream_free (IceStream *stream)
+{
+  guint i;
+
+  ice_checklist_free_pairs (stream->session, stream);
+  g_ptr_array_free (stream->pairs, TRUE);
+  for (i = 0; i < stream->n_components; i++) {
+    g_array_free (stream->components[i].local, TRUE);
+    g_array_free (stream->components[i].remote, TRUE);
+  }
+  g_free (stream->components);
+  g_array_free (stream->early_checks, TRUE);
+  g_free (stream);
+}
+
+/**
+ * ice_session_add_stream:
+ * @session: the session
+ * @n_components: 1 to 256
+ *
+ * Returns: the new stream's id (0, 1, 2, ...), with fresh credentials.
+ */
+guint
+ice_session_add_stream (IceSession *session, guint n_components)
+{
+  IceStream *stream;
+  guint i;
+
+  g_return_val_if_fail (session != NULL, 0);
+  g_return_val_if_fail (n_components >= 1 && n_components <= 256, 0);
+
+  stream = g_new0 (IceStream, 1);
+  stream->session = session;
+  stream->id = session->streams->len;
+  stream->n_components = n_components;
+  stream->components = g_new0 (IceComponent, n_components);
+  for (i = 0; i < n_components; i++) {
+    IceComponent *comp = &stream->components[i];
+
+    comp->id = i + 1;
+    comp->local = g_array_new (FALSE, TRUE, sizeof (IceCandidate));
+    comp->remote = g_array_new (FALSE, TRUE, sizeof (IceCandidate));
+    comp->first_valid_us = -1;
+  }
+  stream->pairs = g_ptr_array_new ();
+  stream->early_checks = g_array_new (FALSE, TRUE, sizeof (IceEarlyCheck));
+  stream->start_us = -1;
+  generate_credentials (session, stream);
+  g_ptr_array_add (session->streams, stream);
+  return stream->id;
+}
+
+/**
+ * ice_session_get_local_credentials:
+ * @ufrag: (out) (transfer none): valid until the next restart
+ * @pwd: (out) (transfer none): valid until the next restart
+ */
+void
+ice_session_get_local_credentials (IceSession *session, guint stream_id,
+                                   const gchar **ufrag, const gchar **pwd)
+{
+  IceStream *stream = ice_session_find_stream (session, stream_id);
+
+  g_return_if_fail (stream != NULL);
+  if (ufrag)
+    *ufrag = stream->local_ufrag;
+  if (pwd)
+    *pwd = stream->local_pwd;
+}
+
+/**
+ * ice_session_set_local_credentials:
+ * Returns: %FALSE (with a warning) unless @ufrag has 4-256 and @pwd 22-256
+ *   ice-chars (RFC 8839 §5.4).
+ */
+gboolean
+ice_session_set_local_credentials (IceSession *session, guint stream_id,
+                                   const gchar *ufrag, const gchar *pwd)
+{
+  IceStream *stream = ice_session_find_stream (session, stream_id);
+
+  g_return_val_if_fail (stream != NULL, FALSE);
+  if (!ice_sdp_ufrag_is_valid (ufrag) || !ice_sdp_pwd_is_valid (pwd)) {
+    g_warning ("local credentials refused: expected a ufrag of 4-256 and a "
+               "pwd of 22-256 ice-chars");
+    return FALSE;
+  }
+  g_strlcpy (stream->local_ufrag, ufrag, sizeof (stream->local_ufrag));
+  g_strlcpy (stream->local_pwd, pwd, sizeof (stream->local_pwd));
+  return TRUE;
+}
+
+/**
+ * ice_session_set_remote_credentials:
+ * Starts the checks of the stream (and answers checks that arrived early,
+ * RFC 8445 §7.3). Returns: %FALSE for invalid credentials.
+ */
+gboolean
+ice_session_set_remote_credentials (IceSession *session, guint stream_id,
+                                    const gchar *ufrag, const gchar *pwd,
+                                    gint64 now_us)
+{
+  IceStream *stream = ice_session_find_stream (session, stream_id);
+
+  g_return_val_if_fail (stream != NULL, FALSE);
+  if (ufrag == NULL || pwd == NULL || !ice_sdp_ufrag_is_valid (ufrag)
+      || !ice_sdp_pwd_is_valid (pwd)) {
+    g_warning ("remote credentials refused: expected a ufrag of 4-256 and "
+               "a pwd of 22-256 ice-chars");
+    return FALSE;
+  }
+  if (stream->have_remote_credentials
+      && strcmp (stream->remote_ufrag, ufrag) == 0
+      && strcmp (stream->remote_pwd, pwd) == 0)
+    return TRUE;
+  if (stream->have_remote_credentials) {
+    /* New credentials: the peer restarted (RFC 8445 §9) */
+    g_debug ("stream %u: the peer restarted", stream->id);
+    forget_remote (session, stream, now_us);
+  }
+  g_strlcpy (stream->remote_ufrag, ufrag, sizeof (stream->remote_ufrag));
+  g_strlcpy (stream->remote_pwd, pwd, sizeof (stream->remote_pwd));
+  stream->have_remote_credentials = TRUE;
+  if (stream->start_us < 0)
+    stream->start_us = now_us;
+  ice_stream_note_progress (stream, now_us);
+  ice_check_process_early (stream, now_us);
+  ice_checklist_update_frozen (session);
+  ice_session_update_states (session, now_us);
+  return TRUE;
+}
+
+/**
+ * ice_session_set_remote_options:
+ * @ice_lite: the peer is a lite agent: we become controlling (§6.1.1)
+ * @ice2: the peer announced ice2 (RFC 8445 §10)
+ * @pacing_ms: the peer's a=ice-pacing, 0 if absent; the larger Ta wins
+ */
+void
+ice_session_set_remote_options (IceSession *session, guint stream_id,
+                                gboolean ice_lite, gboolean ice2,
+                                guint pacing_ms)
+{
+  IceStream *stream = ice_session_find_stream (session, stream_id);
+
+  g_return_if_fail (stream != NULL);
+  stream->remote_lite = ice_lite;
+  stream->remote_ice2 = ice2;
+  stream->remote_pacing_ms = pacing_ms;
+  /* RFC 8445 §6.1.1: against a lite peer the full agent controls */
+  if (ice_lite && session->role != ICE_ROLE_CONTROLLING)
+    ice_session_switch_role (session, ICE_ROLE_CONTROLLING);
+}
+
+/**
+ * ice_role_to_string:
+ * Returns: "controlling" or "controlled"
+ */
+const gchar *
+ice_role_to_string (IceRole role)
+{
+  return role == ICE_ROLE_CONTROLLING ? "controlling" : "controlled";
+}
+
+/**
+ * ice_session_get_role:
+ * Returns: the current role, which a role conflict (RFC 8445 §7.3.1.1) or
+ *   an ice-lite peer may have changed (ICE_EVENT_ROLE_CHANGED)
+ */
+IceRole
+ice_session_get_role (IceSession *session)
+{
+  g_return_val_if_fail (session != NULL, ICE_ROLE_CONTROLLING);
+  return session->role;
+}
+
+/**
+ * ice_session_set_role:
+ * Changes the role; pair priorities are recomputed (RFC 8445 §6.1.2.3).
+ */
+void
+ice_session_set_role (IceSession *session, IceRole role)
+{
+  g_return_if_fail (session != NULL);
+  if (session->role == role)
+    return;
+  g_debug ("role %s → %s", ice_role_to_string (session->role),
+           ice_role_to_string (role));
+  session->role = role;
+  ice_checklist_recompute_priorities (session);
+}
+
+/* --- remote candidates (trickle) ----------------------------------------- */
+
+IceCandidate *
+ice_component_find_remote (IceComponent *comp, const IceTransportAddr *addr)
+{
+  guint i;
+
+  for (i = 0; i < comp->remote->len; i++) {
+    IceCandidate *c = &g_array_index (comp->remote, IceCandidate, i);
+
+    if (ice_addr_equal (&c->addr, addr))
+      return c;
+  }
+  return NULL;
+}
+
+/* RFC 8838 §11: a signalled candidate that we already learnt as peer
+ * reflexive replaces it: the pairs keep their state, take its priority. */
+static void
+replace_prflx (IceStream *stream, IceCandidate *known, const IceCandidate *cand)
+{
+  IceComponent *comp = ice_stream_get_component (stream, cand->component_id);
+  guint i;
+
+  if (known->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE
+      && stream->n_remote_prflx > 0)
+    stream->n_remote_prflx--;
+  *known = *cand;
+  /* the pair in use is the same path: it now names the signalled one */
+  if (comp->has_selection
+      && ice_addr_equal (&comp->selected_remote.addr, &cand->addr))
+    comp->selected_remote = *cand;
+  for (i = 0; i < stream->pairs->len; i++) {
+    IcePair *pair = g_ptr_array_index (stream->pairs, i);
+
+    if (pair->component_id == cand->component_id
+        && ice_addr_equal (&pair->remote.addr, &cand->addr))
+      pair->remote = *cand;
+  }
+  ice_checklist_recompute_priorities (stream->session);
+}
+
+/**
+ * ice_session_add_remote_candidate:
+ * @cand: a candidate of the peer; @cand->stream_id names the stream
+ *
+ * Pairs the candidate into the running checklist. Returns: %FALSE for an
+ * unknown stream or component, or a candidate without an address.
+ */
+gboolean
+ice_session_add_remote_candidate (IceSession *session, const IceCandidate *cand,
+                                  gint64 now_us)
+{
+  IceStream *stream;
+  IceComponent *comp;
+  IceCandidate *known;
+
+  g_return_val_if_fail (session != NULL && cand != NULL, FALSE);
+  stream = ice_session_find_stream (session, cand->stream_id);
+  comp = ice_stream_get_component (stream, cand->component_id);
+  if (comp == NULL) {
+    g_warning ("remote candidate refused: no stream %u component %u",
+               cand->stream_id, cand->component_id);
+    return FALSE;
+  }
+  if (!ice_addr_is_set (&cand->addr)) {
+    g_debug ("remote candidate without an address (unresolved name)");
+    return FALSE;
+  }
+  known = ice_component_find_remote (comp, &cand->addr);
+  if (known != NULL) {
+    if (known->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE
+        && cand->type != ICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
+      replace_prflx (stream, known, cand);
+    return TRUE;
+  }
+  g_array_append_val (comp->remote, *cand);
+  ice_checklist_pair_remote (stream, cand);
+  ice_checklist_update_frozen (session);
+  ice_stream_note_progress (stream, now_us);
+  ice_session_update_states (session, now_us);
+  return TRUE;
+}
+
+/**
+ * ice_session_end_of_remote_candidates:
+ * The peer will send no more candidates (RFC 8838 §13): once every pair
+ * failed the stream may fail.
+ */
+void
+ice_session_end_of_remote_candidates (IceSession *session, guint stream_id,
+                                      gint64 now_us)
+{
+  IceStream *stream = ice_session_find_stream (session, stream_id);
+
+  g_return_if_fail (stream != NULL);
+  stream->remote_eoc = TRUE;
+  ice_session_update_states (session, now_us);
+}
+
+/* --- restart -----------------------------------------------------------------
+ */
+
+/* Forgets what the peer's previous generation told us (RFC 8445 §9):
+ * credentials, candidates, pairs, local prflx candidates; the routes in use
+ * and their consent stay until new pairs are selected. Early checks are
+ * kept: they may come from the peer's new generation. */
+static void
+forget_remote (IceSession *session, IceStream *stream, gint64 now_us)
+{
+  guint i, j;
+
+  ice_checklist_free_pairs (session, stream);
+  for (i = 0; i < stream->n_components; i++) {
+    IceComponent *comp = &stream->components[i];
+
+    g_array_set_size (comp->remote, 0);
+    for (j = comp->local->len; j > 0; j--) {
+      IceCandidate *c = &g_array_index (comp->local, IceCandidate, j - 1);
+
+      if (c->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
+        g_array_remove_index (comp->local, j - 1);
+    }
+    comp->selected = NULL;
+    comp->first_valid_us = -1;
+    comp->nomination_sent = FALSE;
+    comp->nomination_attempts = 0;
+    comp->next_recheck_us = 0;
+  }
+  ice_session_forget_sources (session, stream);
+  stream->have_remote_credentials = FALSE;
+  stream->remote_ufrag[0] = stream->remote_pwd[0] = '\0';
+  stream->remote_eoc = FALSE;
+  stream->n_remote_prflx = 0;
+  stream->pair_tried = FALSE;
+  stream->start_us = -1;
+  stream->last_progress_us = now_us;
+  if (stream->state == ICE_CONNECTION_FAILED)
+    ice_stream_set_state (stream, ICE_CONNECTION_CHECKING);
+  else if (stream->state == ICE_CONNECTION_COMPLETED)
+    ice_stream_set_state (stream, ICE_CONNECTION_CONNECTED);
+}
+
+static void
+restart_stream (IceSession *session, IceStream *stream, gint64 now_us)
+{
+  /* The peer may keep using the old credentials on the pair in use until
+   * it restarts too. */
+  g_strlcpy (stream->old_ufrag, stream->local_ufrag,
+             sizeof (stream->old_ufrag));
+  g_strlcpy (stream->old_pwd, stream->local_pwd, sizeof (stream->old_pwd));
+  generate_credentials (session, stream);
+  forget_remote (session, stream, now_us);
+  /* checks made with our old credentials must not be triggered */
+  g_array_set_size (stream->early_checks, 0);
+  ice_gather_restart (session, stream, now_us);
+}
+
+/**
+ * ice_session_restart:
+ * ICE restart (RFC 8445 §9) of every stream: new local credentials, the
+ * remote side forgotten (the peer's new credentials and candidates must be
+ * given again), gathering anew: LOCAL_CANDIDATE events for every candidate
+ * and GATHERING_DONE follow, to be signalled with the new credentials.
+ * The selected pairs keep their send routes and consent until new pairs
+ * are selected.
+ */
+void
+ice_session_restart (IceSession *session, gint64 now_us)
+{
+  guint i;
+
+  g_return_if_fail (session != NULL);
+  for (i = 0; i < session->streams->len; i++)
+    restart_stream (session, g_ptr_array_index (session->streams, i), now_us);
+  ice_session_update_states (session, now_us);
+}
+
+/* --- sending media
+ * ------------------------------------------------------------ */
+
+/**
+ * ice_session_get_send_route:
+ * @route: (out caller-allocates): the route; @route->ok is %FALSE while no
+ *   pair is selected or after consent was lost
+ */
+void
+ice_session_get_send_route (IceSession *session, guint stream_id,
+                            guint component_id, IceSendRoute *route)
+{
+  IceComponent *comp;
+
+  g_return_if_fail (session != NULL && route != NULL);
+  memset (route, 0, sizeof (*route));
+  comp = ice_stream_get_component (ice_session_find_stream (session, stream_id),
+                                   component_id);
+  if (comp != NULL)
+    *route = comp->route;
+}
+
+/**
+ * ice_session_note_sent:
+ * Media left on the selected pair at @now_us: no keepalive is needed for
+ * Tr (RFC 8445 §11).
+ */
+void
+ice_session_note_sent (IceSession *session, guint stream_id, guint component_id,
+                       gint64 now_us)
+{
+  IceComponent *comp;
+
+  g_return_if_fail (session != NULL);
+  comp = ice_stream_get_component (ice_session_find_stream (session, stream_id),
+                                   component_id);
+  if (comp != NULL)
+    comp->consent.last_sent_us = now_us;
+}
+
+/**
+ * ice_session_get_selected_pair:
+ * @local: (out caller-allocates) (optional): the local candidate
+ * @remote: (out caller-allocates) (optional): the remote candidate
+ *
+ * Returns: %TRUE if a pair is selected for the component.
+ */
+gboolean
+ice_session_get_selected_pair (IceSession *session, guint stream_id,
+                               guint component_id, IceCandidate *local,
+                               IceCandidate *remote)
+{
+  IceComponent *comp;
+
+  g_return_val_if_fail (session != NULL, FALSE);
+  comp = ice_stream_get_component (ice_session_find_stream (session, stream_id),
+                                   component_id);
+  if (comp == NULL || !comp->has_selection)
+    return FALSE;
+  if (local)
+    *local = comp->selected_local;
+  if (remote)
+    *remote = comp->selected_remote;
+  return TRUE;
+}
