@@ -1,0 +1,91 @@
+# shellcheck shell=bash disable=SC2034
+# (SC2034: the variables set here are read by the tests that source it)
+# gst-ice
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Two gst-launch-1.0 pipelines with icesink/icesrc in the bed's namespaces
+# (sourced after lib.sh).  They meet in a file:// room in the bed's temp dir
+# (the namespaces share the filesystem) and get their server-reflexive
+# candidates from the coturn that stun_server_start runs in pub.
+
+ICE_CAPS="application/x-rtp,media=audio,clock-rate=44100,encoding-name=L16,channels=2,payload=96"
+# icesrc pushes a buffer list per create(); num-buffers counts those
+ICE_BUFFERS=50
+ICE_CONNECT_TIMEOUT_S=15
+ICE_RECEIVER_PID=
+ICE_SENDER_PID=
+
+# Skips unless gst-launch-1.0 can make icesrc and icesink with the
+# properties these tests use (GST_PLUGIN_PATH points at the build).
+require_ice_elements () {
+  local element inspect
+
+  command -v gst-launch-1.0 >/dev/null || skip "gst-launch-1.0 is not installed"
+  for element in icesrc icesink; do
+    inspect=$(gst-inspect-1.0 "$element" 2>/dev/null) ||
+      skip "$element is not available (GST_PLUGIN_PATH=${GST_PLUGIN_PATH:-})"
+    case $inspect in
+      *stun-server*signaller* | *signaller*stun-server*) ;;
+      *) skip "$element has no stun-server or signaller property" ;;
+    esac
+  done
+}
+
+ice_room () {
+  mkdir -p "$BED_TMP/room"
+  echo "$BED_TMP/room"
+}
+
+# ice_start_receiver NAME: icesrc in namespace NAME; stops (EOS) after
+# ICE_BUFFERS buffer lists, so its exit status says whether media came.
+ice_start_receiver () {
+  spawn_in "$1" "$BED_TMP/receiver.log" gst-launch-1.0 -m \
+    icesrc num-buffers="$ICE_BUFFERS" signaller="file://$(ice_room)" \
+    stun-server="stun://$PUB_IP:$STUN_PORT" caps="$ICE_CAPS" ! \
+    rtpL16depay ! fakesink
+  ICE_RECEIVER_PID=$SPAWNED
+}
+
+# ice_start_sender NAME: live RTP audio into icesink in namespace NAME.
+ice_start_sender () {
+  spawn_in "$1" "$BED_TMP/sender.log" gst-launch-1.0 -m \
+    audiotestsrc is-live=true ! rtpL16pay ! \
+    icesink signaller="file://$(ice_room)" \
+    stun-server="stun://$PUB_IP:$STUN_PORT"
+  ICE_SENDER_PID=$SPAWNED
+}
+
+ice_receiver_done () {
+  ! kill -0 "$ICE_RECEIVER_PID" 2>/dev/null
+}
+
+ice_both_done () {
+  ice_receiver_done && ! kill -0 "$ICE_SENDER_PID" 2>/dev/null
+}
+
+ice_check_receiver_ok () {
+  wait "$ICE_RECEIVER_PID" || fail "the receiver ended with status $?"
+}
+
+# ice_selected LOG local|remote: sets SELECTED to that candidate of the
+# last ice-selected-pair message in a gst-launch-1.0 -m log (the message
+# escapes spaces with backslashes; they are removed).
+ice_selected () {
+  SELECTED=$(grep -o 'ice-selected-pair, .*' "$1" | tail -n 1 |
+    sed -n "s/.* $2=(string)\"\([^\"]*\)\".*/\1/p" | sed 's/[\\]//g')
+  [ -n "$SELECTED" ] || fail "no ice-selected-pair message in $1"
+}
+
+# ice_room_described: both peers' files in the room are complete (they
+# carry a=end-of-candidates) and each has a server-reflexive candidate.
+ice_room_described () {
+  local f n=0
+
+  for f in "$BED_TMP/room"/*.ice; do
+    [ -f "$f" ] || continue
+    grep -q '^a=end-of-candidates' "$f" || return 1
+    grep -q ' typ srflx' "$f" || return 1
+    n=$((n + 1))
+  done
+  [ "$n" = 2 ]
+}
