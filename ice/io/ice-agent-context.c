@@ -7,6 +7,8 @@
  */
 #include "ice/io/ice-agent-private.h"
 
+#include <openssl/crypto.h>
+
 /* One run of the thread: quitting is a flag plus a wakeup, because
  * g_main_loop_quit() before g_main_loop_run() started would be lost. */
 typedef struct {
@@ -30,6 +32,9 @@ shared_thread_run (gpointer data)
   g_main_context_pop_thread_default (run->context);
   g_main_context_unref (run->context);
   g_free (run);
+  /* The STUN MACs computed on this thread leave OpenSSL per-thread state
+   * behind; free it here, or each stopped thread leaks it. */
+  OPENSSL_thread_stop ();
   return NULL;
 }
 
