@@ -1,0 +1,525 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The part of icesrc and icesink that talks to the shared agent: acquire
+ * and release, agent signals turned into element signals and element
+ * messages (so `gst-launch-1.0 -m` shows state changes), action signals.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsticecommon.h"
+#include "gsticestats.h"
+
+#define GST_CAT_DEFAULT gst_ice_debug
+
+static GQuark common_quark;
+
+typedef enum {
+  PENDING_CANDIDATE,
+  PENDING_DESCRIPTION,
+} PendingKind;
+
+typedef struct {
+  PendingKind kind;
+  guint stream;
+  gchar *text;
+} PendingRemote;
+
+static void
+pending_remote_free (gpointer data)
+{
+  PendingRemote *p = data;
+
+  g_free (p->text);
+  g_free (p);
+}
+
+static GstIceCommon *
+common_of (gpointer element)
+{
+  return g_object_get_qdata (G_OBJECT (element), common_quark);
+}
+
+static void
+element_closure_unref (gpointer data, GClosure *closure)
+{
+  gst_object_unref (data);
+}
+
+/* --- agent signals → element ------------------------------------------- */
+
+static void
+post_element_message (GstElement *element, GstStructure *s)
+{
+  gst_element_post_message (element,
+                            gst_message_new_element (GST_OBJECT (element), s));
+}
+
+static void
+on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
+                  GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream != c->active.stream)
+    return;
+  GST_DEBUG_OBJECT (element, "local candidate %s", line);
+  g_signal_emit_by_name (element, "on-ice-candidate", stream, line);
+}
+
+static void
+on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream != c->active.stream)
+    return;
+  GST_INFO_OBJECT (element, "gathering done for stream %u", stream);
+  g_object_notify (G_OBJECT (element), "ice-gathering-state");
+  post_element_message (element,
+                        gst_structure_new ("ice-gathering-state", "stream",
+                                           G_TYPE_UINT, stream, "state",
+                                           G_TYPE_STRING, "complete", NULL));
+  g_signal_emit_by_name (element, "on-gathering-done", stream);
+}
+
+static void
+on_connection_state (IceAgent *agent, guint stream, IceConnectionState state,
+                     GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream != c->active.stream)
+    return;
+  GST_INFO_OBJECT (element, "stream %u: %s", stream,
+                   ice_connection_state_to_string (state));
+  g_atomic_int_set (&c->state, state);
+  g_object_notify (G_OBJECT (element), "ice-connection-state");
+  post_element_message (
+      element,
+      gst_structure_new ("ice-connection-state", "stream", G_TYPE_UINT, stream,
+                         "state", G_TYPE_STRING,
+                         ice_connection_state_to_string (state), NULL));
+}
+
+static void
+on_selected_pair (IceAgent *agent, guint stream, guint component,
+                  const gchar *local, const gchar *remote, GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream != c->active.stream || component != c->active.component)
+    return;
+  GST_INFO_OBJECT (element, "selected pair %s <-> %s", local, remote);
+  g_object_notify (G_OBJECT (element), "selected-pair");
+  post_element_message (
+      element, gst_structure_new ("ice-selected-pair", "stream", G_TYPE_UINT,
+                                  stream, "component", G_TYPE_UINT, component,
+                                  "local", G_TYPE_STRING, local, "remote",
+                                  G_TYPE_STRING, remote, NULL));
+}
+
+static void
+connect_agent_signals (GstIceCommon *c)
+{
+  static const struct {
+    const gchar *name;
+    GCallback callback;
+  } table[G_N_ELEMENTS (c->handlers)] = {
+    { "new-candidate", G_CALLBACK (on_new_candidate) },
+    { "gathering-done", G_CALLBACK (on_gathering_done) },
+    { "connection-state-changed", G_CALLBACK (on_connection_state) },
+    { "selected-pair-changed", G_CALLBACK (on_selected_pair) },
+  };
+  guint i;
+
+  /* Each handler holds an element ref until its closure dies, which
+   * waits for an emission running on the agent's thread. */
+  for (i = 0; i < G_N_ELEMENTS (table); i++)
+    c->handlers[i] = g_signal_connect_data (
+        c->agent, table[i].name, table[i].callback, gst_object_ref (c->element),
+        element_closure_unref, 0);
+}
+
+/* --- action signals --------------------------------------------------------
+ */
+
+/* Returns a ref to the agent if our stream exists in it, else queues the
+ * request and returns NULL. */
+static IceAgent *
+agent_or_queue (GstIceCommon *c, PendingKind kind, guint stream,
+                const gchar *text)
+{
+  IceAgent *agent = NULL;
+
+  GST_OBJECT_LOCK (c->element);
+  if (c->started) {
+    agent = g_object_ref (c->agent);
+  } else {
+    PendingRemote *p = g_new0 (PendingRemote, 1);
+
+    p->kind = kind;
+    p->stream = stream;
+    p->text = g_strdup (text);
+    g_ptr_array_add (c->pending, p);
+    GST_DEBUG_OBJECT (c->element, "stream not started: queued");
+  }
+  GST_OBJECT_UNLOCK (c->element);
+  return agent;
+}
+
+static void
+apply_candidate (GstElement *element, IceAgent *agent, guint stream,
+                 const gchar *line)
+{
+  GError *err = NULL;
+
+  if (g_str_has_prefix (line, "a=end-of-candidates")
+      || g_str_has_prefix (line, "end-of-candidates")) {
+    ice_agent_end_of_remote_candidates (agent, stream);
+  } else if (!ice_agent_add_remote_candidate (agent, stream, line, &err)) {
+    GST_WARNING_OBJECT (element, "remote candidate '%s' refused: %s", line,
+                        err->message);
+    g_error_free (err);
+  }
+}
+
+static gboolean
+apply_description (GstElement *element, IceAgent *agent, guint stream,
+                   const gchar *text)
+{
+  GError *err = NULL;
+  gint n = ice_agent_set_remote_description (agent, stream, text, &err);
+
+  if (n < 0) {
+    GST_WARNING_OBJECT (element, "remote description refused: %s",
+                        err->message);
+    g_error_free (err);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (element, "remote description: %d candidates", n);
+  return TRUE;
+}
+
+static void
+add_ice_candidate (GstElement *element, guint stream, const gchar *line)
+{
+  GstIceCommon *c = common_of (element);
+  IceAgent *agent;
+
+  if (line == NULL || *line == '\0')
+    return;
+  agent = agent_or_queue (c, PENDING_CANDIDATE, stream, line);
+  if (agent) {
+    apply_candidate (element, agent, stream, line);
+    g_object_unref (agent);
+  }
+}
+
+static gboolean
+set_remote_description (GstElement *element, guint stream, const gchar *text)
+{
+  GstIceCommon *c = common_of (element);
+  IceAgent *agent;
+  gboolean ok = TRUE;
+
+  if (text == NULL)
+    return FALSE;
+  agent = agent_or_queue (c, PENDING_DESCRIPTION, stream, text);
+  if (agent) {
+    ok = apply_description (element, agent, stream, text);
+    g_object_unref (agent);
+  }
+  return ok;
+}
+
+static void
+restart (GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+  GstIceSharedAgent *shared = NULL;
+
+  GST_OBJECT_LOCK (element);
+  if (c->started)
+    shared = c->shared;
+  GST_OBJECT_UNLOCK (element);
+  if (shared == NULL) {
+    GST_WARNING_OBJECT (element, "restart ignored: no stream started yet");
+    return;
+  }
+  GST_INFO_OBJECT (element, "ICE restart");
+  gst_ice_shared_agent_restart (shared);
+}
+
+static void
+install_signals (GObjectClass *klass)
+{
+  GType type = G_OBJECT_CLASS_TYPE (klass);
+
+  /**
+   * GstIceSrc::on-ice-candidate:
+   * @stream: the stream
+   * @candidate: "candidate:..." (RFC 8839, without "a=")
+   *
+   * A local candidate to send to the peer (trickle ICE, RFC 8838).
+   */
+  g_signal_new ("on-ice-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstIceSrc::on-gathering-done:
+   * @stream: the stream
+   *
+   * Every local candidate of @stream was announced; "local-description"
+   * now ends with a=end-of-candidates.
+   */
+  g_signal_new ("on-gathering-done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /**
+   * GstIceSrc::add-ice-candidate:
+   * @stream: the stream
+   * @candidate: a peer's candidate line (with or without "a="), or
+   *   "a=end-of-candidates"
+   */
+  g_signal_new_class_handler ("add-ice-candidate", type,
+                              G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+                              G_CALLBACK (add_ice_candidate), NULL, NULL, NULL,
+                              G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstIceSrc::set-remote-description:
+   * @stream: the stream
+   * @description: the peer's RFC 8839 lines (credentials, candidates...)
+   *
+   * Returns: %FALSE if the description carries no usable credentials.
+   */
+  g_signal_new_class_handler (
+      "set-remote-description", type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (set_remote_description), NULL, NULL, NULL, G_TYPE_BOOLEAN, 2,
+      G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstIceSrc::restart:
+   *
+   * ICE restart (RFC 8445 §9) of the shared agent: new credentials, to be
+   * sent to the peer again ("local-description").
+   */
+  g_signal_new_class_handler (
+      "restart", type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (restart), NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/**
+ * gst_ice_common_class_init:
+ * @klass: icesrc's or icesink's class
+ *
+ * Installs the shared properties and signals.
+ */
+void
+gst_ice_common_class_init (GObjectClass *klass)
+{
+  if (common_quark == 0)
+    common_quark = g_quark_from_static_string ("gst-ice-common");
+  gst_ice_settings_install_properties (klass);
+  gst_ice_stats_install_properties (klass);
+  install_signals (klass);
+}
+
+/**
+ * gst_ice_common_init:
+ * @common: the element's embedded #GstIceCommon
+ * @element: the element
+ *
+ * Sets the defaults; the action signals find @common through @element.
+ */
+void
+gst_ice_common_init (GstIceCommon *c, GstElement *element)
+{
+  c->element = element;
+  gst_ice_settings_init (&c->settings);
+  gst_ice_settings_init (&c->active);
+  c->pending = g_ptr_array_new_with_free_func (pending_remote_free);
+  c->state = ICE_CONNECTION_NEW;
+  g_object_set_qdata (G_OBJECT (element), common_quark, c);
+}
+
+/**
+ * gst_ice_common_finalize:
+ *
+ * Frees what gst_ice_common_init() allocated (the agent is released at
+ * READY→NULL, before finalize).
+ */
+void
+gst_ice_common_finalize (GstIceCommon *c)
+{
+  gst_ice_settings_clear (&c->settings);
+  gst_ice_settings_clear (&c->active);
+  g_ptr_array_unref (c->pending);
+}
+
+/**
+ * gst_ice_common_set_property:
+ *
+ * Returns: %FALSE if @prop_id is the element's own property.
+ */
+gboolean
+gst_ice_common_set_property (GstIceCommon *c, guint prop_id,
+                             const GValue *value)
+{
+  return gst_ice_settings_set_property (GST_OBJECT (c->element), &c->settings,
+                                        prop_id, value);
+}
+
+/**
+ * gst_ice_common_get_property:
+ *
+ * Answers the shared writable and read-only properties.
+ *
+ * Returns: %FALSE if @prop_id is the element's own property.
+ */
+gboolean
+gst_ice_common_get_property (GstIceCommon *c, guint prop_id, GValue *value)
+{
+  IceAgent *agent = NULL;
+  gboolean handled;
+  guint stream, component;
+
+  GST_OBJECT_LOCK (c->element);
+  handled = gst_ice_settings_get_property (&c->settings, prop_id, value);
+  /* Before our stream exists the agent would call it unknown (CLOSED):
+   * answer as for no agent (NEW). The stream may exist before this
+   * element started, added by another element of the shared agent. */
+  if (c->agent && gst_ice_shared_agent_has_stream (c->shared, c->active.stream))
+    agent = g_object_ref (c->agent);
+  stream = c->active.stream;
+  component = c->active.component;
+  GST_OBJECT_UNLOCK (c->element);
+  if (!handled)
+    handled
+        = gst_ice_stats_get_property (agent, stream, component, prop_id, value);
+  g_clear_object (&agent);
+  return handled;
+}
+
+/**
+ * gst_ice_common_acquire:
+ *
+ * NULL→READY: takes the shared agent of our agent-name and applies our
+ * explicit agent-level settings to it.
+ */
+gboolean
+gst_ice_common_acquire (GstIceCommon *c)
+{
+  GstIceSharedAgent *shared;
+
+  GST_OBJECT_LOCK (c->element);
+  gst_ice_settings_clear (&c->active);
+  gst_ice_settings_copy (&c->active, &c->settings);
+  GST_OBJECT_UNLOCK (c->element);
+
+  if (c->active.component == 2 && c->active.rtcp_mux) {
+    GST_ELEMENT_ERROR (c->element, RESOURCE, SETTINGS,
+                       ("component 2 (RTCP) needs rtcp-mux=false"), (NULL));
+    return FALSE;
+  }
+  shared = gst_ice_shared_agent_acquire (c->active.agent_name);
+  gst_ice_shared_agent_configure (shared, GST_OBJECT (c->element), &c->active);
+
+  GST_OBJECT_LOCK (c->element);
+  c->shared = shared;
+  c->agent = gst_ice_shared_agent_get_agent (shared);
+  g_atomic_int_set (&c->state, ICE_CONNECTION_NEW);
+  GST_OBJECT_UNLOCK (c->element);
+  connect_agent_signals (c);
+  return TRUE;
+}
+
+static void
+apply_pending (GstIceCommon *c, GPtrArray *pending)
+{
+  guint i;
+
+  for (i = 0; i < pending->len; i++) {
+    PendingRemote *p = g_ptr_array_index (pending, i);
+
+    if (p->kind == PENDING_CANDIDATE)
+      apply_candidate (c->element, c->agent, p->stream, p->text);
+    else
+      apply_description (c->element, c->agent, p->stream, p->text);
+  }
+}
+
+/**
+ * gst_ice_common_start:
+ *
+ * READY→PAUSED: adds and gathers our stream, starts the signaller, then
+ * applies what the application gave before.
+ *
+ * Returns: %FALSE after posting an error.
+ */
+gboolean
+gst_ice_common_start (GstIceCommon *c)
+{
+  GError *err = NULL;
+  GPtrArray *pending;
+
+  if (!gst_ice_shared_agent_start_stream (c->shared, GST_OBJECT (c->element),
+                                          &c->active, &err))
+    goto start_failed;
+
+  GST_OBJECT_LOCK (c->element);
+  c->started = TRUE;
+  pending = c->pending;
+  c->pending = g_ptr_array_new_with_free_func (pending_remote_free);
+  GST_OBJECT_UNLOCK (c->element);
+  apply_pending (c, pending);
+  g_ptr_array_unref (pending);
+  return TRUE;
+
+  /* ERRORS */
+start_failed : {
+  GST_ELEMENT_ERROR (c->element, RESOURCE, OPEN_READ_WRITE,
+                     ("Could not start ICE stream %u", c->active.stream),
+                     ("%s", err ? err->message : "unknown error"));
+  g_clear_error (&err);
+  return FALSE;
+}
+}
+
+/**
+ * gst_ice_common_release:
+ *
+ * READY→NULL: gives the shared agent back (the last element closes it).
+ */
+void
+gst_ice_common_release (GstIceCommon *c)
+{
+  GstIceSharedAgent *shared;
+  IceAgent *agent;
+  guint i;
+
+  GST_OBJECT_LOCK (c->element);
+  shared = g_steal_pointer (&c->shared);
+  agent = g_steal_pointer (&c->agent);
+  c->started = FALSE;
+  GST_OBJECT_UNLOCK (c->element);
+  if (shared == NULL)
+    return;
+  for (i = 0; i < G_N_ELEMENTS (c->handlers); i++) {
+    if (c->handlers[i])
+      g_signal_handler_disconnect (agent, c->handlers[i]);
+    c->handlers[i] = 0;
+  }
+  gst_ice_shared_agent_release (shared);
+}
+
+/**
+ * gst_ice_common_get_state:
+ *
+ * Returns: the last connection state the agent announced for our stream;
+ *   lock-free, for the streaming thread.
+ */
+IceConnectionState
+gst_ice_common_get_state (GstIceCommon *c)
+{
+  return g_atomic_int_get (&c->state);
+}

@@ -1,0 +1,109 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The writable properties icesrc and icesink share: their storage,
+ * defaults, validation and GParamSpecs.
+ */
+#ifndef __GST_ICE_SETTINGS_H__
+#define __GST_ICE_SETTINGS_H__
+
+#include <gst/gst.h>
+#include "gsticeenums.h"
+
+G_BEGIN_DECLS
+
+/* Streams per agent an element can address (ids 0 .. MAX - 1). */
+#define GST_ICE_MAX_STREAMS 256
+
+#define DEFAULT_AGENT_NAME "default"
+#define DEFAULT_STREAM 0
+#define DEFAULT_COMPONENT 1
+#define DEFAULT_RTCP_MUX TRUE
+#define DEFAULT_STUN_SERVER NULL
+#define DEFAULT_ICE_ROLE GST_ICE_ROLE_AUTO
+#define DEFAULT_PORT_RANGE NULL
+#define DEFAULT_BIND_ADDRESS NULL
+#define DEFAULT_NOMINATION GST_ICE_NOMINATION_MODE_REGULAR
+#define DEFAULT_CONSENT_FRESHNESS TRUE
+#define DEFAULT_SIGNALLER NULL
+
+/* Property ids shared by both elements; an element's own ids follow
+ * GST_ICE_PROP_LAST. */
+enum {
+  GST_ICE_PROP_0,
+  GST_ICE_PROP_AGENT_NAME,
+  GST_ICE_PROP_STREAM,
+  GST_ICE_PROP_COMPONENT,
+  GST_ICE_PROP_RTCP_MUX,
+  GST_ICE_PROP_STUN_SERVER,
+  GST_ICE_PROP_ICE_ROLE,
+  GST_ICE_PROP_PORT_RANGE,
+  GST_ICE_PROP_BIND_ADDRESS,
+  GST_ICE_PROP_NOMINATION,
+  GST_ICE_PROP_CONSENT_FRESHNESS,
+  GST_ICE_PROP_SIGNALLER,
+  /* read-only, answered by the agent */
+  GST_ICE_PROP_ICE_CONNECTION_STATE,
+  GST_ICE_PROP_ICE_GATHERING_STATE,
+  GST_ICE_PROP_SELECTED_PAIR,
+  GST_ICE_PROP_STATS,
+  GST_ICE_PROP_LOCAL_DESCRIPTION,
+  GST_ICE_PROP_LAST
+};
+
+/* Bits of GstIceSettings.explicit: which agent-level settings the user set
+ * on this element (only those are applied to a shared agent). */
+typedef enum {
+  GST_ICE_SET_STUN_SERVER = 1 << 0,
+  GST_ICE_SET_ICE_ROLE = 1 << 1,
+  GST_ICE_SET_PORT_RANGE = 1 << 2,
+  GST_ICE_SET_BIND_ADDRESS = 1 << 3,
+  GST_ICE_SET_NOMINATION = 1 << 4,
+  GST_ICE_SET_CONSENT_FRESHNESS = 1 << 5,
+  GST_ICE_SET_SIGNALLER = 1 << 6,
+} GstIceSettingFlags;
+
+/**
+ * GstIceSettings:
+ * Element-side copy of the properties, guarded by the element's
+ * GST_OBJECT_LOCK. @stun_host/@stun_port, @port_min/@port_max are the
+ * validated forms of @stun_server and @port_range.
+ */
+typedef struct {
+  gchar *agent_name;
+  guint stream;
+  guint component;
+  gboolean rtcp_mux;
+  gchar *stun_server;
+  gchar *stun_host;
+  guint16 stun_port;
+  GstIceRole role;
+  gchar *port_range;
+  guint16 port_min;
+  guint16 port_max;
+  gchar *bind_address;
+  GstIceNominationMode nomination;
+  gboolean consent_freshness;
+  gchar *signaller;
+  GstIceSettingFlags explicit;
+} GstIceSettings;
+
+void gst_ice_settings_init (GstIceSettings *settings);
+void gst_ice_settings_clear (GstIceSettings *settings);
+void gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src);
+
+void gst_ice_settings_install_properties (GObjectClass *klass);
+gboolean gst_ice_settings_set_property (GstObject *obj,
+                                        GstIceSettings *settings, guint prop_id,
+                                        const GValue *value);
+gboolean gst_ice_settings_get_property (GstIceSettings *settings, guint prop_id,
+                                        GValue *value);
+
+gboolean gst_ice_parse_stun_server (const gchar *uri, gchar **host,
+                                    guint16 *port, GError **error);
+gboolean gst_ice_parse_port_range (const gchar *range, guint16 *min_port,
+                                   guint16 *max_port, GError **error);
+gboolean gst_ice_parse_bind_address (const gchar *address, GError **error);
+
+G_END_DECLS
+#endif /* __GST_ICE_SETTINGS_H__ */

@@ -1,0 +1,436 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * icesrc and icesink one by one and as a pair of harnesses: properties and
+ * their validation, data through a real ICE session on loopback, flushing,
+ * and NULL↔PLAYING cycles (leaks are caught by GST_TRACERS=leaks).
+ */
+#include <gst/gst.h>
+#include <gst/base/gstbasesrc.h>
+#include <gst/check/gstharness.h>
+#include <gst/net/gstnetaddressmeta.h>
+#include <string.h>
+
+/* Messages logged with g_warning, so a test can assert a refusal said
+ * what was expected. */
+static GMutex log_lock;
+static GString *warnings;
+
+static GLogWriterOutput
+record_warnings (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                 gpointer user_data)
+{
+  gsize i;
+
+  if (level & G_LOG_LEVEL_WARNING) {
+    for (i = 0; i < n_fields; i++) {
+      if (strcmp (fields[i].key, "MESSAGE") == 0) {
+        g_mutex_lock (&log_lock);
+        g_string_append_printf (warnings, "%s\n",
+                                (const gchar *)fields[i].value);
+        g_mutex_unlock (&log_lock);
+      }
+    }
+    return G_LOG_WRITER_HANDLED;
+  }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+warning_logged (const gchar *needle)
+{
+  gboolean found;
+
+  g_mutex_lock (&log_lock);
+  found = strstr (warnings->str, needle) != NULL;
+  g_string_truncate (warnings, 0);
+  g_mutex_unlock (&log_lock);
+  return found;
+}
+
+static void
+test_defaults (void)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  gchar *name = NULL;
+  guint stream, component;
+  gboolean mux, wait, sync;
+  GstCaps *caps = NULL;
+  GstStructure *stats = NULL;
+
+  g_assert_nonnull (src);
+  g_assert_nonnull (sink);
+  g_object_get (src, "agent-name", &name, "stream", &stream, "component",
+                &component, "rtcp-mux", &mux, "caps", &caps, "stats", &stats,
+                NULL);
+  g_assert_cmpstr (name, ==, "default");
+  g_assert_cmpuint (stream, ==, 0);
+  g_assert_cmpuint (component, ==, 1);
+  g_assert_true (mux);
+  g_assert_cmpstr (gst_structure_get_name (gst_caps_get_structure (caps, 0)),
+                   ==, "application/x-rtp");
+  g_assert_true (gst_structure_has_field (stats, "packets-received"));
+  g_object_get (sink, "wait-for-connection", &wait, "sync", &sync, NULL);
+  g_assert_true (wait);
+  g_assert_true (sync);
+  g_free (name);
+  gst_caps_unref (caps);
+  gst_structure_free (stats);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+}
+
+/* Sets @prop to a bad @value and checks it was refused, with a warning
+ * saying what was expected, and the old value kept. */
+static void
+check_refused (GstElement *e, const gchar *prop, const gchar *good,
+               const gchar *bad, const gchar *expected_hint)
+{
+  gchar *now = NULL;
+
+  g_object_set (e, prop, good, NULL);
+  g_assert_false (warning_logged ("expected"));
+  g_object_set (e, prop, bad, NULL);
+  g_assert_true (warning_logged (expected_hint));
+  g_object_get (e, prop, &now, NULL);
+  g_assert_cmpstr (now, ==, good);
+  g_free (now);
+}
+
+static void
+test_bad_properties (void)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+
+  check_refused (src, "stun-server", "stun://127.0.0.1:3478",
+                 "http://example.com", "expected stun://HOST:PORT");
+  check_refused (src, "stun-server", "stun://127.0.0.1:3478", "stun://:99",
+                 "expected stun://HOST:PORT");
+  check_refused (src, "port-range", "40000-40100", "5000-4000",
+                 "expected MIN-MAX");
+  check_refused (src, "port-range", "40000-40100", "70000-70001",
+                 "expected MIN-MAX");
+  check_refused (src, "port-range", "40000-40100", "abc", "expected MIN-MAX");
+  check_refused (src, "bind-address", "127.0.0.1", "300.1.2.3",
+                 "expected IP addresses or interface names");
+  check_refused (src, "signaller", "file:///tmp/room", "http://h/room",
+                 "expected file:///DIRECTORY");
+  gst_object_unref (src);
+}
+
+static GstElement *
+new_element (const gchar *factory, const gchar *agent, guint component,
+             gboolean rtcp_mux)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  g_object_set (e, "agent-name", agent, "bind-address", "127.0.0.1",
+                "component", component, "rtcp-mux", rtcp_mux, NULL);
+  return e;
+}
+
+/* Wraps a configured element (the harness starts a sink at once, and the
+ * agent takes its settings at NULL→READY). Takes @e. */
+static GstHarness *
+harness_of (GstElement *e)
+{
+  gboolean is_src = GST_IS_BASE_SRC (e);
+  GstHarness *h = gst_harness_new_with_element (e, is_src ? NULL : "sink",
+                                                is_src ? "src" : NULL);
+
+  /* The harness holds its own reference. */
+  gst_object_unref (e);
+  return h;
+}
+
+/* Sends a's full description to b once a has gathered. */
+static void
+on_gathering_done (GstElement *a, guint stream, GstElement *b)
+{
+  gchar *desc = NULL;
+  gboolean ok = FALSE;
+
+  g_object_get (a, "local-description", &desc, NULL);
+  g_assert_nonnull (strstr (desc, "a=ice-ufrag:"));
+  g_assert_nonnull (strstr (desc, "a=end-of-candidates"));
+  g_signal_emit_by_name (b, "set-remote-description", stream, desc, &ok);
+  g_assert_true (ok);
+  g_free (desc);
+}
+
+static void
+link_peers (GstElement *a, GstElement *b)
+{
+  g_signal_connect (a, "on-gathering-done", G_CALLBACK (on_gathering_done), b);
+  g_signal_connect (b, "on-gathering-done", G_CALLBACK (on_gathering_done), a);
+}
+
+static GstBuffer *
+numbered_buffer (guint i)
+{
+  gchar payload[64];
+
+  g_snprintf (payload, sizeof (payload), "datagram %u over ice", i);
+  return gst_buffer_new_memdup (payload, strlen (payload) + 1);
+}
+
+static void
+check_datagram (GstBuffer *out, guint expected_index)
+{
+  GstMapInfo map;
+  gchar expected[64];
+
+  g_snprintf (expected, sizeof (expected), "datagram %u over ice",
+              expected_index);
+  g_assert_true (GST_BUFFER_PTS_IS_VALID (out));
+  g_assert_nonnull (gst_buffer_get_net_address_meta (out));
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  g_assert_cmpstr ((const gchar *)map.data, ==, expected);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+}
+
+/* Single buffers, then a buffer list (one sendmmsg), through a real ICE
+ * session on loopback, on @component of stream 0. */
+static void
+run_push_pull (const gchar *prefix, guint component, gboolean rtcp_mux)
+{
+  gchar *sink_name = g_strconcat (prefix, "-sink", NULL);
+  gchar *src_name = g_strconcat (prefix, "-src", NULL);
+  GstElement *sink, *src;
+  GstHarness *hsink, *hsrc;
+  GstBufferList *list;
+  gchar *pair = NULL;
+  guint i;
+
+  sink = new_element ("icesink", sink_name, component, rtcp_mux);
+  src = new_element ("icesrc", src_name, component, rtcp_mux);
+  /* Before the harness starts the sink: its description must not be
+   * announced before anyone listens. */
+  link_peers (sink, src);
+  hsink = harness_of (sink);
+  hsrc = harness_of (src);
+  gst_harness_play (hsrc);
+  gst_harness_play (hsink);
+  gst_harness_set_src_caps_str (hsink, "application/x-rtp");
+
+  /* The sink waits for a pair, then sends in order. */
+  for (i = 0; i < 5; i++)
+    g_assert_cmpint (gst_harness_push (hsink, numbered_buffer (i)), ==,
+                     GST_FLOW_OK);
+  for (i = 0; i < 5; i++)
+    check_datagram (gst_harness_pull (hsrc), i);
+
+  list = gst_buffer_list_new ();
+  for (i = 5; i < 15; i++)
+    gst_buffer_list_add (list, numbered_buffer (i));
+  g_assert_cmpint (gst_pad_push_list (hsink->srcpad, list), ==, GST_FLOW_OK);
+  for (i = 5; i < 15; i++)
+    check_datagram (gst_harness_pull (hsrc), i);
+
+  /* The sender has a pair (it sent); the receiver may accept media before
+   * its own nomination completes (RFC 8445 §12). */
+  g_object_get (hsink->element, "selected-pair", &pair, NULL);
+  g_assert_nonnull (pair);
+  g_assert_nonnull (strstr (pair, "127.0.0.1"));
+  g_free (pair);
+
+  gst_harness_teardown (hsrc);
+  gst_harness_teardown (hsink);
+  g_free (sink_name);
+  g_free (src_name);
+}
+
+static void
+test_push_pull (void)
+{
+  run_push_pull ("pp", 1, TRUE);
+}
+
+/* RTCP on its own component when rtcp-mux is off. */
+static void
+test_rtcp_component (void)
+{
+  run_push_pull ("rtcp", 2, FALSE);
+}
+
+static gchar *
+ufrag_of (GstElement *e)
+{
+  gchar *desc = NULL, *ufrag, *end;
+
+  g_object_get (e, "local-description", &desc, NULL);
+  g_assert_nonnull (desc);
+  ufrag = strstr (desc, "a=ice-ufrag:");
+  g_assert_nonnull (ufrag);
+  ufrag = g_strdup (ufrag + strlen ("a=ice-ufrag:"));
+  end = strpbrk (ufrag, "\r\n");
+  if (end)
+    *end = '\0';
+  g_free (desc);
+  return ufrag;
+}
+
+/* The restart action gives the shared agent new credentials (RFC 8445
+ * §9), seen by both elements of the agent. */
+static void
+test_restart (void)
+{
+  GstElement *p, *sink, *src;
+  gchar *before, *after, *src_after;
+
+  p = gst_parse_launch (
+      "icesrc name=src agent-name=rs bind-address=127.0.0.1 ! fakesink "
+      "async=false  fakesrc num-buffers=1 ! icesink name=sink agent-name=rs "
+      "async=false wait-for-connection=false",
+      NULL);
+  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  src = gst_bin_get_by_name (GST_BIN (p), "src");
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_PAUSED), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  before = ufrag_of (sink);
+  g_signal_emit_by_name (sink, "restart");
+  after = ufrag_of (sink);
+  src_after = ufrag_of (src);
+  g_assert_cmpstr (before, !=, after);
+  g_assert_cmpstr (after, ==, src_after);
+  gst_element_set_state (p, GST_STATE_NULL);
+  g_free (before);
+  g_free (after);
+  g_free (src_after);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (p);
+}
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean arrived;
+} Arrival;
+
+static GstPadProbeReturn
+note_arrival (GstPad *pad, GstPadProbeInfo *info, Arrival *a)
+{
+  g_mutex_lock (&a->lock);
+  a->arrived = TRUE;
+  g_cond_signal (&a->cond);
+  g_mutex_unlock (&a->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A source waiting for data and a sink waiting for a pair must both give
+ * up promptly when asked to stop (unlock cancels their waits): without
+ * that, set_state would block forever and the test time out. */
+static void
+test_flushing (void)
+{
+  GstElement *p, *sink;
+  GstPad *pad;
+  Arrival a = {
+    0,
+  };
+
+  p = gst_parse_launch (
+      "icesrc agent-name=fl-src bind-address=127.0.0.1 "
+      "! fakesink async=false  fakesrc num-buffers=5 sizetype=fixed "
+      "sizemax=100 ! icesink name=sink agent-name=fl-sink "
+      "bind-address=127.0.0.1 async=false",
+      NULL);
+  g_assert_nonnull (p);
+  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+                     (GstPadProbeCallback)note_arrival, &a, NULL);
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_PLAYING), ==,
+                   GST_STATE_CHANGE_SUCCESS);
+
+  /* The sink got a buffer: it now waits for a pair that never comes. */
+  g_mutex_lock (&a.lock);
+  while (!a.arrived)
+    g_cond_wait (&a.cond, &a.lock);
+  g_mutex_unlock (&a.lock);
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_READY), ==,
+                   GST_STATE_CHANGE_SUCCESS);
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_NULL), ==,
+                   GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+}
+
+static void
+test_drop_without_pair (void)
+{
+  GstHarness *h = harness_of (new_element ("icesink", "drop-sink", 1, TRUE));
+  GstStructure *stats = NULL;
+  guint64 dropped = 0;
+  guint i;
+
+  g_object_set (h->element, "wait-for-connection", FALSE, NULL);
+  gst_harness_play (h);
+  gst_harness_set_src_caps_str (h, "application/x-rtp");
+  for (i = 0; i < 7; i++)
+    g_assert_cmpint (gst_harness_push (h, numbered_buffer (i)), ==,
+                     GST_FLOW_OK);
+  g_object_get (h->element, "stats", &stats, NULL);
+  g_assert_true (
+      gst_structure_get_uint64 (stats, "dropped-not-connected", &dropped));
+  g_assert_cmpuint (dropped, ==, 7);
+  gst_structure_free (stats);
+  gst_harness_teardown (h);
+}
+
+static void
+test_state_cycles (void)
+{
+  GstElement *p;
+  guint i;
+
+  p = gst_parse_launch (
+      "icesrc agent-name=cy bind-address=127.0.0.1 "
+      "! fakesink async=false  fakesrc num-buffers=1 "
+      "! icesink agent-name=cy bind-address=127.0.0.1 async=false "
+      "wait-for-connection=false",
+      NULL);
+  for (i = 0; i < 5; i++) {
+    g_assert_cmpint (gst_element_set_state (p, GST_STATE_PLAYING), !=,
+                     GST_STATE_CHANGE_FAILURE);
+    g_assert_cmpint (gst_element_get_state (p, NULL, NULL, 5 * GST_SECOND), ==,
+                     GST_STATE_CHANGE_SUCCESS);
+    g_assert_cmpint (gst_element_set_state (p, GST_STATE_NULL), ==,
+                     GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_object_unref (p);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  warnings = g_string_new (NULL);
+  g_log_set_writer_func (record_warnings, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  g_test_add_func ("/gst/elements/defaults", test_defaults);
+  g_test_add_func ("/gst/elements/bad-properties", test_bad_properties);
+  g_test_add_func ("/gst/elements/push-pull", test_push_pull);
+  g_test_add_func ("/gst/elements/rtcp-component", test_rtcp_component);
+  g_test_add_func ("/gst/elements/restart", test_restart);
+  g_test_add_func ("/gst/elements/flushing", test_flushing);
+  g_test_add_func ("/gst/elements/drop-without-pair", test_drop_without_pair);
+  g_test_add_func ("/gst/elements/state-cycles", test_state_cycles);
+  ret = g_test_run ();
+  /* GST_TRACERS=leaks reports leaked objects with a warning at deinit. */
+  gst_deinit ();
+  if (warning_logged ("Leaks detected")) {
+    g_printerr ("leaks detected, see GST_DEBUG=GST_TRACER:7\n");
+    ret = 1;
+  }
+  g_string_free (warnings, TRUE);
+  return ret;
+}

@@ -1,0 +1,211 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Two pipelines in one process, each with its own agent, connected only by
+ * the elements' signals (trickle ICE: on-ice-candidate → add-ice-candidate,
+ * credentials through set-remote-description). RTP audio must flow; the
+ * test waits for buffers at the receiver's fakesink, not for a timer.
+ */
+#include <gst/gst.h>
+#include <string.h>
+
+#define RTP_CAPS                                                               \
+  "application/x-rtp,media=audio,clock-rate=44100,"                            \
+  "encoding-name=L16,channels=2,payload=96"
+#define WANTED_BUFFERS 50
+
+typedef struct {
+  GMainLoop *loop;
+  GstElement *tx, *rx;    /* pipelines */
+  GstElement *sink, *src; /* icesink, icesrc */
+  gint buffers;           /* atomic */
+  gboolean rx_connected;  /* seen as an element message */
+  gboolean timed_out;
+  GMutex lock;
+  GHashTable *creds_sent; /* elements whose credentials went out */
+} PairTest;
+
+static PairTest t;
+
+/* Only the credential lines of @e's description: candidates trickle. */
+static gchar *
+credentials_of (GstElement *e)
+{
+  gchar *desc = NULL, **lines;
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  g_object_get (e, "local-description", &desc, NULL);
+  lines = g_strsplit (desc ? desc : "", "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    if (g_str_has_prefix (lines[i], "a=ice-"))
+      g_string_append_printf (out, "%s\n", g_strstrip (lines[i]));
+  }
+  g_strfreev (lines);
+  g_free (desc);
+  return g_string_free (out, FALSE);
+}
+
+static GstElement *
+peer_of (GstElement *e)
+{
+  return e == t.sink ? t.src : t.sink;
+}
+
+static void
+send_credentials_once (GstElement *e, guint stream)
+{
+  gboolean first, ok = FALSE;
+  gchar *creds;
+
+  g_mutex_lock (&t.lock);
+  first = g_hash_table_add (t.creds_sent, e);
+  g_mutex_unlock (&t.lock);
+  if (!first)
+    return;
+  creds = credentials_of (e);
+  g_assert_nonnull (strstr (creds, "a=ice-ufrag:"));
+  g_signal_emit_by_name (peer_of (e), "set-remote-description", stream, creds,
+                         &ok);
+  g_assert_true (ok);
+  g_free (creds);
+}
+
+static void
+on_ice_candidate (GstElement *e, guint stream, const gchar *line, gpointer data)
+{
+  g_assert_true (g_str_has_prefix (line, "candidate:"));
+  send_credentials_once (e, stream);
+  g_signal_emit_by_name (peer_of (e), "add-ice-candidate", stream, line);
+}
+
+static void
+on_gathering_done (GstElement *e, guint stream, gpointer data)
+{
+  send_credentials_once (e, stream);
+  g_signal_emit_by_name (peer_of (e), "add-ice-candidate", stream,
+                         "a=end-of-candidates");
+}
+
+static void
+on_handoff (GstElement *fakesink, GstBuffer *buf, GstPad *pad, gpointer data)
+{
+  if (g_atomic_int_add (&t.buffers, 1) + 1 == WANTED_BUFFERS)
+    g_main_loop_quit (t.loop);
+}
+
+static gboolean
+on_rx_message (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+
+    gst_message_parse_error (msg, &err, NULL);
+    g_error ("pipeline error: %s", err->message);
+  }
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "ice-connection-state")) {
+    const gchar *state = gst_structure_get_string (s, "state");
+
+    if (g_strcmp0 (state, "connected") == 0
+        || g_strcmp0 (state, "completed") == 0)
+      t.rx_connected = TRUE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  t.timed_out = TRUE;
+  g_main_loop_quit (t.loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+build_pipelines (void)
+{
+  t.loop = g_main_loop_new (NULL, FALSE);
+  g_mutex_init (&t.lock);
+  t.creds_sent = g_hash_table_new (NULL, NULL);
+  t.tx = gst_parse_launch (
+      "audiotestsrc is-live=true ! "
+      "audio/x-raw,rate=44100,channels=2 ! rtpL16pay ! icesink name=sink "
+      "agent-name=pair-tx bind-address=127.0.0.1",
+      NULL);
+  t.rx = gst_parse_launch ("icesrc name=src agent-name=pair-rx "
+                           "bind-address=127.0.0.1 caps=\"" RTP_CAPS
+                           "\" ! rtpL16depay ! "
+                           "fakesink name=out signal-handoffs=true",
+                           NULL);
+  g_assert_nonnull (t.tx);
+  g_assert_nonnull (t.rx);
+  t.sink = gst_bin_get_by_name (GST_BIN (t.tx), "sink");
+  t.src = gst_bin_get_by_name (GST_BIN (t.rx), "src");
+}
+
+static void
+test_signals_pair (void)
+{
+  GstElement *fakesink;
+  GstBus *bus;
+  gchar *pair = NULL;
+  guint timeout_id;
+
+  build_pipelines ();
+  fakesink = gst_bin_get_by_name (GST_BIN (t.rx), "out");
+  g_signal_connect (t.sink, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+                    NULL);
+  g_signal_connect (t.src, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+                    NULL);
+  g_signal_connect (t.sink, "on-gathering-done", G_CALLBACK (on_gathering_done),
+                    NULL);
+  g_signal_connect (t.src, "on-gathering-done", G_CALLBACK (on_gathering_done),
+                    NULL);
+  g_signal_connect (fakesink, "handoff", G_CALLBACK (on_handoff), NULL);
+  bus = gst_element_get_bus (t.rx);
+  gst_bus_add_watch (bus, on_rx_message, NULL);
+
+  gst_element_set_state (t.rx, GST_STATE_PLAYING);
+  gst_element_set_state (t.tx, GST_STATE_PLAYING);
+  timeout_id = g_timeout_add_seconds (30, on_timeout, NULL);
+  g_main_loop_run (t.loop);
+  g_assert_false (t.timed_out);
+  g_source_remove (timeout_id);
+
+  g_assert_cmpint (g_atomic_int_get (&t.buffers), >=, WANTED_BUFFERS);
+  g_object_get (t.sink, "selected-pair", &pair, NULL);
+  g_assert_nonnull (pair);
+  g_free (pair);
+  /* Let the bus watch see the state messages already posted. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (t.rx_connected);
+
+  gst_element_set_state (t.tx, GST_STATE_NULL);
+  gst_element_set_state (t.rx, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (fakesink);
+  gst_object_unref (t.sink);
+  gst_object_unref (t.src);
+  gst_object_unref (t.tx);
+  gst_object_unref (t.rx);
+  g_hash_table_unref (t.creds_sent);
+  g_main_loop_unref (t.loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  g_test_add_func ("/gst/pair/signals", test_signals_pair);
+  ret = g_test_run ();
+  gst_deinit ();
+  return ret;
+}
