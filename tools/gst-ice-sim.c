@@ -8,7 +8,9 @@
 #include "gst-ice-commands.h"
 
 #include "ice/testing/ice-sim.h"
+#include "ice/core/ice-relay.h"
 #include "ice/testing/ice-vstun.h"
+#include "ice/testing/ice-vturn.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +27,8 @@
 typedef struct {
   gchar *nat_spec[2];
   gboolean stun;
+  gboolean turn;
+  gboolean relay_only;
   gdouble loss_percent;
   gint rtt_ms;
   gint signal_delay_ms;
@@ -48,6 +52,9 @@ static const gchar *const private_ip[2] = { "192.168.1.2", "10.0.0.2" };
 static const gchar *const private_ip6[2] = { "fd00:a::2", "fd00:b::2" };
 #define STUN_ADDRESS "203.0.113.100:3478"
 #define STUN_ADDRESS6 "[2001:db8:5::100]:3478"
+#define TURN_ADDRESS "203.0.113.101:3478"
+#define TURN_USER "sim"
+#define TURN_PASSWORD "sim-password"
 
 static const gchar sim_description[]
     = "Output fields:\n"
@@ -93,6 +100,14 @@ make_context (SimOptions *o)
       "NAT in front of side b, as --a-nat", "NAT" },
     { "stun", 0, 0, G_OPTION_ARG_NONE, &o->stun,
       "Give both sides a STUN server on the internet (srflx candidates)",
+      NULL },
+    { "turn", 0, 0, G_OPTION_ARG_NONE, &o->turn,
+      "Give both sides a TURN server on the internet (relayed candidates, "
+      "RFC 8656 over UDP)",
+      NULL },
+    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &o->relay_only,
+      "Transport policy \"relay\" on both sides: relayed candidates only "
+      "(needs --turn)",
       NULL },
     { "loss", 0, 0, G_OPTION_ARG_DOUBLE, &o->loss_percent,
       "Loss on the internet, in percent per datagram (default 0)", "PERCENT" },
@@ -178,6 +193,8 @@ check_options (SimOptions *o)
   if (o->signal_delay_ms < 0 || o->signal_delay_ms > 60000)
     return g_strdup_printf ("--signal-delay: expected 0 to 60000 ms, not %d",
                             o->signal_delay_ms);
+  if (o->relay_only && !o->turn)
+    return g_strdup ("--relay-only: expected --turn too (a relay to use)");
   if (o->timeout_s <= 0 || o->timeout_s > 3600)
     return g_strdup_printf ("--timeout: expected 1 to 3600 s, not %d",
                             o->timeout_s);
@@ -222,7 +239,7 @@ set_internet_link (IceSim *sim, const SimOptions *o)
 
 static IceSimPeer *
 add_side_peer (IceSim *sim, const SimOptions *o, guint side,
-               IceVstunServer **servers)
+               IceVstunServer **servers, IceVturnServer *turn)
 {
   IceSessionConfig config;
   IceSimPeer *peer;
@@ -232,7 +249,13 @@ add_side_peer (IceSim *sim, const SimOptions *o, guint side,
   ice_session_config_init (&config);
   config.role = side == 0 ? ICE_ROLE_CONTROLLING : ICE_ROLE_CONTROLLED;
   config.nomination = o->nomination_mode;
+  config.relay_only = o->relay_only;
   peer = ice_sim_add_peer (sim, side == 0 ? "a" : "b", host, &config, 1);
+  if (turn) {
+    ice_vturn_server_get_address (turn, &addr);
+    ice_session_add_turn_server (ice_sim_peer_get_session (peer), &addr,
+                                 TURN_USER, TURN_PASSWORD);
+  }
   for (i = 0; i < 2; i++) {
     if (!servers[i])
       continue;
@@ -359,11 +382,13 @@ append_config (GString *out, const SimOptions *o)
   append_nat (out, o, 1);
   g_string_append_printf (
       out,
-      ", \"stun\": %s, \"loss_percent\": %g, "
+      ", \"stun\": %s, \"turn\": %s, \"relay_only\": %s, "
+      "\"loss_percent\": %g, "
       "\"rtt_ms\": %d, \"signal_delay_ms\": %d, \"nomination\": \"%s\", "
       "\"trickle\": %s, \"seed\": %" G_GINT64_FORMAT ", \"ipv6\": %s, "
       "\"timeout_s\": %d}\n",
-      o->stun ? "true" : "false", o->loss_percent, o->rtt_ms,
+      o->stun ? "true" : "false", o->turn ? "true" : "false",
+      o->relay_only ? "true" : "false", o->loss_percent, o->rtt_ms,
       o->signal_delay_ms,
       o->nomination_mode == ICE_NOMINATION_AGGRESSIVE ? "aggressive"
                                                       : "regular",
@@ -421,11 +446,26 @@ report (const SimOptions *o, IceSim *sim, IceSimPeer *a, IceSimPeer *b)
   return g_string_free (out, FALSE);
 }
 
+static IceVturnServer *
+make_turn_server (IceSim *sim)
+{
+  IceVturnConfig cfg;
+  IceVturnServer *turn;
+
+  ice_vturn_config_init (&cfg);
+  cfg.address = TURN_ADDRESS;
+  turn = ice_vturn_server_new (ice_sim_get_vnet (sim), ICE_VNET_INTERNET, &cfg);
+  g_assert (turn != NULL);
+  ice_vturn_server_add_user (turn, TURN_USER, TURN_PASSWORD);
+  return turn;
+}
+
 static gchar *
 run_simulation (const SimOptions *o)
 {
   IceSim *sim = ice_sim_new ((guint64)o->seed);
   IceVstunServer *servers[2] = { NULL, NULL };
+  IceVturnServer *turn = NULL;
   IceSimPeer *a, *b;
   gint64 deadline = (gint64)o->timeout_s * G_USEC_PER_SEC;
   gchar *json;
@@ -438,8 +478,10 @@ run_simulation (const SimOptions *o)
       servers[1] = ice_vstun_server_new (
           ice_sim_get_vnet (sim), ICE_VNET_INTERNET, STUN_ADDRESS6, NULL);
   }
-  a = add_side_peer (sim, o, 0, servers);
-  b = add_side_peer (sim, o, 1, servers);
+  if (o->turn)
+    turn = make_turn_server (sim);
+  a = add_side_peer (sim, o, 0, servers, turn);
+  b = add_side_peer (sim, o, 1, servers, turn);
   ice_sim_pair (sim, a, b,
                 o->trickle ? ICE_SIM_SIGNAL_TRICKLE
                            : ICE_SIM_SIGNAL_AFTER_GATHERING,
@@ -449,6 +491,8 @@ run_simulation (const SimOptions *o)
   ice_sim_run_until (sim, NULL, NULL,
                      MIN (deadline, ice_sim_get_now (sim) + SETTLE_TAIL_US));
   json = report (o, sim, a, b);
+  if (turn)
+    ice_vturn_server_free (turn);
   ice_vstun_server_free (servers[0]);
   ice_vstun_server_free (servers[1]);
   ice_sim_free (sim);

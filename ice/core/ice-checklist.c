@@ -7,7 +7,7 @@
  */
 #define G_LOG_DOMAIN "ice-session"
 
-#include "ice/core/ice-session-private.h"
+#include "ice/core/ice-relay-private.h"
 
 #include <string.h>
 
@@ -239,6 +239,8 @@ ice_checklist_pair_remote (IceStream *stream, const IceCandidate *remote)
   IceComponent *comp = ice_stream_get_component (stream, remote->component_id);
   guint i;
 
+  /* its IP needs a TURN permission before its first check arrives */
+  ice_relay_note_remote (stream->session, remote);
   for (i = 0; i < comp->local->len; i++)
     pair_if_new (stream, &g_array_index (comp->local, IceCandidate, i), remote);
 }

@@ -9,7 +9,7 @@
  */
 #define G_LOG_DOMAIN "ice-session"
 
-#include "ice/core/ice-session-private.h"
+#include "ice/core/ice-relay-private.h"
 
 #include <string.h>
 
@@ -67,6 +67,8 @@ ice_gather_add_local_candidate (IceSession *session, IceStream *stream,
   IceComponent *comp = ice_stream_get_component (stream, cand->component_id);
   guint i;
 
+  if (!ice_relay_allows_candidate (session, cand))
+    return FALSE;
   for (i = 0; i < comp->local->len; i++)
     if (ice_candidate_is_redundant (
             &g_array_index (comp->local, IceCandidate, i), cand))
@@ -135,6 +137,7 @@ ice_gather_add_host (IceSession *session, IceStream *stream, guint component_id,
 {
   IceCandidate cand;
 
+  ice_relay_add_base (session, stream, component_id, base);
   if (base->transport == ICE_TRANSPORT_TCP) {
     /* RFC 6544 §5.1: a listening socket is passive; active connections
      * leave from the same address */
@@ -214,7 +217,8 @@ check_done (IceSession *session, IceStream *stream)
   IceEvent *ev;
 
   if (stream->gathering == ICE_GATHERING_COMPLETE
-      || stream_has_pending (session, stream->id))
+      || stream_has_pending (session, stream->id)
+      || ice_relay_stream_pending (session, stream->id))
     return;
   g_debug ("stream %u: gathering %s → %s", stream->id,
            ice_gathering_state_to_string (stream->gathering),
@@ -222,6 +226,13 @@ check_done (IceSession *session, IceStream *stream)
   stream->gathering = ICE_GATHERING_COMPLETE;
   ev = ice_session_new_event (session, ICE_EVENT_GATHERING_DONE, stream->id, 0);
   (void)ev;
+}
+
+/* For the TURN side (ice-relay.c): an allocation settled */
+void
+ice_gather_check_done (IceSession *session, IceStream *stream)
+{
+  check_done (session, stream);
 }
 
 void
@@ -244,6 +255,7 @@ ice_gather_start (IceSession *session, IceStream *stream, gint64 now_us)
         queue_requests (session, stream, &cand);
     }
   }
+  ice_relay_start_stream (session, stream);
   check_done (session, stream);
 }
 

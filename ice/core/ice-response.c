@@ -140,6 +140,23 @@ construct_valid_pair (IceStream *stream, IcePair *pair,
   return valid;
 }
 
+/* Links @pair and the valid pair it produced, unlinking earlier partners:
+ * a later success may map elsewhere (a NAT rebinding, or the answer to an
+ * earlier retransmission), and remove_pair_at() must never follow a link
+ * to a pair that is gone (found by fuzz-session). */
+static void
+link_valid_pair (IcePair *pair, IcePair *valid)
+{
+  if (pair->valid_pair != NULL && pair->valid_pair != valid
+      && pair->valid_pair->generator == pair)
+    pair->valid_pair->generator = NULL;
+  if (valid->generator != NULL && valid->generator != pair
+      && valid->generator->valid_pair == valid)
+    valid->generator->valid_pair = NULL;
+  valid->generator = pair;
+  pair->valid_pair = valid;
+}
+
 static void
 check_succeeded (IceSession *session, IcePair *pair,
                  const IceTransportAddr *mapped, gboolean use_candidate,
@@ -156,8 +173,7 @@ check_succeeded (IceSession *session, IcePair *pair,
   ice_pair_set_state (pair, ICE_PAIR_SUCCEEDED);
   valid = construct_valid_pair (stream, pair, mapped);
   valid->valid = TRUE;
-  valid->generator = pair;
-  pair->valid_pair = valid;
+  link_valid_pair (pair, valid);
   if (comp->first_valid_us < 0)
     comp->first_valid_us = now_us;
   ice_session_authenticate_source (session, &pair->local.base,

@@ -215,6 +215,7 @@ struct _IceSession {
   IceSessionStats stats;
   guint64 dropped_transmits;
   guint64 dropped_events;
+  struct _IceRelay *relay; /* TURN clients (ice-relay.c), NULL if none */
 };
 
 /* A handler's answer for a response that is not its own */

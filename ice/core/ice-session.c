@@ -9,7 +9,7 @@
  */
 #define G_LOG_DOMAIN "ice-session"
 
-#include "ice/core/ice-session-private.h"
+#include "ice/core/ice-relay-private.h"
 
 #include <string.h>
 
@@ -122,6 +122,7 @@ ice_session_free (IceSession *session)
   g_array_free (session->stun_servers, TRUE);
   g_array_free (session->gather_requests, TRUE);
   g_hash_table_destroy (session->authenticated);
+  ice_relay_free (session);
   g_free (session->software);
   g_free (session);
 }
@@ -174,6 +175,10 @@ ice_session_queue_transmit (IceSession *session, const IceTransportAddr *from,
   IceQueuedTransmit *t;
 
   if (len == 0 || len > ICE_TRANSMIT_MAX)
+    return;
+  /* from a relayed candidate: wrapped toward its TURN server */
+  if (session->relay != NULL
+      && ice_relay_wrap_transmit (session, from, to, data, len))
     return;
   if (session->transmits.length >= ICE_MAX_TRANSMITS) {
     session->dropped_transmits++;
@@ -371,6 +376,13 @@ ice_session_handle_packet (IceSession *session, gint64 now_us,
   g_return_val_if_fail (local != NULL && from != NULL, ICE_PACKET_DROPPED);
   g_return_val_if_fail (data != NULL || len == 0, ICE_PACKET_DROPPED);
 
+  /* DESIGN §2: by source first: a TURN server's datagrams are unwrapped */
+  if (session->relay != NULL
+      && ice_relay_handle_packet (session, now_us, local, from, data, len,
+                                  delivery, &res)) {
+    ice_session_update_states (session, now_us);
+    return res;
+  }
   if (!looks_like_stun (data, len))
     return handle_media (session, local, from, len, delivery);
   res = handle_stun (session, now_us, local, from, data, len);
@@ -439,6 +451,7 @@ ice_session_handle_timeout (IceSession *session, gint64 now_us)
   if (now_us >= session->next_pace_us && send_paced (session, now_us))
     session->next_pace_us = now_us + ice_session_effective_ta (session);
   ice_consent_handle_timeouts (session, now_us);
+  ice_relay_handle_timeouts (session, now_us);
   ice_session_update_states (session, now_us);
 }
 
@@ -472,6 +485,7 @@ ice_session_next_timeout (IceSession *session)
   next = earliest (next, ice_check_next_timeout (session));
   next = earliest (next, ice_gather_next_timeout (session));
   next = earliest (next, ice_consent_next_timeout (session));
+  next = earliest (next, ice_relay_next_timeout (session));
   for (i = 0; i < session->streams->len; i++) {
     IceStream *stream = g_ptr_array_index (session->streams, i);
 

@@ -78,6 +78,9 @@ typedef struct {
   IceRandomFunc random; /* required */
   gpointer random_data;
   const gchar *software; /* SOFTWARE attribute, or NULL */
+  /* Transport policy "relay": only relayed candidates (ice-relay.h) are
+   * gathered, announced and paired; default FALSE ("all") */
+  gboolean relay_only;
 } IceSessionConfig;
 
 void ice_session_config_init (IceSessionConfig *config);
@@ -201,6 +204,8 @@ typedef enum {
   ICE_EVENT_CONSENT_LOST,          /* stream_id, component_id */
   ICE_EVENT_ROLE_CHANGED,          /* u.role (after a role conflict) */
   ICE_EVENT_REMOTE_PEER_REFLEXIVE, /* u.candidate learnt from a check */
+  ICE_EVENT_ROUTE_CHANGED,         /* stream_id, component_id: re-read it */
+  ICE_EVENT_RELAY_ERROR, /* stream_id, component_id, u.relay_error (TURN) */
 } IceEventType;
 
 typedef struct {
@@ -218,6 +223,11 @@ typedef struct {
       IceCandidate remote;
     } pair;
     IceRole role;
+    struct {
+      guint code;     /* STUN error code, 0 for a timeout or lost connection */
+      gboolean fatal; /* no relayed candidate from this allocation */
+      gchar message[160];
+    } relay_error;
   } u;
 } IceEvent;
 
@@ -225,6 +235,24 @@ gboolean ice_session_poll_event (IceSession *session, IceEvent *out);
 
 /* --- sending media ---------------------------------------------------------
  */
+
+/**
+ * IceSendPrefixKind:
+ * @ICE_SEND_PREFIX_NONE: send the datagram as it is
+ * @ICE_SEND_PREFIX_CHANNEL_DATA: @prefix is a TURN ChannelData header
+ *   whose length field (bytes 2-3) is zero: write each datagram's length
+ *   there (ice_turn_channel_data_header()); when @to's transport is TCP or
+ *   TLS, also pad the datagram with zeros to a multiple of 4 (RFC 8656
+ *   §12.5)
+ * @ICE_SEND_PREFIX_WRAP: a relayed pair whose channel is not bound yet:
+ *   send each datagram with ice_session_send_media() (a Send indication);
+ *   ICE_EVENT_ROUTE_CHANGED follows when the channel is bound
+ */
+typedef enum {
+  ICE_SEND_PREFIX_NONE = 0,
+  ICE_SEND_PREFIX_CHANNEL_DATA,
+  ICE_SEND_PREFIX_WRAP,
+} IceSendPrefixKind;
 
 /**
  * IceSendRoute:
@@ -239,10 +267,11 @@ typedef struct {
   IceTransportAddr to;
   gsize prefix_len;
   guint8 prefix[4];
+  IceSendPrefixKind prefix_kind;
 } IceSendRoute;
 
-/* The route changes only with an ICE_EVENT_SELECTED_PAIR or CONSENT_LOST
- * event: callers may cache it until the next event. */
+/* The route changes only with an ICE_EVENT_SELECTED_PAIR, CONSENT_LOST or
+ * ROUTE_CHANGED event: callers may cache it until the next event. */
 void ice_session_get_send_route (IceSession *session, guint stream_id,
                                  guint component_id, IceSendRoute *route);
 /* Media was sent on the selected pair (for keepalive bookkeeping). */

@@ -6,7 +6,7 @@
  */
 #define G_LOG_DOMAIN "ice-session"
 
-#include "ice/core/ice-session-private.h"
+#include "ice/core/ice-relay-private.h"
 
 #include <string.h>
 
@@ -436,6 +436,8 @@ ice_session_get_send_route (IceSession *session, guint stream_id,
                                    component_id);
   if (comp != NULL)
     *route = comp->route;
+  /* a relayed pair goes through its TURN server (ice-relay-data.c) */
+  ice_relay_translate_route (session, route);
 }
 
 /**

@@ -66,3 +66,15 @@ ice_gathering_state_get_type (void)
 
   return register_enum_once (&once, "IceGatheringState", values);
 }
+
+GType
+ice_agent_transport_policy_get_type (void)
+{
+  static gsize once = 0;
+  static const GEnumValue values[]
+      = { { 0, "ICE_AGENT_TRANSPORT_POLICY_ALL", "all" },
+          { 1, "ICE_AGENT_TRANSPORT_POLICY_RELAY", "relay" },
+          { 0, NULL, NULL } };
+
+  return register_enum_once (&once, "IceAgentTransportPolicy", values);
+}

@@ -30,5 +30,9 @@ GType ice_connection_state_get_type (void);
 #define ICE_TYPE_GATHERING_STATE (ice_gathering_state_get_type ())
 GType ice_gathering_state_get_type (void);
 
+/* IceAgentTransportPolicy (ice-agent.h): "all", "relay" */
+#define ICE_TYPE_AGENT_TRANSPORT_POLICY (ice_agent_transport_policy_get_type ())
+GType ice_agent_transport_policy_get_type (void);
+
 G_END_DECLS
 #endif /* __ICE_AGENT_ENUMS_H__ */

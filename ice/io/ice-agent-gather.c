@@ -263,12 +263,18 @@ parse_stun_server (const gchar *uri, gchar **host, guint16 *port)
   return TRUE;
 }
 
-static void
-start_pending_gathering_locked (IceAgentState *state)
+/* Starts the streams that waited for the STUN and TURN servers' names */
+void
+ice_agent_start_pending_gathering_locked (IceAgentState *state)
 {
   guint i;
   gboolean any = FALSE;
 
+  if (state->stun_state == ICE_AGENT_STUN_RESOLVING
+      || ice_agent_turn_resolving_locked (state)) {
+    ice_agent_state_flush_locked (state);
+    return;
+  }
   for (i = 0; i < state->streams->len; i++) {
     IceAgentStream *stream = state->streams->pdata[i];
 
@@ -345,7 +351,7 @@ stun_resolved (GObject *source, GAsyncResult *result, gpointer data)
                  error ? error->message : "no usable address");
       state->stun_state = ICE_AGENT_STUN_FAILED;
     }
-    start_pending_gathering_locked (state);
+    ice_agent_start_pending_gathering_locked (state);
   }
   g_mutex_unlock (&state->lock);
   ice_agent_state_emit_pending (state);
@@ -428,6 +434,7 @@ ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
                                GError **error)
 {
   IceAgentStream *stream = ice_agent_state_get_stream_locked (state, stream_id);
+  gboolean stun_ready, turn_ready;
 
   if (stream == NULL) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -438,7 +445,9 @@ ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
   if (!stream->sockets_open && !open_stream_sockets (state, stream, error))
     return FALSE;
   stream->gather_pending = TRUE;
-  if (prepare_stun_server_locked (state))
-    start_pending_gathering_locked (state);
+  stun_ready = prepare_stun_server_locked (state);
+  turn_ready = ice_agent_turn_prepare_locked (state);
+  if (stun_ready && turn_ready)
+    ice_agent_start_pending_gathering_locked (state);
   return TRUE;
 }

@@ -15,6 +15,7 @@
 
 #include <sys/socket.h>
 
+#include "ice/core/ice-relay.h"
 #include "ice/io/ice-agent.h"
 
 G_BEGIN_DECLS
@@ -45,12 +46,19 @@ typedef struct {
  * packet): refreshed on SELECTED_PAIR / CONSENT_LOST / state events. */
 typedef struct {
   gboolean ok;
-  GSocket *socket; /* ref, the socket bound at route.from */
+  GSocket *socket; /* ref, the socket bound at route.from; NULL over TCP */
   struct sockaddr_storage dest;
   socklen_t dest_len;
   gsize prefix_len;
   guint8 prefix[4];
+  IceSendPrefixKind prefix_kind;
+  /* a relayed pair over TCP/TLS to the TURN server: the connection's
+   * virtual address (ice-relay.h); media goes through the stream */
+  gboolean over_stream;
+  IceTransportAddr stream_local;
 } IceAgentRoute;
+
+typedef struct _IceAgentTurnConn IceAgentTurnConn;
 
 typedef struct {
   IceAgentQueue *queue;
@@ -83,6 +91,18 @@ typedef enum {
   ICE_AGENT_STUN_FAILED,
 } IceAgentStunState;
 
+/* A TURN server of "turn-server" / ice_agent_add_turn_server() */
+typedef struct {
+  gchar *uri;
+  gchar *host;
+  guint16 port;
+  IceTransport transport;
+  gchar *username;
+  gchar *password;
+  IceAgentStunState state;
+  IceTransportAddr addr; /* once READY */
+} IceAgentTurnServer;
+
 typedef struct {
   gint refcount;
   GMutex lock;
@@ -113,6 +133,15 @@ typedef struct {
 
   IceAgentStunState stun_state;
   GCancellable *resolve_cancellable;
+
+  /* TURN (ice-agent-turn.c, ice-agent-turn-conn.c, ice-agent-tls.c) */
+  GPtrArray *turn_servers; /* IceAgentTurnServer *, owned */
+  gboolean relay_only;     /* ice-transport-policy "relay" */
+  gchar *turn_ca_file;
+  gboolean turn_insecure;
+  GCancellable *turn_cancellable;
+  GHashTable *turn_conns; /* virtual IceTransportAddr* -> IceAgentTurnConn* */
+  gpointer ssl_ctx;       /* SSL_CTX *, made on the first TLS connection */
 
   /* receive-side counters, under the lock */
   guint64 packets_received;
@@ -169,7 +198,34 @@ void ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
                                      guint component_id);
 void ice_agent_route_clear (IceAgentRoute *route);
 
+/* ice-agent-turn.c: TURN servers, their URIs and names */
+IceAgentTurnServer *ice_agent_parse_turn_uri (const gchar *uri, GError **error);
+void ice_agent_turn_server_free (IceAgentTurnServer *server);
+gboolean ice_agent_turn_prepare_locked (IceAgentState *state);
+gboolean ice_agent_turn_resolving_locked (IceAgentState *state);
+void ice_agent_turn_state_init (IceAgentState *state);
+void ice_agent_turn_state_clear (IceAgentState *state);
+void ice_agent_turn_state_close (IceAgentState *state);
+
+/* ice-agent-turn-conn.c: TCP/TLS connections to TURN servers */
+void ice_agent_turn_conn_send_locked (IceAgentState *state,
+                                      const IceTransmit *transmit);
+guint ice_agent_turn_send_media (IceAgentState *state, guint stream_id,
+                                 guint component_id, const IceAgentRoute *route,
+                                 GOutputMessage *messages, guint n_messages);
+void ice_agent_turn_conn_free (IceAgentTurnConn *conn);
+void ice_agent_turn_conns_stop_locked (IceAgentState *state);
+
+/* ice-agent-recv.c: delivery of media found by other paths (TCP/TLS) */
+GArray *ice_agent_callbacks_new (void);
+void ice_agent_deliver_copy_locked (IceAgentState *state,
+                                    const IceDelivery *delivery,
+                                    const guint8 *data, gint64 now,
+                                    GArray *callbacks);
+void ice_agent_run_callbacks (IceAgentState *state, GArray *callbacks);
+
 /* ice-agent-gather.c: interfaces, port range, STUN server */
+void ice_agent_start_pending_gathering_locked (IceAgentState *state);
 gboolean ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
                                         GError **error);
 gboolean ice_agent_parse_port_range (const gchar *range, guint16 *min,

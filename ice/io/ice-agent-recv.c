@@ -175,9 +175,30 @@ handle_one_locked (IceAgentState *state, IceAgentSocket *sock, guint i,
   g_free (joined);
 }
 
+GArray *
+ice_agent_callbacks_new (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (CallbackItem));
+}
+
+/* Media that arrived through a byte stream (TURN over TCP/TLS): copied
+ * out of the stream's buffer into a datagram of its own. */
+void
+ice_agent_deliver_copy_locked (IceAgentState *state,
+                               const IceDelivery *delivery, const guint8 *data,
+                               gint64 now, GArray *callbacks)
+{
+  IceAgentDatagram datagram;
+
+  datagram.bytes = g_bytes_new (data + delivery->offset, delivery->len);
+  datagram.from = delivery->remote;
+  datagram.received_us = now;
+  deliver_locked (state, delivery, &datagram, callbacks);
+}
+
 /* Hands each run of datagrams for one component to its callback. */
-static void
-run_callbacks (IceAgentState *state, GArray *callbacks)
+void
+ice_agent_run_callbacks (IceAgentState *state, GArray *callbacks)
 {
   IceAgent *agent = g_weak_ref_get (&state->agent);
   guint start = 0, end, k;
@@ -254,7 +275,7 @@ socket_readable (GSocket *socket, GIOCondition condition, gpointer data)
     gint n = read_and_handle (state, sock, callbacks);
 
     if (callbacks->len > 0)
-      run_callbacks (state, callbacks);
+      ice_agent_run_callbacks (state, callbacks);
     if (n < ICE_AGENT_RECV_BATCH)
       break;
   }

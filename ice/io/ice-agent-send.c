@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/turn/turn-framing.h"
 
 /* How long a sender waits for room in a full socket buffer before it
  * drops the datagram (backpressure without blocking forever). */
@@ -39,14 +40,22 @@ ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
   ice_session_get_send_route (state->session, stream_id, component_id, &route);
   if (!route.ok)
     return;
+  comp->route.prefix_kind = route.prefix_kind;
+  comp->route.prefix_len = MIN (route.prefix_len, sizeof (route.prefix));
+  memcpy (comp->route.prefix, route.prefix, comp->route.prefix_len);
+  if (route.from.transport != ICE_TRANSPORT_UDP) {
+    /* relayed over TCP/TLS to the TURN server: see ice-agent-turn-conn.c */
+    comp->route.over_stream = TRUE;
+    comp->route.stream_local = route.from;
+    comp->route.ok = TRUE;
+    return;
+  }
   sock = g_hash_table_lookup (state->socket_by_addr, &route.from);
   if (sock == NULL
       || !ice_agent_addr_to_sockaddr (&route.to, &comp->route.dest,
                                       &comp->route.dest_len))
     return;
   comp->route.socket = g_object_ref (sock->socket);
-  comp->route.prefix_len = MIN (route.prefix_len, sizeof (route.prefix));
-  memcpy (comp->route.prefix, route.prefix, comp->route.prefix_len);
   comp->route.ok = TRUE;
 }
 
@@ -63,7 +72,8 @@ take_route (IceAgentState *state, guint stream_id, guint component_id,
   comp = ice_agent_state_get_component_locked (state, stream_id, component_id);
   if (comp != NULL && comp->route.ok) {
     *out = comp->route;
-    out->socket = g_object_ref (comp->route.socket);
+    if (comp->route.socket != NULL)
+      out->socket = g_object_ref (comp->route.socket);
     ice_session_note_sent (state->session, stream_id, component_id,
                            g_get_monotonic_time ());
     ok = TRUE;
@@ -72,9 +82,27 @@ take_route (IceAgentState *state, guint stream_id, guint component_id,
   return ok;
 }
 
+/* RFC 8656 §12.4: each ChannelData header carries its datagram's
+ * length; the other prefixes are the same for every datagram */
+static void
+fill_prefix (IceAgentRoute *route, const GOutputMessage *message,
+             guint8 prefix[4])
+{
+  gsize len = 0;
+  guint v;
+
+  memcpy (prefix, route->prefix, route->prefix_len);
+  if (route->prefix_kind != ICE_SEND_PREFIX_CHANNEL_DATA)
+    return;
+  for (v = 0; v < message->num_vectors; v++)
+    len += message->vectors[v].size;
+  ice_turn_channel_data_header (prefix, (prefix[0] << 8) | prefix[1], len);
+}
+
 static guint
 fill_headers (IceAgentRoute *route, GOutputMessage *messages, guint n,
-              struct mmsghdr *hdrs, struct iovec *iov, guint iov_room)
+              struct mmsghdr *hdrs, struct iovec *iov, guint iov_room,
+              guint8 (*prefixes)[4])
 {
   guint m, v, used = 0;
 
@@ -89,7 +117,8 @@ fill_headers (IceAgentRoute *route, GOutputMessage *messages, guint n,
     hdrs[m].msg_hdr.msg_iov = &iov[used];
     hdrs[m].msg_hdr.msg_iovlen = need;
     if (route->prefix_len > 0) {
-      iov[used].iov_base = route->prefix;
+      fill_prefix (route, &messages[m], prefixes[m]);
+      iov[used].iov_base = prefixes[m];
       iov[used++].iov_len = route->prefix_len;
     }
     for (v = 0; v < messages[m].num_vectors; v++) {
@@ -129,12 +158,13 @@ send_batch (IceAgentState *state, IceAgentRoute *route,
 {
   struct mmsghdr hdrs[ICE_AGENT_SEND_BATCH];
   struct iovec iov[ICE_AGENT_SEND_BATCH * 4];
+  guint8 prefixes[ICE_AGENT_SEND_BATCH][4];
   gint fd = g_socket_get_fd (route->socket);
   guint count, m, sent = 0;
   gint r;
 
   count = fill_headers (route, messages, MIN (n, ICE_AGENT_SEND_BATCH), hdrs,
-                        iov, G_N_ELEMENTS (iov));
+                        iov, G_N_ELEMENTS (iov), prefixes);
   if (count == 0) {
     /* more pieces than iovecs: the kernel would refuse it anyway */
     messages[0].bytes_sent = 0;
@@ -180,6 +210,12 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
     __atomic_add_fetch (&state->send.send_not_connected, n_messages,
                         __ATOMIC_RELAXED);
     return 0;
+  }
+  if (route.over_stream || route.prefix_kind == ICE_SEND_PREFIX_WRAP) {
+    n_ok = ice_agent_turn_send_media (state, stream_id, component_id, &route,
+                                      messages, n_messages);
+    g_clear_object (&route.socket);
+    return n_ok;
   }
   while (done < n_messages)
     done += send_batch (state, &route, messages + done, n_messages - done,

@@ -202,6 +202,11 @@ ice_agent_state_send_transmit_locked (IceAgentState *state,
   socklen_t len;
   gchar from[ICE_ADDR_STRLEN], to[ICE_ADDR_STRLEN];
 
+  if (transmit->from.transport != ICE_TRANSPORT_UDP) {
+    /* bytes for a TCP/TLS connection to a TURN server (ice-relay.h) */
+    ice_agent_turn_conn_send_locked (state, transmit);
+    return;
+  }
   sock = g_hash_table_lookup (state->socket_by_addr, &transmit->from);
   if (sock == NULL || !ice_agent_addr_to_sockaddr (&transmit->to, &ss, &len)) {
     g_debug ("no socket at %s to send to %s",

@@ -84,6 +84,7 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->sockets = g_ptr_array_new ();
   state->socket_by_addr = g_hash_table_new (ice_addr_hash, ice_addr_hash_equal);
   state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
+  ice_agent_turn_state_init (state);
 
   state->timer = g_source_new (&timer_funcs, sizeof (GSource));
   g_source_set_name (state->timer, "ice-agent-timer");
@@ -132,6 +133,8 @@ ice_agent_state_unref (IceAgentState *state)
   g_ptr_array_unref (state->sockets);
   g_hash_table_unref (state->socket_by_addr);
   g_array_unref (state->pending_events);
+  /* the TURN connections before the session they report to */
+  ice_agent_turn_state_clear (state);
   g_clear_pointer (&state->session, ice_session_free);
   g_clear_pointer (&state->timer, g_source_unref);
   g_clear_object (&state->resolve_cancellable);
@@ -163,6 +166,7 @@ ice_agent_state_ensure_session_locked (IceAgentState *state)
   config.consent_freshness = state->consent_freshness;
   config.random = secure_random;
   config.software = "gst-ice";
+  config.relay_only = state->relay_only;
   state->session = ice_session_new (&config);
   return state->session != NULL;
 }
@@ -212,6 +216,7 @@ ice_agent_state_flush_locked (IceAgentState *state)
   while (ice_session_poll_event (state->session, &event)) {
     if (event.type == ICE_EVENT_SELECTED_PAIR
         || event.type == ICE_EVENT_CONSENT_LOST
+        || event.type == ICE_EVENT_ROUTE_CHANGED
         || event.type == ICE_EVENT_CONNECTION_STATE)
       refresh_stream_routes_locked (state, event.stream_id);
     if (event.type == ICE_EVENT_ROLE_CHANGED)
@@ -266,7 +271,13 @@ ice_agent_state_close (IceAgentState *state)
     g_mutex_unlock (&state->lock);
     return;
   }
+  /* RFC 8656 §8: release the allocations while the sockets still work */
+  if (state->session != NULL) {
+    ice_session_close (state->session, g_get_monotonic_time ());
+    ice_agent_state_flush_locked (state);
+  }
   state->closed = TRUE;
+  ice_agent_turn_state_close (state);
   for (i = 0; i < state->sockets->len; i++) {
     IceAgentSocket *sock = state->sockets->pdata[i];
 

@@ -27,6 +27,10 @@ enum {
   PROP_ICE_TCP,
   PROP_RECEIVE_QUEUE_CAPACITY,
   PROP_RECEIVE_QUEUE_MAX_BYTES,
+  PROP_TURN_SERVER,
+  PROP_ICE_TRANSPORT_POLICY,
+  PROP_TURN_CA_FILE,
+  PROP_TURN_INSECURE,
   N_PROPS
 };
 
@@ -37,6 +41,7 @@ enum {
   SIGNAL_SELECTED_PAIR_CHANGED,
   SIGNAL_CONSENT_LOST,
   SIGNAL_NEW_REMOTE_CANDIDATE,
+  SIGNAL_RELAY_ERROR,
   N_SIGNALS
 };
 
@@ -141,6 +146,17 @@ set_port_range_locked (IceAgentState *state, const gchar *range)
 }
 
 static void
+set_turn_server (IceAgent *agent, const gchar *uri)
+{
+  GError *error = NULL;
+
+  if (uri != NULL && !ice_agent_add_turn_server (agent, uri, &error)) {
+    g_warning ("%s", error->message);
+    g_clear_error (&error);
+  }
+}
+
+static void
 ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
                         GParamSpec *pspec)
 {
@@ -149,6 +165,10 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
 
   if (prop_id == PROP_MAIN_CONTEXT) {
     agent->construct_context = g_value_dup_boxed (value);
+    return;
+  }
+  if (prop_id == PROP_TURN_SERVER) {
+    set_turn_server (agent, g_value_get_string (value));
     return;
   }
   g_mutex_lock (&state->lock);
@@ -189,6 +209,18 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_RECEIVE_QUEUE_MAX_BYTES:
       state->queue_max_bytes = g_value_get_uint (value);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      if (session_not_made_yet (state, "ice-transport-policy"))
+        state->relay_only
+            = g_value_get_enum (value) == ICE_AGENT_TRANSPORT_POLICY_RELAY;
+      break;
+    case PROP_TURN_CA_FILE:
+      g_free (state->turn_ca_file);
+      state->turn_ca_file = g_value_dup_string (value);
+      break;
+    case PROP_TURN_INSECURE:
+      state->turn_insecure = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -247,6 +279,25 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_RECEIVE_QUEUE_MAX_BYTES:
       g_value_set_uint (value, state->queue_max_bytes);
       break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (
+          value, state->turn_servers->len > 0
+                     ? ((IceAgentTurnServer *)g_ptr_array_index (
+                            state->turn_servers, state->turn_servers->len - 1))
+                           ->uri
+                     : NULL);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      g_value_set_enum (value, state->relay_only
+                                   ? ICE_AGENT_TRANSPORT_POLICY_RELAY
+                                   : ICE_AGENT_TRANSPORT_POLICY_ALL);
+      break;
+    case PROP_TURN_CA_FILE:
+      g_value_set_string (value, state->turn_ca_file);
+      break;
+    case PROP_TURN_INSECURE:
+      g_value_set_boolean (value, state->turn_insecure);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -300,6 +351,11 @@ ice_agent_emit_event (IceAgent *agent, const IceEvent *event)
     case ICE_EVENT_CONSENT_LOST:
       g_signal_emit (agent, signals[SIGNAL_CONSENT_LOST], 0, event->stream_id,
                      event->component_id);
+      break;
+    case ICE_EVENT_RELAY_ERROR:
+      g_signal_emit (agent, signals[SIGNAL_RELAY_ERROR], 0, event->stream_id,
+                     event->component_id, event->u.relay_error.code,
+                     event->u.relay_error.message);
       break;
     case ICE_EVENT_ROLE_CHANGED:
       g_object_notify_by_pspec (G_OBJECT (agent), properties[PROP_ICE_ROLE]);
@@ -357,6 +413,22 @@ install_properties (GObjectClass *gobject_class)
       "Payload bytes queued per component before the oldest is dropped "
       "(0: no byte limit)",
       0, G_MAXUINT, ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES, rw);
+  properties[PROP_TURN_SERVER] = g_param_spec_string (
+      "turn-server", "TURN server",
+      "turn://user:pass@host:port?transport=udp|tcp or "
+      "turns://user:pass@host:port; setting it adds the server",
+      NULL, rw);
+  properties[PROP_ICE_TRANSPORT_POLICY] = g_param_spec_enum (
+      "ice-transport-policy", "ICE transport policy",
+      "all, or relay: relayed candidates only (set before adding streams)",
+      ICE_TYPE_AGENT_TRANSPORT_POLICY, ICE_AGENT_TRANSPORT_POLICY_ALL, rw);
+  properties[PROP_TURN_CA_FILE] = g_param_spec_string (
+      "turn-ca-file", "TURN CA file",
+      "PEM file of the CAs that sign turns: servers (NULL: system store)", NULL,
+      rw);
+  properties[PROP_TURN_INSECURE] = g_param_spec_boolean (
+      "turn-insecure", "TURN insecure",
+      "Accept any certificate from turns: servers (tests only)", FALSE, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 
@@ -380,6 +452,9 @@ install_signals (GObjectClass *klass)
   signals[SIGNAL_CONSENT_LOST]
       = g_signal_new ("consent-lost", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_RELAY_ERROR] = g_signal_new (
+      "relay-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+      4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
   signals[SIGNAL_NEW_REMOTE_CANDIDATE]
       = g_signal_new ("new-remote-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);

@@ -300,6 +300,30 @@ gchar *ice_agent_get_local_description (IceAgent *agent, guint stream_id);
  */
 void ice_agent_restart (IceAgent *agent);
 
+/* --- TURN (relayed candidates) ----------------------------------------------
+ *
+ * Properties: "turn-server" (a URI as below; setting it adds that server),
+ * "ice-transport-policy" (#IceAgentTransportPolicy: "relay" gathers and
+ * uses only relayed candidates; set it before the first stream),
+ * "turn-ca-file" (PEM CA certificates for turns:, default: the system
+ * store), "turn-insecure" (do not verify the server's certificate; only
+ * when asked). Signal "relay-error" (stream, component, STUN error code or
+ * 0, message): an allocation failed or was lost (e.g. wrong credentials).
+ */
+
+/**
+ * IceAgentTransportPolicy:
+ * @ICE_AGENT_TRANSPORT_POLICY_ALL: every candidate type (webrtcbin "all")
+ * @ICE_AGENT_TRANSPORT_POLICY_RELAY: relayed candidates only ("relay")
+ */
+typedef enum {
+  ICE_AGENT_TRANSPORT_POLICY_ALL = 0,
+  ICE_AGENT_TRANSPORT_POLICY_RELAY,
+} IceAgentTransportPolicy;
+
+gboolean ice_agent_add_turn_server (IceAgent *agent, const gchar *uri,
+                                    GError **error);
+
 /* --- state ------------------------------------------------------------------
  */
 

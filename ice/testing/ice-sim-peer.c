@@ -6,6 +6,9 @@
  */
 #include "ice/testing/ice-sim-private.h"
 
+#include "ice/core/ice-relay.h"
+#include "ice/turn/turn-framing.h"
+
 #include <string.h>
 
 #define PORTS_PER_PEER 100
@@ -231,8 +234,20 @@ ice_sim_peer_send_media (IceSimPeer *peer, guint stream_id, guint component_id,
   ice_session_get_send_route (peer->session, stream_id, component_id, &route);
   if (!route.ok || route.prefix_len + len > sizeof (buf))
     return FALSE;
+  if (route.prefix_kind == ICE_SEND_PREFIX_WRAP) {
+    /* relayed, channel not bound yet: a Send indication (ice-relay.h) */
+    if (!ice_session_send_media (peer->session, stream_id, component_id, data,
+                                 len, peer->sim->now))
+      return FALSE;
+    ice_sim_peer_drain (peer);
+    peer->stats.media_sent++;
+    return TRUE;
+  }
   memcpy (buf, route.prefix, route.prefix_len);
   memcpy (buf + route.prefix_len, data, len);
+  /* RFC 8656 §12.4: the ChannelData header carries the datagram's length */
+  if (route.prefix_kind == ICE_SEND_PREFIX_CHANNEL_DATA)
+    ice_turn_channel_data_header (buf, (buf[0] << 8) | buf[1], len);
   if (!ice_vnet_host_send (peer->sim->vnet, peer->host, &route.from, &route.to,
                            buf, route.prefix_len + len))
     return FALSE;

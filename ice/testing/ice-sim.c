@@ -134,7 +134,10 @@ ice_sim_start (IceSim *sim)
   }
 }
 
-/* The earliest of every deadline, or -1 when nothing will ever happen. */
+/* The earliest of every deadline, or -1 when nothing will ever happen.
+ * The network's next event includes the host timers of server nodes (the
+ * TURN model's allocation, permission and channel expiries), which
+ * ice_vnet_advance() fires. */
 static gint64
 next_deadline (IceSim *sim)
 {

@@ -3,7 +3,8 @@
  *
  * The simulation driver: IceSessions placed on hosts of a virtual network,
  * run on the virtual clock. Each step jumps the clock to the earliest of
- * every session's next timeout, the network's next delivery and the next
+ * every session's next timeout, the network's next event (a delivery or
+ * a server node's timer, e.g. a TURN allocation expiring) and the next
  * signalling message, feeds what is due into the sessions, and drains their
  * transmits into the network and their events into per-peer logs.
  * Deterministic: the network and every session draw from PRNGs seeded from

@@ -53,6 +53,9 @@ typedef struct {
   GQueue queue;       /* IceVnetPacket *, arrival order */
   IceVnetReceiveFunc receive;
   gpointer receive_data;
+  gint64 timer_deadline; /* -1: disarmed */
+  IceVnetTimerFunc timer;
+  gpointer timer_data;
 } IceVnetHost;
 
 typedef struct {
@@ -69,6 +72,7 @@ struct _IceVnet {
   GPtrArray *realms;    /* IceVnetRealm *, index = id */
   GPtrArray *hosts;     /* IceVnetHost *, index = id */
   GSequence *in_flight; /* IceVnetPacket *, by (time, seq) */
+  guint n_timers;       /* armed host timers: none, no scan */
   IceVnetCounters counters;
 };
 

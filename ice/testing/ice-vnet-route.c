@@ -193,8 +193,8 @@ deliver (IceVnet *vnet, IceVnetPacket *pkt)
   g_free (dgram);
 }
 
-gint64
-ice_vnet_next_delivery (IceVnet *vnet)
+static gint64
+first_packet_time (IceVnet *vnet)
 {
   GSequenceIter *first = g_sequence_get_begin_iter (vnet->in_flight);
   IceVnetPacket *pkt;
@@ -205,34 +205,106 @@ ice_vnet_next_delivery (IceVnet *vnet)
   return pkt->time;
 }
 
+/* The earliest armed host timer (the lowest host id on a tie), or -1. */
+static gint64
+first_timer (IceVnet *vnet, guint *host_id)
+{
+  gint64 first = -1;
+  guint i;
+
+  for (i = 0; vnet->n_timers > 0 && i < vnet->hosts->len; i++) {
+    IceVnetHost *host = g_ptr_array_index (vnet->hosts, i);
+
+    if (host->timer_deadline >= 0
+        && (first < 0 || host->timer_deadline < first)) {
+      first = host->timer_deadline;
+      *host_id = i;
+    }
+  }
+  return first;
+}
+
+gint64
+ice_vnet_next_delivery (IceVnet *vnet)
+{
+  gint64 pkt_time = first_packet_time (vnet);
+  guint host_id;
+  gint64 timer_time = first_timer (vnet, &host_id);
+
+  if (timer_time >= 0 && (pkt_time < 0 || timer_time < pkt_time))
+    return timer_time;
+  return pkt_time;
+}
+
+void
+ice_vnet_host_set_timer (IceVnet *vnet, guint host, gint64 deadline_us,
+                         IceVnetTimerFunc func, gpointer user_data)
+{
+  IceVnetHost *h = ice_vnet_get_host (vnet, host);
+
+  g_return_if_fail (h != NULL);
+  g_return_if_fail (deadline_us < 0 || func != NULL);
+  if (h->timer_deadline >= 0)
+    vnet->n_timers--;
+  if (deadline_us >= 0)
+    vnet->n_timers++;
+  h->timer_deadline = deadline_us < 0 ? -1 : deadline_us;
+  h->timer = func;
+  h->timer_data = user_data;
+}
+
+static void
+fire_timer (IceVnet *vnet, guint host_id, gint64 deadline)
+{
+  IceVnetHost *host = g_ptr_array_index (vnet->hosts, host_id);
+
+  host->timer_deadline = -1;
+  vnet->n_timers--;
+  vnet->now = MAX (vnet->now, deadline);
+  host->timer (vnet, host_id, host->timer_data);
+}
+
+static void
+process_packet (IceVnet *vnet)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (vnet->in_flight);
+  IceVnetPacket *pkt = g_sequence_get (first);
+
+  /* the sequence owns nothing: removing does not free */
+  g_sequence_remove (first);
+  vnet->now = pkt->time;
+  switch (pkt->target.kind) {
+    case ICE_VNET_NODE_INTERFACE:
+      deliver (vnet, pkt);
+      break;
+    case ICE_VNET_NODE_NAT_INSIDE:
+      ice_vnat_outbound (vnet, pkt->target.id, pkt);
+      break;
+    case ICE_VNET_NODE_NAT_OUTSIDE:
+      ice_vnat_inbound (vnet, pkt->target.id, pkt);
+      break;
+  }
+}
+
+/* Datagrams and host timers in time order; a datagram goes first when
+ * both are due at the same instant. */
 void
 ice_vnet_advance (IceVnet *vnet, gint64 now_us)
 {
   g_return_if_fail (now_us >= vnet->now);
 
   for (;;) {
-    GSequenceIter *first = g_sequence_get_begin_iter (vnet->in_flight);
-    IceVnetPacket *pkt;
+    gint64 pkt_time = first_packet_time (vnet);
+    guint host_id = 0;
+    gint64 timer_time = first_timer (vnet, &host_id);
 
-    if (g_sequence_iter_is_end (first))
+    if (timer_time >= 0 && timer_time <= now_us
+        && (pkt_time < 0 || timer_time < pkt_time))
+      fire_timer (vnet, host_id, timer_time);
+    else if (pkt_time >= 0 && pkt_time <= now_us)
+      process_packet (vnet);
+    else
       break;
-    pkt = g_sequence_get (first);
-    if (pkt->time > now_us)
-      break;
-    /* the sequence owns nothing: removing does not free */
-    g_sequence_remove (first);
-    vnet->now = pkt->time;
-    switch (pkt->target.kind) {
-      case ICE_VNET_NODE_INTERFACE:
-        deliver (vnet, pkt);
-        break;
-      case ICE_VNET_NODE_NAT_INSIDE:
-        ice_vnat_outbound (vnet, pkt->target.id, pkt);
-        break;
-      case ICE_VNET_NODE_NAT_OUTSIDE:
-        ice_vnat_inbound (vnet, pkt->target.id, pkt);
-        break;
-    }
   }
   vnet->now = now_us;
 }

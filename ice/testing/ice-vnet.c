@@ -220,6 +220,7 @@ ice_vnet_add_host (IceVnet *vnet, const gchar *name)
   host->name = g_strdup (name ? name : "host");
   host->interfaces = g_array_new (FALSE, TRUE, sizeof (IceVnetInterface));
   g_queue_init (&host->queue);
+  host->timer_deadline = -1;
   g_ptr_array_add (vnet->hosts, host);
   return vnet->hosts->len - 1;
 }

@@ -196,8 +196,8 @@ gboolean ice_vnet_send (IceVnet *vnet, const IceTransportAddr *from,
 
 /* The network's clock, in µs; starts at 0. */
 gint64 ice_vnet_get_now (IceVnet *vnet);
-/* Time of the next in-flight event (a datagram reaching a NAT or a host),
- * or -1 when nothing is in flight. */
+/* Time of the next event: an in-flight datagram reaching a NAT or a host,
+ * or a host timer (ice_vnet_host_set_timer()); -1 when nothing is due. */
 gint64 ice_vnet_next_delivery (IceVnet *vnet);
 /* Moves the clock to @now_us (never backwards) and processes every event
  * due by then in time order, delivering datagrams to hosts. */
@@ -210,6 +210,17 @@ guint ice_vnet_host_n_queued (IceVnet *vnet, guint host);
 void ice_vnet_host_set_receive_func (IceVnet *vnet, guint host,
                                      IceVnetReceiveFunc func,
                                      gpointer user_data);
+
+/* Called from ice_vnet_advance() when the clock reaches a host's timer;
+ * the network's clock reads the deadline during the call. */
+typedef void (*IceVnetTimerFunc) (IceVnet *vnet, guint host,
+                                  gpointer user_data);
+/* Arms the host's single timer at @deadline_us (absolute; -1 disarms),
+ * replacing any earlier one. Server nodes (the TURN model) keep their
+ * timers on the network's clock this way, so every driver that sleeps
+ * until ice_vnet_next_delivery() wakes them. A timer fires once. */
+void ice_vnet_host_set_timer (IceVnet *vnet, guint host, gint64 deadline_us,
+                              IceVnetTimerFunc func, gpointer user_data);
 
 void ice_vnet_get_counters (IceVnet *vnet, IceVnetCounters *counters);
 

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The virtual network's STUN server node (RFC 8489 Binding, RFC 5780
- * behaviour discovery).
+ * behaviour discovery with CHANGE-REQUEST and RESPONSE-PORT).
  */
 #include "ice/testing/ice-vstun.h"
 
@@ -75,13 +75,30 @@ send_error (IceVstunServer *server, const IceVnetDatagram *dgram,
                         buf, len);
 }
 
+/* RFC 5780 §7.5: RESPONSE-PORT sends the answer to the request's source
+ * IP at that port (the mapping lifetime test of §4.6 relies on it). FALSE
+ * for a port of 0, which can receive nothing. */
+static gboolean
+response_destination (const IceVnetDatagram *dgram,
+                      const IceStunMessage *request,
+                      IceTransportAddr *destination)
+{
+  guint32 value;
+
+  *destination = dgram->from;
+  if (!ice_stun_message_get_u32 (request, ICE_STUN_ATTR_RESPONSE_PORT, &value))
+    return TRUE;
+  destination->port = value >> 16;
+  return destination->port != 0;
+}
+
 static void
 answer_binding (IceVstunServer *server, const IceVnetDatagram *dgram,
                 const IceStunMessage *request)
 {
   guint8 buf[ICE_STUN_MAX_MESSAGE_SIZE];
   IceStunBuilder b;
-  IceTransportAddr source;
+  IceTransportAddr source, destination;
   guint32 change = 0;
   gsize len;
 
@@ -90,6 +107,11 @@ answer_binding (IceVstunServer *server, const IceVnetDatagram *dgram,
     /* RFC 5780 §6.1: no alternate address, so CHANGE-REQUEST is unknown */
     send_error (server, dgram, request, ICE_STUN_ERROR_UNKNOWN_ATTRIBUTE,
                 "No alternate address");
+    return;
+  }
+  if (!response_destination (dgram, request, &destination)) {
+    send_error (server, dgram, request, ICE_STUN_ERROR_BAD_REQUEST,
+                "RESPONSE-PORT must not be 0");
     return;
   }
   source = response_source (server, &dgram->local, change);
@@ -108,7 +130,9 @@ answer_binding (IceVstunServer *server, const IceVnetDatagram *dgram,
   if (!len)
     return;
   server->counters.requests++;
-  ice_vnet_host_send (server->vnet, server->host, &source, &dgram->from, buf,
+  if (destination.port != dgram->from.port)
+    server->counters.response_port++;
+  ice_vnet_host_send (server->vnet, server->host, &source, &destination, buf,
                       len);
 }
 

@@ -4,9 +4,10 @@
  * A STUN server node of the virtual network: Binding requests answered with
  * XOR-MAPPED-ADDRESS (RFC 8489 §10.1), and, when given a second IP, the
  * NAT behaviour discovery mode of RFC 5780 (CHANGE-REQUEST, RESPONSE-ORIGIN,
- * OTHER-ADDRESS). Everything it does not serve (other methods, non-STUN
- * datagrams) goes to an optional fallback, so a TURN model can sit on the
- * same node.
+ * OTHER-ADDRESS). RESPONSE-PORT (RFC 5780 §7.5) is honoured in both modes:
+ * the answer goes to the request's source IP at that port. Everything it does
+ * not serve (other methods, non-STUN datagrams) goes to an optional fallback,
+ * so a TURN model can sit on the same node.
  */
 #ifndef __ICE_VSTUN_H__
 #define __ICE_VSTUN_H__
@@ -24,12 +25,15 @@ typedef struct _IceVstunServer IceVstunServer;
  *   required attributes or CHANGE-REQUEST without an alternate address)
  * @malformed: datagrams dropped as not valid STUN
  * @passed: datagrams handed to the fallback
+ * @response_port: success responses sent to another port than the
+ *   request's source because of RESPONSE-PORT (RFC 5780 §7.5)
  */
 typedef struct {
   guint64 requests;
   guint64 errors;
   guint64 malformed;
   guint64 passed;
+  guint64 response_port;
 } IceVstunCounters;
 
 /* Creates a host "stun" in @realm listening on @address ("IP:PORT"). With
