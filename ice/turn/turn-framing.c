@@ -236,6 +236,10 @@ ice_turn_framer_pop (IceTurnFramer *framer, const guint8 **message, gsize *len)
 
   *message = NULL;
   *len = 0;
+  /* nothing buffered: buf->data may still be NULL, and NULL + 0 is
+   * undefined behaviour (found by fuzz-turn) */
+  if (framer->read_pos == framer->buf->len)
+    return ICE_TURN_FRAME_NEED_MORE;
   res = ice_turn_frame_size (framer->buf->data + framer->read_pos,
                              framer->buf->len - framer->read_pos, &size);
   if (res != ICE_TURN_FRAME_COMPLETE)
