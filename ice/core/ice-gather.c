@@ -244,6 +244,7 @@ ice_gather_start (IceSession *session, IceStream *stream, gint64 now_us)
     return;
   stream->gathering_started = TRUE;
   stream->gathering = ICE_GATHERING_GATHERING;
+  ice_stream_note_wait_start (stream, now_us);
   for (c = 0; c < stream->n_components; c++) {
     IceComponent *comp = &stream->components[c];
 

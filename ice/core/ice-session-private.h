@@ -42,7 +42,8 @@ G_BEGIN_DECLS
  * again this often: if the controlling agent's checks were lost, ours
  * trigger new ones (RFC 8445 §7.3.1.4) instead of leaving it to fail. */
 #define ICE_AWAIT_NOMINATION_RECHECK_US (1 * G_TIME_SPAN_SECOND)
-/* RFC 8863 §4: the patiently-awaiting-connectivity timer */
+/* RFC 8863 §4: the patiently-awaiting-connectivity timer (default of
+ * IceSessionConfig.pac_timeout_us) */
 #define ICE_PAC_TIMEOUT_US (39500 * G_TIME_SPAN_MILLISECOND)
 /* RFC 7675 §5.1: consent checks every 5 s +-20 %, lost after 30 s */
 #define ICE_CONSENT_INTERVAL_US (5 * G_TIME_SPAN_SECOND)
@@ -169,7 +170,10 @@ struct _IceStream {
   gboolean gathering_started;
   gboolean checks_started;
   gboolean pair_tried; /* some check was sent (RFC 8863) */
-  gint64 start_us;     /* for the PAC timer, -1 before */
+  gint64 start_us;     /* the peer's credentials came, -1 before */
+  /* The stream began waiting for its peer (gathering, or anything from the
+   * peer, or a restart): the PAC time without credentials counts from it */
+  gint64 wait_start_us;
   gint64 last_progress_us;
 };
 
@@ -248,6 +252,7 @@ IceCandidate *ice_component_find_remote (IceComponent *comp,
 void ice_stream_set_state (IceStream *stream, IceConnectionState state);
 void ice_stream_update_state (IceStream *stream, gint64 now_us);
 void ice_stream_note_progress (IceStream *stream, gint64 now_us);
+void ice_stream_note_wait_start (IceStream *stream, gint64 now_us);
 gint64 ice_stream_failure_timeout (IceStream *stream);
 void ice_session_update_states (IceSession *session, gint64 now_us);
 

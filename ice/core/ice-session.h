@@ -11,11 +11,21 @@
  * across the session; a check is sent 5 times (RTO = MAX (500 ms, Ta * N),
  * doubling) and its pair fails 8.5 s after the first send at the minimum
  * RTO. The controlling agent nominates once no higher-priority pair can
- * still succeed, or 500 ms after a component's first valid pair. A stream
- * fails once every pair failed after end-of-candidates, or
- * failure_timeout_us after its last progress (new candidate, credentials,
- * a successful check) without it; never before the RFC 8863 PAC timer
- * (39.5 s from the remote credentials) while no pair could be tried.
+ * still succeed, or 500 ms after a component's first valid pair.
+ *
+ * When a stream fails (CONNECTION_STATE FAILED, also from NEW): never
+ * while it gathers or while every component has a route. Without the
+ * peer's credentials it fails pac_timeout_us (39.5 s, the RFC 8863 PAC
+ * time) after it began waiting: the first of start_gathering, a remote
+ * candidate, or a restart (a peer that never got our description, or
+ * never answered). With them, once no pair of a component without a route
+ * is frozen, waiting, in progress or triggered: at once after
+ * end-of-candidates (unless a valid pair awaits nomination), else
+ * failure_timeout_us (10 s) after the last progress (credentials, a new
+ * remote candidate, a new valid pair; rechecks are none); and never before
+ * pac_timeout_us after the credentials came if no check could be sent
+ * (RFC 8863 §4). A restart brings a failed stream back to CHECKING.
+ *
  * Transmit and event queues are bounded (256 each: the oldest event is
  * dropped first); drain them after every call.
  */
@@ -81,6 +91,10 @@ typedef struct {
   /* Transport policy "relay": only relayed candidates (ice-relay.h) are
    * gathered, announced and paired; default FALSE ("all") */
   gboolean relay_only;
+  /* RFC 8863 §4 PAC time: the least wait before failing while no pair
+   * could be tried, and the whole wait for the peer's credentials (see
+   * "When a stream fails" above); default 39.5 s */
+  gint64 pac_timeout_us;
 } IceSessionConfig;
 
 void ice_session_config_init (IceSessionConfig *config);
@@ -149,8 +163,16 @@ void ice_session_end_of_remote_candidates (IceSession *session, guint stream_id,
  * candidate, srflx asked anew) and GATHERING_DONE follow, to be signalled
  * with the new credentials. Media keeps flowing on the selected pair, and
  * the old credentials answer consent on it, until a new one is selected.
- * New remote credentials without a local restart are taken as the peer's
- * restart: its old candidates are forgotten, ours are kept. */
+ *
+ * One-sided restart (RFC 8445 §9, RFC 8839 §4.4.1.1.2): new remote
+ * credentials for a stream that has the peer's previous ones and did not
+ * restart itself since are the peer's restart, and the stream restarts
+ * too: ICE_EVENT_LOCAL_CREDENTIALS (its new ufrag and pwd) comes first,
+ * then LOCAL_CANDIDATE for every candidate and GATHERING_DONE, as after
+ * ice_session_restart(). The owner signals them like a first description
+ * (credentials, candidates, end-of-candidates) and needs no other call.
+ * The peer receives them after its own restart, so it does not restart
+ * again. */
 void ice_session_restart (IceSession *session, gint64 now_us);
 
 /* --- the sans-IO loop ----------------------------------------------------- */
@@ -206,6 +228,9 @@ typedef enum {
   ICE_EVENT_REMOTE_PEER_REFLEXIVE, /* u.candidate learnt from a check */
   ICE_EVENT_ROUTE_CHANGED,         /* stream_id, component_id: re-read it */
   ICE_EVENT_RELAY_ERROR, /* stream_id, component_id, u.relay_error (TURN) */
+  /* stream_id, u.credentials: the stream restarted itself because the peer
+   * restarted (see ice_session_restart()); signal them to the peer */
+  ICE_EVENT_LOCAL_CREDENTIALS,
 } IceEventType;
 
 typedef struct {
@@ -228,6 +253,10 @@ typedef struct {
       gboolean fatal; /* no relayed candidate from this allocation */
       gchar message[160];
     } relay_error;
+    struct {
+      gchar ufrag[ICE_CREDENTIAL_MAX + 1];
+      gchar pwd[ICE_CREDENTIAL_MAX + 1];
+    } credentials;
   } u;
 } IceEvent;
 

@@ -5,7 +5,8 @@
  * that logs every transition), and when a stream fails: after the peer's
  * end-of-candidates once nothing can succeed any more (RFC 8838 §8), or
  * failure_timeout_us after the last progress for peers that never send it
- * (browsers), never before the RFC 8863 PAC timer when no pair was tried.
+ * (browsers), never before the RFC 8863 PAC timer when no pair was tried;
+ * without the peer's credentials, the PAC time after gathering began.
  */
 #define G_LOG_DOMAIN "ice-session"
 
@@ -101,27 +102,43 @@ has_unselected_valid_pair (IceStream *stream)
   return FALSE;
 }
 
-/* The time at which the stream fails if nothing changes, or -1. */
-gint64
-ice_stream_failure_timeout (IceStream *stream)
+/* Whether no pair of the stream can still produce a route: none waiting,
+ * in progress or triggered for a component without one. */
+static gboolean
+stream_is_stuck (IceStream *stream)
 {
-  IceSession *session = stream->session;
-  gint64 deadline;
   guint i;
 
-  if (stream->start_us < 0 || stream->state == ICE_CONNECTION_FAILED
-      || stream->state == ICE_CONNECTION_CLOSED)
-    return -1;
-  if (stream->gathering == ICE_GATHERING_GATHERING)
-    return -1;
   for (i = 0; i < stream->n_components; i++) {
     IceComponent *comp = &stream->components[i];
 
     if (!comp->route.ok
         && ice_checklist_component_can_progress (stream, comp->id))
-      return -1;
+      return FALSE;
   }
-  if (all_components_routed (stream))
+  return TRUE;
+}
+
+/* The time at which the stream fails if nothing changes, or -1 (the rule
+ * is told in ice-session.h). */
+gint64
+ice_stream_failure_timeout (IceStream *stream)
+{
+  IceSession *session = stream->session;
+  gint64 deadline;
+
+  if (stream->state == ICE_CONNECTION_FAILED
+      || stream->state == ICE_CONNECTION_CLOSED || stream->wait_start_us < 0)
+    return -1;
+  if (stream->gathering == ICE_GATHERING_GATHERING
+      || all_components_routed (stream))
+    return -1;
+  /* RFC 8863 §4 starts the PAC timer once the peer's credentials came.
+   * Without them no check can ever leave: wait as long from the start of
+   * gathering (our description went out), then fail. */
+  if (stream->start_us < 0)
+    return stream->wait_start_us + session->config.pac_timeout_us;
+  if (!stream_is_stuck (stream))
     return -1;
   /* A valid pair waiting for the controlling agent's nomination is
    * progress: only the timeout can end it. */
@@ -131,8 +148,16 @@ ice_stream_failure_timeout (IceStream *stream)
     deadline = stream->last_progress_us + session->config.failure_timeout_us;
   /* RFC 8863 §4: wait for the PAC timer while no pair could be tried */
   if (!stream->pair_tried)
-    deadline = MAX (deadline, stream->start_us + ICE_PAC_TIMEOUT_US);
+    deadline
+        = MAX (deadline, stream->start_us + session->config.pac_timeout_us);
   return deadline;
+}
+
+void
+ice_stream_note_wait_start (IceStream *stream, gint64 now_us)
+{
+  if (stream->wait_start_us < 0)
+    stream->wait_start_us = now_us;
 }
 
 /* Every pair of the stream is done and each component has a pair. */

@@ -14,8 +14,8 @@
 static const gchar ice_chars[]
     = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static void forget_remote (IceSession *session, IceStream *stream,
-                           gint64 now_us);
+static void restart_stream (IceSession *session, IceStream *stream,
+                            gboolean announce, gint64 now_us);
 
 static void
 random_ice_string (IceSession *session, gchar *out, gsize len)
@@ -93,6 +93,7 @@ ice_session_add_stream (IceSession *session, guint n_components)
   stream->pairs = g_ptr_array_new ();
   stream->early_checks = g_array_new (FALSE, TRUE, sizeof (IceEarlyCheck));
   stream->start_us = -1;
+  stream->wait_start_us = -1;
   generate_credentials (session, stream);
   g_ptr_array_add (session->streams, stream);
   return stream->id;
@@ -141,7 +142,10 @@ ice_session_set_local_credentials (IceSession *session, guint stream_id,
 /**
  * ice_session_set_remote_credentials:
  * Starts the checks of the stream (and answers checks that arrived early,
- * RFC 8445 §7.3). Returns: %FALSE for invalid credentials.
+ * RFC 8445 §7.3). Credentials that differ from the peer's previous ones
+ * are its ICE restart: the stream restarts too and emits
+ * %ICE_EVENT_LOCAL_CREDENTIALS (see ice_session_restart() in the header).
+ * Returns: %FALSE for invalid credentials.
  */
 gboolean
 ice_session_set_remote_credentials (IceSession *session, guint stream_id,
@@ -162,15 +166,17 @@ ice_session_set_remote_credentials (IceSession *session, guint stream_id,
       && strcmp (stream->remote_pwd, pwd) == 0)
     return TRUE;
   if (stream->have_remote_credentials) {
-    /* New credentials: the peer restarted (RFC 8445 §9) */
-    g_debug ("stream %u: the peer restarted", stream->id);
-    forget_remote (session, stream, now_us);
+    /* New credentials: the peer restarted (RFC 8445 §9); the answerer of a
+     * restart restarts too (RFC 8839 §4.4.1.1.2) */
+    g_debug ("stream %u: the peer restarted, restarting too", stream->id);
+    restart_stream (session, stream, TRUE, now_us);
   }
   g_strlcpy (stream->remote_ufrag, ufrag, sizeof (stream->remote_ufrag));
   g_strlcpy (stream->remote_pwd, pwd, sizeof (stream->remote_pwd));
   stream->have_remote_credentials = TRUE;
   if (stream->start_us < 0)
     stream->start_us = now_us;
+  ice_stream_note_wait_start (stream, now_us);
   ice_stream_note_progress (stream, now_us);
   ice_check_process_early (stream, now_us);
   ice_checklist_update_frozen (session);
@@ -317,6 +323,7 @@ ice_session_add_remote_candidate (IceSession *session, const IceCandidate *cand,
   g_array_append_val (comp->remote, *cand);
   ice_checklist_pair_remote (stream, cand);
   ice_checklist_update_frozen (session);
+  ice_stream_note_wait_start (stream, now_us);
   ice_stream_note_progress (stream, now_us);
   ice_session_update_states (session, now_us);
   return TRUE;
@@ -374,6 +381,8 @@ forget_remote (IceSession *session, IceStream *stream, gint64 now_us)
   stream->n_remote_prflx = 0;
   stream->pair_tried = FALSE;
   stream->start_us = -1;
+  /* a restart waits for the peer anew */
+  stream->wait_start_us = now_us;
   stream->last_progress_us = now_us;
   if (stream->state == ICE_CONNECTION_FAILED)
     ice_stream_set_state (stream, ICE_CONNECTION_CHECKING);
@@ -381,9 +390,14 @@ forget_remote (IceSession *session, IceStream *stream, gint64 now_us)
     ice_stream_set_state (stream, ICE_CONNECTION_CONNECTED);
 }
 
+/* @announce: tell the owner the new credentials (a restart it did not ask
+ * for), before the candidates gathered anew. */
 static void
-restart_stream (IceSession *session, IceStream *stream, gint64 now_us)
+restart_stream (IceSession *session, IceStream *stream, gboolean announce,
+                gint64 now_us)
 {
+  IceEvent *ev;
+
   /* The peer may keep using the old credentials on the pair in use until
    * it restarts too. */
   g_strlcpy (stream->old_ufrag, stream->local_ufrag,
@@ -393,6 +407,14 @@ restart_stream (IceSession *session, IceStream *stream, gint64 now_us)
   forget_remote (session, stream, now_us);
   /* checks made with our old credentials must not be triggered */
   g_array_set_size (stream->early_checks, 0);
+  if (announce) {
+    ev = ice_session_new_event (session, ICE_EVENT_LOCAL_CREDENTIALS,
+                                stream->id, 0);
+    g_strlcpy (ev->u.credentials.ufrag, stream->local_ufrag,
+               sizeof (ev->u.credentials.ufrag));
+    g_strlcpy (ev->u.credentials.pwd, stream->local_pwd,
+               sizeof (ev->u.credentials.pwd));
+  }
   ice_gather_restart (session, stream, now_us);
 }
 
@@ -412,7 +434,8 @@ ice_session_restart (IceSession *session, gint64 now_us)
 
   g_return_if_fail (session != NULL);
   for (i = 0; i < session->streams->len; i++)
-    restart_stream (session, g_ptr_array_index (session->streams, i), now_us);
+    restart_stream (session, g_ptr_array_index (session->streams, i), FALSE,
+                    now_us);
   ice_session_update_states (session, now_us);
 }
 

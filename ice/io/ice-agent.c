@@ -42,6 +42,7 @@ enum {
   SIGNAL_CONSENT_LOST,
   SIGNAL_NEW_REMOTE_CANDIDATE,
   SIGNAL_RELAY_ERROR,
+  SIGNAL_LOCAL_CREDENTIALS_CHANGED,
   N_SIGNALS
 };
 
@@ -357,6 +358,11 @@ ice_agent_emit_event (IceAgent *agent, const IceEvent *event)
                      event->component_id, event->u.relay_error.code,
                      event->u.relay_error.message);
       break;
+    case ICE_EVENT_LOCAL_CREDENTIALS:
+      g_signal_emit (agent, signals[SIGNAL_LOCAL_CREDENTIALS_CHANGED], 0,
+                     event->stream_id, event->u.credentials.ufrag,
+                     event->u.credentials.pwd);
+      break;
     case ICE_EVENT_ROLE_CHANGED:
       g_object_notify_by_pspec (G_OBJECT (agent), properties[PROP_ICE_ROLE]);
       g_object_notify_by_pspec (G_OBJECT (agent),
@@ -458,6 +464,11 @@ install_signals (GObjectClass *klass)
   signals[SIGNAL_NEW_REMOTE_CANDIDATE]
       = g_signal_new ("new-remote-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /* the session restarted a stream because the peer restarted it
+   * (ice-session.h): the new ufrag and pwd go to the peer */
+  signals[SIGNAL_LOCAL_CREDENTIALS_CHANGED] = g_signal_new (
+      "local-credentials-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

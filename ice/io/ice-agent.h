@@ -165,6 +165,11 @@ typedef struct {
  * "consent-lost"             (IceAgent*, guint stream_id, guint component_id)
  * "new-remote-candidate"     (IceAgent*, guint stream_id, gchar *line):
  *     a peer-reflexive remote candidate learnt from a check.
+ * "local-credentials-changed" (IceAgent*, guint stream_id, gchar *ufrag,
+ *                             gchar *pwd): the peer restarted ICE (new
+ *     credentials given to set_remote_credentials/_description) and the
+ *     stream restarted too (RFC 8839 §4.4.1.1.2): signal the new ufrag and
+ *     pwd; "new-candidate" and "gathering-done" follow as after a restart.
  * "ice-role" and "controlling-mode" are notified when a role conflict
  * (RFC 8445 §7.3.1.1) switches the role.
  */

@@ -317,6 +317,7 @@ typedef struct {
   GMutex lock;
   GCond cond;
   guint selections;
+  guint credentials_changed;
   IoTestPair *pair;
 } Restart;
 
@@ -412,6 +413,71 @@ test_restart (void)
   g_cond_clear (&r.cond);
 }
 
+/* The session restarted B because A restarted: B's new credentials go to
+ * A (the owner's only part of a one-sided restart). */
+static void
+on_local_credentials (IceAgent *agent, guint stream, const gchar *ufrag,
+                      const gchar *pwd, gpointer data)
+{
+  Restart *r = data;
+
+  g_assert_true (agent == r->pair->b);
+  g_assert_true (
+      ice_agent_set_remote_credentials (r->pair->a, stream, ufrag, pwd));
+  g_mutex_lock (&r->lock);
+  r->credentials_changed++;
+  g_mutex_unlock (&r->lock);
+}
+
+static gboolean
+restart_a_only (gpointer data)
+{
+  Restart *r = data;
+
+  ice_agent_restart (r->pair->a);
+  swap_credentials (r->pair->a, r->pair->b);
+  return G_SOURCE_REMOVE;
+}
+
+/* Only A restarts (RFC 8445 §9): B restarts itself on A's new credentials
+ * and signals "local-credentials-changed"; both select again, media
+ * flows. */
+static void
+test_restart_one_sided (void)
+{
+  IoTestPair pair = { 0 };
+  Restart r = { 0 };
+  gchar *old_ufrag = NULL, *new_ufrag = NULL;
+
+  g_mutex_init (&r.lock);
+  g_cond_init (&r.cond);
+  r.pair = &pair;
+  io_test_pair_connect (&pair, ICE_NOMINATION_REGULAR, watch_selections, &r);
+  wait_selections (&r, 2);
+  g_signal_connect (pair.b, "local-credentials-changed",
+                    G_CALLBACK (on_local_credentials), &r);
+  g_assert_true (ice_agent_get_local_credentials (pair.b, 0, &old_ufrag, NULL));
+
+  g_main_context_invoke (ice_agent_get_main_context (pair.a), restart_a_only,
+                         &r);
+  wait_selections (&r, 4);
+  g_mutex_lock (&r.lock);
+  g_assert_cmpuint (r.credentials_changed, ==, 1);
+  g_mutex_unlock (&r.lock);
+  g_assert_true (ice_agent_get_local_credentials (pair.b, 0, &new_ufrag, NULL));
+  g_assert_cmpstr (old_ufrag, !=, new_ufrag);
+
+  send_sequence (pair.a, pair.stream_a, 100, 10);
+  io_test_expect_sequence (pair.b, pair.stream_b, 100, 10);
+  send_sequence (pair.b, pair.stream_b, 200, 10);
+  io_test_expect_sequence (pair.a, pair.stream_a, 200, 10);
+  io_test_pair_clear (&pair);
+  g_free (old_ufrag);
+  g_free (new_ufrag);
+  g_mutex_clear (&r.lock);
+  g_cond_clear (&r.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/agent/loopback-1000-aggressive",
                    test_loopback_aggressive);
   g_test_add_func ("/io/agent/restart", test_restart);
+  g_test_add_func ("/io/agent/restart-one-sided", test_restart_one_sided);
   g_test_add_func ("/io/agent/loopback-ipv6", test_loopback_ipv6);
   g_test_add_func ("/io/agent/send-before-connected",
                    test_send_before_connected);
