@@ -11,6 +11,7 @@
 
 #include "gsticecommon.h"
 #include "gsticestats.h"
+#include "gsticeturn.h"
 
 #define GST_CAT_DEFAULT gst_ice_debug
 
@@ -40,6 +41,18 @@ static GstIceCommon *
 common_of (gpointer element)
 {
   return g_object_get_qdata (G_OBJECT (element), common_quark);
+}
+
+/**
+ * gst_ice_common_from_element:
+ * @element: an icesrc or icesink
+ *
+ * Returns: (transfer none): the element's #GstIceCommon.
+ */
+GstIceCommon *
+gst_ice_common_from_element (gpointer element)
+{
+  return common_of (element);
 }
 
 static void
@@ -132,6 +145,7 @@ connect_agent_signals (GstIceCommon *c)
     { "gathering-done", G_CALLBACK (on_gathering_done) },
     { "connection-state-changed", G_CALLBACK (on_connection_state) },
     { "selected-pair-changed", G_CALLBACK (on_selected_pair) },
+    { "relay-error", G_CALLBACK (gst_ice_turn_on_relay_error) },
   };
   guint i;
 
@@ -322,6 +336,7 @@ gst_ice_common_class_init (GObjectClass *klass)
   gst_ice_settings_install_properties (klass);
   gst_ice_stats_install_properties (klass);
   install_signals (klass);
+  gst_ice_turn_install_signals (klass);
 }
 
 /**

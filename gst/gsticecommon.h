@@ -27,7 +27,7 @@ typedef struct {
   GstIceSettings active;
   GstIceSharedAgent *shared;
   IceAgent *agent;
-  gulong handlers[4];
+  gulong handlers[5];
   gboolean started;
   /* Remote candidates/descriptions given before the stream existed. */
   GPtrArray *pending;
@@ -35,6 +35,7 @@ typedef struct {
 } GstIceCommon;
 
 void gst_ice_common_class_init (GObjectClass *klass);
+GstIceCommon *gst_ice_common_from_element (gpointer element);
 void gst_ice_common_init (GstIceCommon *common, GstElement *element);
 void gst_ice_common_finalize (GstIceCommon *common);
 

@@ -5,14 +5,18 @@
  * and the named agent registry.
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
- * nomination, consent-freshness, signaller) may be given on either element
+ * nomination, consent-freshness, signaller, and the TURN ones: turn-server,
+ * ice-transport-policy, turn-ca-file, turn-insecure) may be given on either
+ * element
  * of a shared agent. Precedence: only values set explicitly on an element
  * are applied, when that element goes NULL→READY, so a default never
  * overrides an explicit value; if both elements set one, the element that
  * reached READY last wins. Streams are added and gathered at READY→PAUSED,
  * after every element of a pipeline reached READY, so the settings the
  * agent freezes at the first stream (nomination, consent-freshness, sockets)
- * see both elements' values.
+ * see both elements' values; so does ice-transport-policy. TURN servers
+ * add up: each distinct URI is given to the agent once, whichever element
+ * names it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,6 +25,7 @@
 #include "gsticeelements.h"
 #include "gsticeelement.h"
 #include "gsticesignaller.h"
+#include "gsticeturn.h"
 
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -41,6 +46,7 @@ struct _GstIceSharedAgent {
   GHashTable *signallers; /* stream id → GstIceFileSignaller */
   gboolean bind_explicit;
   gboolean restarting;
+  GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
 };
 
 static GMutex registry_lock;
@@ -62,6 +68,7 @@ ice_element_init (GstPlugin *plugin)
     GST_DEBUG_CATEGORY_INIT (gst_ice_debug, "ice", 0, "ICE agent glue");
     gst_type_mark_as_plugin_api (GST_TYPE_ICE_ROLE, 0);
     gst_type_mark_as_plugin_api (GST_TYPE_ICE_NOMINATION_MODE, 0);
+    gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
     gst_type_mark_as_plugin_api (GST_TYPE_ICE_CONNECTION_STATE, 0);
     gst_type_mark_as_plugin_api (GST_TYPE_ICE_GATHERING_STATE, 0);
     g_once_init_leave (&done, 1);
@@ -84,6 +91,7 @@ shared_unref (gpointer data)
     return;
   g_clear_object (&shared->agent);
   g_hash_table_unref (shared->signallers);
+  g_hash_table_unref (shared->turn_uris);
   g_mutex_clear (&shared->lock);
   g_free (shared->name);
   g_free (shared);
@@ -150,6 +158,8 @@ shared_new (const gchar *name)
   g_mutex_init (&shared->lock);
   shared->signallers = g_hash_table_new_full (
       NULL, NULL, NULL, (GDestroyNotify)gst_ice_file_signaller_free);
+  shared->turn_uris
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* Each handler holds a memory ref, dropped when the closure dies (after
    * an emission in progress on the agent's thread has returned). */
   g_signal_connect_data (shared->agent, "new-candidate",
@@ -265,6 +275,39 @@ configure_bind_address (GstIceSharedAgent *shared, const gchar *value)
 }
 
 /**
+ * gst_ice_shared_agent_add_turn_server:
+ * @element: for log messages
+ * @uri: a validated turn(s) URI
+ *
+ * Gives @uri to the agent, once per agent whichever element names it.
+ *
+ * Returns: %FALSE with @error set if the agent refused it.
+ */
+gboolean
+gst_ice_shared_agent_add_turn_server (GstIceSharedAgent *shared,
+                                      GstObject *element, const gchar *uri,
+                                      GError **error)
+{
+  gboolean is_new;
+
+  g_mutex_lock (&shared->lock);
+  is_new = g_hash_table_add (shared->turn_uris, g_strdup (uri));
+  g_mutex_unlock (&shared->lock);
+  if (!is_new)
+    return TRUE;
+  /* Outside the lock: the agent may announce candidates right away, and
+   * our handlers take the lock. */
+  if (ice_agent_add_turn_server (shared->agent, uri, error)) {
+    GST_INFO_OBJECT (element, "agent '%s': TURN server added", shared->name);
+    return TRUE;
+  }
+  g_mutex_lock (&shared->lock);
+  g_hash_table_remove (shared->turn_uris, uri);
+  g_mutex_unlock (&shared->lock);
+  return FALSE;
+}
+
+/**
  * gst_ice_shared_agent_configure:
  * @element: for log messages
  * @settings: the element's settings; only the explicitly set agent-level
@@ -304,6 +347,7 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
     shared->bind_explicit = TRUE;
   }
   g_mutex_unlock (&shared->lock);
+  gst_ice_turn_configure_agent (shared, element, s);
   GST_DEBUG_OBJECT (element, "configured agent '%s' (explicit 0x%x)",
                     shared->name, set);
 }

@@ -26,6 +26,10 @@ IceAgent *gst_ice_shared_agent_get_agent (GstIceSharedAgent *shared);
 void gst_ice_shared_agent_configure (GstIceSharedAgent *shared,
                                      GstObject *element,
                                      const GstIceSettings *settings);
+gboolean gst_ice_shared_agent_add_turn_server (GstIceSharedAgent *shared,
+                                               GstObject *element,
+                                               const gchar *uri,
+                                               GError **error);
 gboolean gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
                                             GstObject *element,
                                             const GstIceSettings *settings,

@@ -59,6 +59,30 @@ gst_ice_nomination_mode_get_type (void)
 }
 
 /**
+ * gst_ice_transport_policy_get_type:
+ *
+ * Returns: the #GType of #GstIceTransportPolicy ("all", "relay").
+ */
+GType
+gst_ice_transport_policy_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_ICE_TRANSPORT_POLICY_ALL, "Every candidate type", "all" },
+    { GST_ICE_TRANSPORT_POLICY_RELAY, "Relayed candidates only (TURN)",
+      "relay" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstIceTransportPolicy", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/**
  * gst_ice_connection_state_get_type:
  *
  * Returns: the #GType of #GstIceConnectionState.

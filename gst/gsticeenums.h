@@ -35,6 +35,19 @@ typedef enum {
 } GstIceNominationMode;
 
 /**
+ * GstIceTransportPolicy:
+ * @GST_ICE_TRANSPORT_POLICY_ALL: every candidate type (webrtcbin "all")
+ * @GST_ICE_TRANSPORT_POLICY_RELAY: only relayed candidates (TURN), so the
+ *   peer never learns our addresses (webrtcbin "relay")
+ *
+ * The values match the agent's #IceAgentTransportPolicy.
+ */
+typedef enum {
+  GST_ICE_TRANSPORT_POLICY_ALL = 0,
+  GST_ICE_TRANSPORT_POLICY_RELAY,
+} GstIceTransportPolicy;
+
+/**
  * GstIceConnectionState:
  * The words of webrtcbin / W3C RTCIceConnectionState; the values match the
  * core's #IceConnectionState.
@@ -64,6 +77,9 @@ GType gst_ice_role_get_type (void);
 
 #define GST_TYPE_ICE_NOMINATION_MODE (gst_ice_nomination_mode_get_type ())
 GType gst_ice_nomination_mode_get_type (void);
+
+#define GST_TYPE_ICE_TRANSPORT_POLICY (gst_ice_transport_policy_get_type ())
+GType gst_ice_transport_policy_get_type (void);
 
 #define GST_TYPE_ICE_CONNECTION_STATE (gst_ice_connection_state_get_type ())
 GType gst_ice_connection_state_get_type (void);

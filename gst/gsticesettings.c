@@ -12,6 +12,7 @@
 #include "gsticesettings.h"
 #include "gsticesignaller.h"
 #include "gsticeelement.h"
+#include "gsticeturn.h"
 
 #include <gio/gio.h>
 #include <net/if.h>
@@ -37,6 +38,8 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->role = DEFAULT_ICE_ROLE;
   settings->nomination = DEFAULT_NOMINATION;
   settings->consent_freshness = DEFAULT_CONSENT_FRESHNESS;
+  settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
+  settings->turn_insecure = DEFAULT_TURN_INSECURE;
 }
 
 /**
@@ -52,6 +55,9 @@ gst_ice_settings_clear (GstIceSettings *settings)
   g_clear_pointer (&settings->port_range, g_free);
   g_clear_pointer (&settings->bind_address, g_free);
   g_clear_pointer (&settings->signaller, g_free);
+  g_clear_pointer (&settings->turn_server, g_free);
+  g_clear_pointer (&settings->turn_servers, g_strfreev);
+  g_clear_pointer (&settings->turn_ca_file, g_free);
 }
 
 /**
@@ -69,6 +75,9 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
   dest->port_range = g_strdup (src->port_range);
   dest->bind_address = g_strdup (src->bind_address);
   dest->signaller = g_strdup (src->signaller);
+  dest->turn_server = g_strdup (src->turn_server);
+  dest->turn_servers = g_strdupv (src->turn_servers);
+  dest->turn_ca_file = g_strdup (src->turn_ca_file);
 }
 
 /**
@@ -254,6 +263,7 @@ install_agent_properties (GObjectClass *klass)
                            DEFAULT_SIGNALLER,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_socket_properties (klass);
+  gst_ice_turn_install_properties (klass);
 }
 
 /**
@@ -413,6 +423,12 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->consent_freshness = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_CONSENT_FRESHNESS;
       break;
+    case GST_ICE_PROP_TURN_SERVER:
+    case GST_ICE_PROP_ICE_TRANSPORT_POLICY:
+    case GST_ICE_PROP_TURN_CA_FILE:
+    case GST_ICE_PROP_TURN_INSECURE:
+      ok = gst_ice_turn_set_setting (s, prop_id, value, &err);
+      break;
     default:
       GST_OBJECT_UNLOCK (obj);
       return FALSE;
@@ -467,7 +483,7 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       g_value_set_string (value, s->signaller);
       break;
     default:
-      return FALSE;
+      return gst_ice_turn_get_setting (s, prop_id, value);
   }
   return TRUE;
 }

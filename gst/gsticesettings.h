@@ -26,6 +26,10 @@ G_BEGIN_DECLS
 #define DEFAULT_NOMINATION GST_ICE_NOMINATION_MODE_REGULAR
 #define DEFAULT_CONSENT_FRESHNESS TRUE
 #define DEFAULT_SIGNALLER NULL
+#define DEFAULT_TURN_SERVER NULL
+#define DEFAULT_ICE_TRANSPORT_POLICY GST_ICE_TRANSPORT_POLICY_ALL
+#define DEFAULT_TURN_CA_FILE NULL
+#define DEFAULT_TURN_INSECURE FALSE
 
 /* Property ids shared by both elements; an element's own ids follow
  * GST_ICE_PROP_LAST. */
@@ -42,6 +46,10 @@ enum {
   GST_ICE_PROP_NOMINATION,
   GST_ICE_PROP_CONSENT_FRESHNESS,
   GST_ICE_PROP_SIGNALLER,
+  GST_ICE_PROP_TURN_SERVER,
+  GST_ICE_PROP_ICE_TRANSPORT_POLICY,
+  GST_ICE_PROP_TURN_CA_FILE,
+  GST_ICE_PROP_TURN_INSECURE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -61,13 +69,20 @@ typedef enum {
   GST_ICE_SET_NOMINATION = 1 << 4,
   GST_ICE_SET_CONSENT_FRESHNESS = 1 << 5,
   GST_ICE_SET_SIGNALLER = 1 << 6,
+  GST_ICE_SET_TURN_SERVER = 1 << 7,
+  GST_ICE_SET_ICE_TRANSPORT_POLICY = 1 << 8,
+  GST_ICE_SET_TURN_CA_FILE = 1 << 9,
+  GST_ICE_SET_TURN_INSECURE = 1 << 10,
 } GstIceSettingFlags;
 
 /**
  * GstIceSettings:
  * Element-side copy of the properties, guarded by the element's
  * GST_OBJECT_LOCK. @stun_host/@stun_port, @port_min/@port_max are the
- * validated forms of @stun_server and @port_range.
+ * validated forms of @stun_server and @port_range. @turn_server is the
+ * "turn-server" property; @turn_servers the URIs given to the
+ * "add-turn-server" action (NULL-terminated, or %NULL), kept so that they
+ * are given again to the agent after a NULL→READY cycle.
  */
 typedef struct {
   gchar *agent_name;
@@ -85,6 +100,11 @@ typedef struct {
   GstIceNominationMode nomination;
   gboolean consent_freshness;
   gchar *signaller;
+  gchar *turn_server;
+  gchar **turn_servers;
+  GstIceTransportPolicy transport_policy;
+  gchar *turn_ca_file;
+  gboolean turn_insecure;
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

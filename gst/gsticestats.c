@@ -9,6 +9,8 @@
 #include "gsticeenums.h"
 #include "gsticesettings.h"
 
+#include <string.h>
+
 /**
  * gst_ice_stats_install_properties:
  * @klass: icesrc's or icesink's class
@@ -50,7 +52,9 @@ gst_ice_stats_install_properties (GObjectClass *klass)
   /**
    * GstIceSrc:stats:
    * Counters of the shared agent: packets/bytes in and out, drops by
-   * reason, checks sent/received, RTT of the selected pair.
+   * reason, checks sent/received, RTT of the selected pair; and for the
+   * element's stream, the relayed candidates gathered and whether the
+   * selected pair goes through a TURN relay.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_STATS,
@@ -142,6 +146,32 @@ gst_ice_stats_selected_pair_string (IceAgent *agent, guint stream,
   return g_string_free (out, FALSE);
 }
 
+/* Relay figures of the element's stream: how many relayed candidates we
+ * gathered, and whether the selected pair goes through a TURN relay. */
+static void
+add_relay_stats (GstStructure *s, IceAgent *agent, guint stream,
+                 guint component)
+{
+  IceCandidate local, remote;
+  gchar *desc = agent ? ice_agent_get_local_description (agent, stream) : NULL;
+  const gchar *p = desc;
+  guint n_relay = 0;
+  gboolean relayed = FALSE;
+
+  while (p && (p = strstr (p, " typ relay")) != NULL) {
+    n_relay++;
+    p++;
+  }
+  g_free (desc);
+  if (agent
+      && ice_agent_get_selected_pair (agent, stream, component, &local,
+                                      &remote))
+    relayed = local.type == ICE_CANDIDATE_TYPE_RELAYED
+              || remote.type == ICE_CANDIDATE_TYPE_RELAYED;
+  gst_structure_set (s, "local-relay-candidates", G_TYPE_UINT, n_relay,
+                     "selected-pair-relayed", G_TYPE_BOOLEAN, relayed, NULL);
+}
+
 /**
  * gst_ice_stats_get_property:
  * @agent: (nullable): the element's agent, %NULL before it has one
@@ -167,9 +197,13 @@ gst_ice_stats_get_property (IceAgent *agent, guint stream, guint component,
       g_value_take_string (
           value, gst_ice_stats_selected_pair_string (agent, stream, component));
       break;
-    case GST_ICE_PROP_STATS:
-      g_value_take_boxed (value, gst_ice_stats_new_structure (agent));
+    case GST_ICE_PROP_STATS: {
+      GstStructure *stats = gst_ice_stats_new_structure (agent);
+
+      add_relay_stats (stats, agent, stream, component);
+      g_value_take_boxed (value, stats);
       break;
+    }
     case GST_ICE_PROP_LOCAL_DESCRIPTION:
       g_value_take_string (
           value,

@@ -130,8 +130,7 @@ signal_event (IceSimPeer *peer, const IceEvent *ev)
   /* the session answered a peer's restart with one of its own: the peer
    * needs the new credentials (RFC 8445 section 9) */
   if (ev->type == ICE_EVENT_LOCAL_CREDENTIALS) {
-    IceSimMsg *msg =
-        message_new (peer, ICE_SIM_MSG_CREDENTIALS, ev->stream_id);
+    IceSimMsg *msg = message_new (peer, ICE_SIM_MSG_CREDENTIALS, ev->stream_id);
 
     g_strlcpy (msg->ufrag, ev->u.credentials.ufrag, sizeof (msg->ufrag));
     g_strlcpy (msg->pwd, ev->u.credentials.pwd, sizeof (msg->pwd));

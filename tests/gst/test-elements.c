@@ -9,7 +9,9 @@
 #include <gst/base/gstbasesrc.h>
 #include <gst/check/gstharness.h>
 #include <gst/net/gstnetaddressmeta.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Messages logged with g_warning, so a test can assert a refusal said
  * what was expected. */
@@ -71,6 +73,8 @@ test_defaults (void)
   g_assert_cmpstr (gst_structure_get_name (gst_caps_get_structure (caps, 0)),
                    ==, "application/x-rtp");
   g_assert_true (gst_structure_has_field (stats, "packets-received"));
+  g_assert_true (gst_structure_has_field (stats, "local-relay-candidates"));
+  g_assert_true (gst_structure_has_field (stats, "selected-pair-relayed"));
   g_object_get (sink, "wait-for-connection", &wait, "sync", &sync, NULL);
   g_assert_true (wait);
   g_assert_true (sync);
@@ -116,6 +120,84 @@ test_bad_properties (void)
                  "expected IP addresses or interface names");
   check_refused (src, "signaller", "file:///tmp/room", "http://h/room",
                  "expected file:///DIRECTORY");
+  gst_object_unref (src);
+}
+
+/* TURN settings (webrtcbin's words): bad URIs and CA files are refused
+ * with a message saying the expected form, without echoing the password,
+ * and the old value stays. */
+static void
+test_turn_properties (void)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+  const gchar *good = "turn://gst:ice@127.0.0.1:3478?transport=udp";
+  const gchar *const bad[] = {
+    "stun://127.0.0.1:3478",
+    "turn://127.0.0.1:3478",
+    "turn://user@127.0.0.1:3478",
+    "turn://user:@127.0.0.1:3478",
+    "turn://user:pass@:3478",
+    "turn://user:pass@127.0.0.1:70000",
+    "turn://user:pass@127.0.0.1:0",
+    "turn://user:pass@127.0.0.1:3478?transport=sctp",
+    "turns://user:pass@127.0.0.1:5349?transport=udp",
+    "turn://user:pass@127.0.0.1:3478/path",
+    "turn://user:pa%zzss@127.0.0.1:3478",
+    "TURN://user:pass@127.0.0.1",
+  };
+  const gchar *const accepted[] = {
+    "turn://us%40er:p%3Ass%2F@127.0.0.1:3478?transport=tcp",
+    "turns://user:pass@[::1]:5349",
+    "turns://user:pass@turn.example.com?transport=tcp",
+    "turn://user:pass@turn.example.com",
+  };
+  gchar *path, *value = NULL;
+  gint fd, policy = -1;
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    check_refused (src, "turn-server", good, bad[i],
+                   "expected turn://USER:PASSWORD@HOST");
+  /* the password is not repeated in the message */
+  g_object_set (src, "turn-server", "turn://user:s3cret@h:3478?x=1", NULL);
+  g_mutex_lock (&log_lock);
+  g_assert_nonnull (strstr (warnings->str, "turn://user:***@h:3478"));
+  g_assert_null (strstr (warnings->str, "s3cret"));
+  g_string_truncate (warnings, 0);
+  g_mutex_unlock (&log_lock);
+  for (i = 0; i < G_N_ELEMENTS (accepted); i++) {
+    g_object_set (src, "turn-server", accepted[i], NULL);
+    g_assert_false (warning_logged ("expected"));
+    g_object_get (src, "turn-server", &value, NULL);
+    g_assert_cmpstr (value, ==, accepted[i]);
+    g_free (value);
+  }
+
+  g_object_get (src, "ice-transport-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, 0);
+  gst_util_set_object_arg (G_OBJECT (src), "ice-transport-policy", "relay");
+  g_object_get (src, "ice-transport-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, 1);
+
+  fd = g_file_open_tmp ("gst-ice-ca-XXXXXX.pem", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  check_refused (src, "turn-ca-file", path, "/nonexistent/ca.pem",
+                 "expected a readable PEM file");
+  check_refused (src, "turn-ca-file", path, "/tmp",
+                 "expected a readable PEM file");
+  g_unlink (path);
+  g_free (path);
+
+  /* the action signal answers like webrtcbin's */
+  g_signal_emit_by_name (src, "add-turn-server", "turn://u:p@127.0.0.1:3478",
+                         &ok);
+  g_assert_true (ok);
+  g_assert_false (warning_logged ("expected"));
+  g_signal_emit_by_name (src, "add-turn-server", "turn://127.0.0.1", &ok);
+  g_assert_false (ok);
+  g_assert_true (warning_logged ("expected turn://USER:PASSWORD@HOST"));
   gst_object_unref (src);
 }
 
@@ -418,6 +500,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/elements/defaults", test_defaults);
   g_test_add_func ("/gst/elements/bad-properties", test_bad_properties);
+  g_test_add_func ("/gst/elements/turn-properties", test_turn_properties);
   g_test_add_func ("/gst/elements/push-pull", test_push_pull);
   g_test_add_func ("/gst/elements/rtcp-component", test_rtcp_component);
   g_test_add_func ("/gst/elements/restart", test_restart);

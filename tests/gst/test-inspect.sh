@@ -13,7 +13,9 @@ for element in icesrc icesink; do
       port-range bind-address nomination consent-freshness signaller \
       ice-connection-state ice-gathering-state selected-pair stats \
       local-description on-ice-candidate on-gathering-done \
-      add-ice-candidate set-remote-description restart; do
+      add-ice-candidate set-remote-description restart turn-server \
+      ice-transport-policy turn-ca-file turn-insecure add-turn-server \
+      GstIceTransportPolicy; do
     grep -q -- "$word" <<<"$out" || missing="$missing $word"
   done
   case $element in
