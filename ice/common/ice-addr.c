@@ -11,8 +11,7 @@
 #include <string.h>
 
 void
-ice_addr_set_ipv4 (IceTransportAddr * addr, guint32 ip_host_order,
-    guint16 port)
+ice_addr_set_ipv4 (IceTransportAddr *addr, guint32 ip_host_order, guint16 port)
 {
   memset (addr, 0, sizeof (*addr));
   addr->family = ICE_ADDR_FAMILY_IPV4;
@@ -24,7 +23,7 @@ ice_addr_set_ipv4 (IceTransportAddr * addr, guint32 ip_host_order,
 }
 
 void
-ice_addr_set_ipv6 (IceTransportAddr * addr, const guint8 ip[16], guint16 port)
+ice_addr_set_ipv6 (IceTransportAddr *addr, const guint8 ip[16], guint16 port)
 {
   memset (addr, 0, sizeof (*addr));
   addr->family = ICE_ADDR_FAMILY_IPV6;
@@ -34,7 +33,7 @@ ice_addr_set_ipv6 (IceTransportAddr * addr, const guint8 ip[16], guint16 port)
 
 /* Accepts "192.0.2.1", "2001:db8::1" and "fe80::1%3" (numeric scope only). */
 gboolean
-ice_addr_parse_ip (IceTransportAddr * addr, const gchar * ip, guint16 port)
+ice_addr_parse_ip (IceTransportAddr *addr, const gchar *ip, guint16 port)
 {
   gchar tmp[ICE_ADDR_STRLEN];
   const gchar *percent;
@@ -74,7 +73,7 @@ ice_addr_parse_ip (IceTransportAddr * addr, const gchar * ip, guint16 port)
 }
 
 static gboolean
-parse_port (const gchar * s, guint16 * port)
+parse_port (const gchar *s, guint16 *port)
 {
   gchar *end;
   guint64 v;
@@ -90,7 +89,7 @@ parse_port (const gchar * s, guint16 * port)
 
 /* Accepts "192.0.2.1:3478" and "[2001:db8::1]:3478". */
 gboolean
-ice_addr_parse (IceTransportAddr * addr, const gchar * str)
+ice_addr_parse (IceTransportAddr *addr, const gchar *str)
 {
   gchar host[ICE_ADDR_STRLEN];
   const gchar *colon;
@@ -110,7 +109,7 @@ ice_addr_parse (IceTransportAddr * addr, const gchar * str)
     memcpy (host, str + 1, n);
     host[n] = '\0';
     return parse_port (close + 2, &port) && strchr (host, ':') != NULL
-        && ice_addr_parse_ip (addr, host, port);
+           && ice_addr_parse_ip (addr, host, port);
   }
   colon = strrchr (str, ':');
   if (colon == NULL || strchr (str, ':') != colon)
@@ -121,12 +120,11 @@ ice_addr_parse (IceTransportAddr * addr, const gchar * str)
   memcpy (host, str, n);
   host[n] = '\0';
   return parse_port (colon + 1, &port) && ice_addr_parse_ip (addr, host, port)
-      && addr->family == ICE_ADDR_FAMILY_IPV4;
+         && addr->family == ICE_ADDR_FAMILY_IPV4;
 }
 
 const gchar *
-ice_addr_ip_to_string (const IceTransportAddr * addr,
-    gchar buf[ICE_ADDR_STRLEN])
+ice_addr_ip_to_string (const IceTransportAddr *addr, gchar buf[ICE_ADDR_STRLEN])
 {
   gchar ip[INET6_ADDRSTRLEN];
 
@@ -148,7 +146,7 @@ ice_addr_ip_to_string (const IceTransportAddr * addr,
 }
 
 const gchar *
-ice_addr_to_string (const IceTransportAddr * addr, gchar buf[ICE_ADDR_STRLEN])
+ice_addr_to_string (const IceTransportAddr *addr, gchar buf[ICE_ADDR_STRLEN])
 {
   gchar ip[ICE_ADDR_STRLEN];
 
@@ -177,54 +175,55 @@ ice_transport_to_string (IceTransport transport)
 }
 
 gsize
-ice_addr_ip_len (const IceTransportAddr * addr)
+ice_addr_ip_len (const IceTransportAddr *addr)
 {
-  return addr->family == ICE_ADDR_FAMILY_IPV6 ? 16 :
-      addr->family == ICE_ADDR_FAMILY_IPV4 ? 4 : 0;
+  return addr->family == ICE_ADDR_FAMILY_IPV6   ? 16
+         : addr->family == ICE_ADDR_FAMILY_IPV4 ? 4
+                                                : 0;
 }
 
 gboolean
-ice_addr_is_set (const IceTransportAddr * addr)
+ice_addr_is_set (const IceTransportAddr *addr)
 {
   return addr->family != ICE_ADDR_FAMILY_NONE;
 }
 
 gboolean
-ice_addr_equal_ip (const IceTransportAddr * a, const IceTransportAddr * b)
+ice_addr_equal_ip (const IceTransportAddr *a, const IceTransportAddr *b)
 {
   return a->family == b->family
-      && memcmp (a->ip, b->ip, ice_addr_ip_len (a)) == 0;
+         && memcmp (a->ip, b->ip, ice_addr_ip_len (a)) == 0;
 }
 
 gboolean
-ice_addr_equal (const IceTransportAddr * a, const IceTransportAddr * b)
+ice_addr_equal (const IceTransportAddr *a, const IceTransportAddr *b)
 {
   return ice_addr_equal_ip (a, b) && a->port == b->port
-      && a->transport == b->transport;
+         && a->transport == b->transport;
 }
 
 gboolean
-ice_addr_is_loopback (const IceTransportAddr * addr)
+ice_addr_is_loopback (const IceTransportAddr *addr)
 {
-  static const guint8 v6_loopback[16] = {[15] = 1 };
+  static const guint8 v6_loopback[16] = { [15] = 1 };
 
   if (addr->family == ICE_ADDR_FAMILY_IPV4)
     return addr->ip[0] == 127;
   return addr->family == ICE_ADDR_FAMILY_IPV6
-      && memcmp (addr->ip, v6_loopback, 16) == 0;
+         && memcmp (addr->ip, v6_loopback, 16) == 0;
 }
 
 gboolean
-ice_addr_is_link_local (const IceTransportAddr * addr)
+ice_addr_is_link_local (const IceTransportAddr *addr)
 {
   if (addr->family == ICE_ADDR_FAMILY_IPV4)
     return addr->ip[0] == 169 && addr->ip[1] == 254;
   return addr->family == ICE_ADDR_FAMILY_IPV6 && addr->ip[0] == 0xfe
-      && (addr->ip[1] & 0xc0) == 0x80;
+         && (addr->ip[1] & 0xc0) == 0x80;
 }
 
 gboolean
-ice_addr_is_unspecified (const IceTransportAddr * addr)
+ice_addr_is_unspecified (const IceTransportAddr *addr)
 {
   gsize i, n = ice_addr_ip_len (addr);
 
@@ -235,12 +234,12 @@ ice_addr_is_unspecified (const IceTransportAddr * addr)
 }
 
 gboolean
-ice_addr_is_ipv4_mapped (const IceTransportAddr * addr)
+ice_addr_is_ipv4_mapped (const IceTransportAddr *addr)
 {
-  static const guint8 prefix[12] = {[10] = 0xff,[11] = 0xff };
+  static const guint8 prefix[12] = { [10] = 0xff, [11] = 0xff };
 
   return addr->family == ICE_ADDR_FAMILY_IPV6
-      && memcmp (addr->ip, prefix, 12) == 0;
+         && memcmp (addr->ip, prefix, 12) == 0;
 }
 
 guint

@@ -14,8 +14,7 @@ G_BEGIN_DECLS
  * @ICE_ADDR_FAMILY_IPV4: IPv4, the first 4 bytes of @ip are used
  * @ICE_ADDR_FAMILY_IPV6: IPv6, all 16 bytes of @ip are used
  */
-typedef enum
-{
+typedef enum {
   ICE_ADDR_FAMILY_NONE = 0,
   ICE_ADDR_FAMILY_IPV4 = 4,
   ICE_ADDR_FAMILY_IPV6 = 6,
@@ -27,8 +26,7 @@ typedef enum
  * @ICE_TRANSPORT_TCP: a byte stream (RFC 6544 candidates, TURN over TCP)
  * @ICE_TRANSPORT_TLS: TLS over TCP (TURN servers only)
  */
-typedef enum
-{
+typedef enum {
   ICE_TRANSPORT_UDP = 0,
   ICE_TRANSPORT_TCP = 1,
   ICE_TRANSPORT_TLS = 2,
@@ -45,8 +43,7 @@ typedef enum
  * A plain value type: copy it with `=`, compare with ice_addr_equal().
  * Zero-initialised it is unset (%ICE_ADDR_FAMILY_NONE, UDP).
  */
-typedef struct
-{
+typedef struct {
   guint8 family;
   guint8 transport;
   guint16 port;
@@ -57,29 +54,28 @@ typedef struct
 /* Room for "[ffff:...:ffff%4294967295]:65535" and a NUL. */
 #define ICE_ADDR_STRLEN 64
 
-void ice_addr_set_ipv4 (IceTransportAddr * addr, guint32 ip_host_order,
-    guint16 port);
-void ice_addr_set_ipv6 (IceTransportAddr * addr, const guint8 ip[16],
-    guint16 port);
-gboolean ice_addr_parse_ip (IceTransportAddr * addr, const gchar * ip,
-    guint16 port);
-gboolean ice_addr_parse (IceTransportAddr * addr, const gchar * str);
-const gchar *ice_addr_to_string (const IceTransportAddr * addr,
-    gchar buf[ICE_ADDR_STRLEN]);
-const gchar *ice_addr_ip_to_string (const IceTransportAddr * addr,
-    gchar buf[ICE_ADDR_STRLEN]);
+void ice_addr_set_ipv4 (IceTransportAddr *addr, guint32 ip_host_order,
+                        guint16 port);
+void ice_addr_set_ipv6 (IceTransportAddr *addr, const guint8 ip[16],
+                        guint16 port);
+gboolean ice_addr_parse_ip (IceTransportAddr *addr, const gchar *ip,
+                            guint16 port);
+gboolean ice_addr_parse (IceTransportAddr *addr, const gchar *str);
+const gchar *ice_addr_to_string (const IceTransportAddr *addr,
+                                 gchar buf[ICE_ADDR_STRLEN]);
+const gchar *ice_addr_ip_to_string (const IceTransportAddr *addr,
+                                    gchar buf[ICE_ADDR_STRLEN]);
 const gchar *ice_transport_to_string (IceTransport transport);
 
-gboolean ice_addr_is_set (const IceTransportAddr * addr);
-gboolean ice_addr_equal (const IceTransportAddr * a,
-    const IceTransportAddr * b);
-gboolean ice_addr_equal_ip (const IceTransportAddr * a,
-    const IceTransportAddr * b);
-gboolean ice_addr_is_loopback (const IceTransportAddr * addr);
-gboolean ice_addr_is_link_local (const IceTransportAddr * addr);
-gboolean ice_addr_is_unspecified (const IceTransportAddr * addr);
-gboolean ice_addr_is_ipv4_mapped (const IceTransportAddr * addr);
-gsize ice_addr_ip_len (const IceTransportAddr * addr);
+gboolean ice_addr_is_set (const IceTransportAddr *addr);
+gboolean ice_addr_equal (const IceTransportAddr *a, const IceTransportAddr *b);
+gboolean ice_addr_equal_ip (const IceTransportAddr *a,
+                            const IceTransportAddr *b);
+gboolean ice_addr_is_loopback (const IceTransportAddr *addr);
+gboolean ice_addr_is_link_local (const IceTransportAddr *addr);
+gboolean ice_addr_is_unspecified (const IceTransportAddr *addr);
+gboolean ice_addr_is_ipv4_mapped (const IceTransportAddr *addr);
+gsize ice_addr_ip_len (const IceTransportAddr *addr);
 
 /* For GHashTable keys of IceTransportAddr * (family, transport, ip, port). */
 guint ice_addr_hash (gconstpointer addr);

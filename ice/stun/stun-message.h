@@ -37,8 +37,7 @@ G_BEGIN_DECLS
  *   their types are in @unknown, so a server can answer 420 (RFC 8489 §6.3.1)
  * @ICE_STUN_PARSE_TOO_MANY_ATTRIBUTES: more than %ICE_STUN_MAX_ATTRIBUTES
  */
-typedef enum
-{
+typedef enum {
   ICE_STUN_PARSE_OK = 0,
   ICE_STUN_PARSE_TOO_SHORT,
   ICE_STUN_PARSE_NOT_STUN,
@@ -58,8 +57,7 @@ typedef enum
  * @length: value length (without padding)
  * @offset: offset of the value from the start of the message
  */
-typedef struct
-{
+typedef struct {
   guint16 type;
   guint16 length;
   guint16 offset;
@@ -76,8 +74,7 @@ typedef struct
  * the accessors return the first (the _nth one any).
  * @integrity, @integrity_sha256 and @fingerprint index @attrs, or are -1.
  */
-typedef struct
-{
+typedef struct {
   const guint8 *data;
   gsize len;
   guint16 method;
@@ -97,25 +94,25 @@ const gchar *ice_stun_parse_result_to_string (IceStunParseResult result);
 /* Cheap test for demultiplexing (RFC 7983 first byte 0-3 and RFC 8489 magic
  * cookie, length a multiple of 4 and equal to len - 20). No attribute is
  * read. */
-gboolean ice_stun_is_message (const guint8 * data, gsize len);
+gboolean ice_stun_is_message (const guint8 *data, gsize len);
 
-IceStunParseResult ice_stun_message_parse (IceStunMessage * msg,
-    const guint8 * data, gsize len);
+IceStunParseResult ice_stun_message_parse (IceStunMessage *msg,
+                                           const guint8 *data, gsize len);
 
 /* Accessors. Each returns FALSE if the attribute is absent or malformed.
  * ice_stun_message_get_u32() needs a 4-byte value: for CHANNEL-NUMBER and
  * RESPONSE-PORT shift it right by 16, for REQUESTED-TRANSPORT and
  * (ADDITIONAL-/REQUESTED-)ADDRESS-FAMILY by 24. Addresses come back with
  * transport UDP and scope 0: the message does not carry them. */
-const IceStunAttr *ice_stun_message_find (const IceStunMessage * msg,
-    guint16 type);
-gboolean ice_stun_message_has (const IceStunMessage * msg, guint16 type);
-const guint8 *ice_stun_message_get_value (const IceStunMessage * msg,
-    guint16 type, guint16 * length);
-gboolean ice_stun_message_get_u32 (const IceStunMessage * msg, guint16 type,
-    guint32 * value);
-gboolean ice_stun_message_get_u64 (const IceStunMessage * msg, guint16 type,
-    guint64 * value);
+const IceStunAttr *ice_stun_message_find (const IceStunMessage *msg,
+                                          guint16 type);
+gboolean ice_stun_message_has (const IceStunMessage *msg, guint16 type);
+const guint8 *ice_stun_message_get_value (const IceStunMessage *msg,
+                                          guint16 type, guint16 *length);
+gboolean ice_stun_message_get_u32 (const IceStunMessage *msg, guint16 type,
+                                   guint32 *value);
+gboolean ice_stun_message_get_u64 (const IceStunMessage *msg, guint16 type,
+                                   guint64 *value);
 /**
  * ice_stun_message_get_string:
  * @buf: (out caller-allocates): receives the value and a NUL
@@ -126,8 +123,8 @@ gboolean ice_stun_message_get_u64 (const IceStunMessage * msg, guint16 type,
  *
  * Returns: %FALSE if absent, longer than @size - 1 or containing a NUL.
  */
-gboolean ice_stun_message_get_string (const IceStunMessage * msg,
-    guint16 type, gchar * buf, gsize size);
+gboolean ice_stun_message_get_string (const IceStunMessage *msg, guint16 type,
+                                      gchar *buf, gsize size);
 /**
  * ice_stun_message_get_xor_address:
  * @addr: (out): the decoded address
@@ -138,10 +135,12 @@ gboolean ice_stun_message_get_string (const IceStunMessage * msg,
  *
  * Returns: %FALSE if there is no such attribute.
  */
-gboolean ice_stun_message_get_xor_address (const IceStunMessage * msg,
-    guint16 type, IceTransportAddr * addr);
-gboolean ice_stun_message_get_xor_address_nth (const IceStunMessage * msg,
-    guint16 type, guint n, IceTransportAddr * addr);
+gboolean ice_stun_message_get_xor_address (const IceStunMessage *msg,
+                                           guint16 type,
+                                           IceTransportAddr *addr);
+gboolean ice_stun_message_get_xor_address_nth (const IceStunMessage *msg,
+                                               guint16 type, guint n,
+                                               IceTransportAddr *addr);
 /**
  * ice_stun_message_get_address:
  * @addr: (out): the address
@@ -151,8 +150,8 @@ gboolean ice_stun_message_get_xor_address_nth (const IceStunMessage * msg,
  *
  * Returns: %FALSE if there is no such attribute.
  */
-gboolean ice_stun_message_get_address (const IceStunMessage * msg,
-    guint16 type, IceTransportAddr * addr);
+gboolean ice_stun_message_get_address (const IceStunMessage *msg, guint16 type,
+                                       IceTransportAddr *addr);
 /**
  * ice_stun_message_get_error_code:
  * @code: (out) (optional): class * 100 + number, 300 to 699
@@ -162,8 +161,9 @@ gboolean ice_stun_message_get_address (const IceStunMessage * msg,
  *
  * Returns: %FALSE if there is no valid ERROR-CODE.
  */
-gboolean ice_stun_message_get_error_code (const IceStunMessage * msg,
-    guint * code, const gchar ** reason, gsize * reason_len);
+gboolean ice_stun_message_get_error_code (const IceStunMessage *msg,
+                                          guint *code, const gchar **reason,
+                                          gsize *reason_len);
 /**
  * ice_stun_message_get_unknown_attributes:
  * @types: (out caller-allocates) (array length=max): receives the types
@@ -171,8 +171,8 @@ gboolean ice_stun_message_get_error_code (const IceStunMessage * msg,
  * Returns: the number of types of UNKNOWN-ATTRIBUTES written, at most
  *   @max; 0 without the attribute.
  */
-guint ice_stun_message_get_unknown_attributes (const IceStunMessage * msg,
-    guint16 * types, guint max);
+guint ice_stun_message_get_unknown_attributes (const IceStunMessage *msg,
+                                               guint16 *types, guint max);
 /**
  * ice_stun_message_get_password_algorithms:
  * @algorithms: (out caller-allocates) (array length=max): receives the
@@ -181,8 +181,8 @@ guint ice_stun_message_get_unknown_attributes (const IceStunMessage * msg,
  *
  * Returns: the number written, at most @max; 0 without the attribute.
  */
-guint ice_stun_message_get_password_algorithms (const IceStunMessage * msg,
-    guint16 * algorithms, guint max);
+guint ice_stun_message_get_password_algorithms (const IceStunMessage *msg,
+                                                guint16 *algorithms, guint max);
 
 G_END_DECLS
 #endif /* __ICE_STUN_MESSAGE_H__ */
