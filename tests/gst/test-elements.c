@@ -123,7 +123,7 @@ test_bad_properties (void)
   gst_object_unref (src);
 }
 
-/* TURN settings (webrtcbin's words): bad URIs and CA files are refused
+/* turn-server (webrtcbin's words): bad URIs are refused
  * with a message saying the expected form, without echoing the password,
  * and the old value stays. */
 static void
@@ -151,9 +151,7 @@ test_turn_properties (void)
     "turns://user:pass@turn.example.com?transport=tcp",
     "turn://user:pass@turn.example.com",
   };
-  gchar *path, *value = NULL;
-  gint fd, policy = -1;
-  gboolean ok = TRUE;
+  gchar *value = NULL;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -173,6 +171,18 @@ test_turn_properties (void)
     g_assert_cmpstr (value, ==, accepted[i]);
     g_free (value);
   }
+
+  gst_object_unref (src);
+}
+
+/* ice-transport-policy, turn-ca-file and the add-turn-server action. */
+static void
+test_turn_other_settings (void)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+  gchar *path;
+  gint fd, policy = -1;
+  gboolean ok = TRUE;
 
   g_object_get (src, "ice-transport-policy", &policy, NULL);
   g_assert_cmpint (policy, ==, 0);
@@ -501,6 +511,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/elements/defaults", test_defaults);
   g_test_add_func ("/gst/elements/bad-properties", test_bad_properties);
   g_test_add_func ("/gst/elements/turn-properties", test_turn_properties);
+  g_test_add_func ("/gst/elements/turn-other-settings",
+                   test_turn_other_settings);
   g_test_add_func ("/gst/elements/push-pull", test_push_pull);
   g_test_add_func ("/gst/elements/rtcp-component", test_rtcp_component);
   g_test_add_func ("/gst/elements/restart", test_restart);

@@ -14,6 +14,8 @@ ICE_BUFFERS=50
 ICE_CONNECT_TIMEOUT_S=15
 ICE_RECEIVER_PID=
 ICE_SENDER_PID=
+# more element properties for both pipelines, e.g. turn-server=...
+ICE_EXTRA_ARGS=()
 
 # Skips unless gst-launch-1.0 can make icesrc and icesink with the
 # properties these tests use (GST_PLUGIN_PATH points at the build).
@@ -41,7 +43,8 @@ ice_room () {
 ice_start_receiver () {
   spawn_in "$1" "$BED_TMP/receiver.log" gst-launch-1.0 -m \
     icesrc num-buffers="$ICE_BUFFERS" signaller="file://$(ice_room)" \
-    stun-server="stun://$PUB_IP:$STUN_PORT" caps="$ICE_CAPS" ! \
+    stun-server="stun://$PUB_IP:$STUN_PORT" "${ICE_EXTRA_ARGS[@]}" \
+    caps="$ICE_CAPS" ! \
     rtpL16depay ! fakesink
   ICE_RECEIVER_PID=$SPAWNED
 }
@@ -51,7 +54,7 @@ ice_start_sender () {
   spawn_in "$1" "$BED_TMP/sender.log" gst-launch-1.0 -m \
     audiotestsrc is-live=true ! rtpL16pay ! \
     icesink signaller="file://$(ice_room)" \
-    stun-server="stun://$PUB_IP:$STUN_PORT"
+    stun-server="stun://$PUB_IP:$STUN_PORT" "${ICE_EXTRA_ARGS[@]}"
   ICE_SENDER_PID=$SPAWNED
 }
 
