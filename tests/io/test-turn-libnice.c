@@ -3,10 +3,18 @@
  *
  * An IceAgent with the "relay" transport policy against libnice (which
  * gathers host and, through nice_agent_set_relay_info(), relayed
- * candidates) on one coturn over UDP: 1000 datagrams each way, none lost,
- * in order, and our side of the selected pair is our relayed candidate.
- * Both agents run on one GMainContext that this thread iterates.
+ * candidates) on one coturn, with both clients talking to the server over
+ * UDP, then both over TCP: 1000 datagrams each way, none lost, in order,
+ * and our side of the selected pair is our relayed candidate. Both agents
+ * run on one GMainContext that this thread iterates.
+ *
+ * Over TCP, libnice 0.1.21 allocates with NICE_RELAY_TYPE_TURN_TCP against
+ * coturn on loopback without trouble (its relayed candidate's raddr is its
+ * TCP-active base, port 9). Which transport each client really used is
+ * checked in /proc/net/tcp: this process's established connections to
+ * coturn, ours found by its local port, libnice's being the others.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "io-coturn.h"
@@ -23,6 +31,15 @@
 
 static IoCoturn coturn;
 
+/* How each agent reaches the TURN server */
+typedef struct {
+  const gchar *ice_transport; /* "?transport=" of our turn:// URI */
+  NiceRelayType nice_relay_type;
+} Variant;
+
+static const Variant over_udp = { "udp", NICE_RELAY_TYPE_TURN_UDP };
+static const Variant over_tcp = { "tcp", NICE_RELAY_TYPE_TURN_TCP };
+
 typedef struct {
   GMainContext *ctx;
   NiceAgent *nice;
@@ -30,6 +47,8 @@ typedef struct {
   IceAgent *ice;
   guint ice_stream;
   gboolean nice_usable;
+  gboolean nice_gathered;
+  guint nice_relayed;
   gboolean ice_usable;
   gboolean failed;
   guint32 nice_sent;
@@ -94,6 +113,7 @@ nice_new_candidate (NiceAgent *agent, NiceCandidate *cand, gpointer data)
   gchar *line = nice_agent_generate_local_candidate_sdp (agent, cand);
   GError *error = NULL;
 
+  bed->nice_relayed += cand->type == NICE_CANDIDATE_TYPE_RELAYED;
   g_assert_true (
       ice_agent_add_remote_candidate (bed->ice, bed->ice_stream, line, &error));
   g_assert_no_error (error);
@@ -105,6 +125,7 @@ nice_gathering_done (NiceAgent *agent, guint stream, gpointer data)
 {
   Bed *bed = data;
 
+  bed->nice_gathered = TRUE;
   ice_agent_end_of_remote_candidates (bed->ice, bed->ice_stream);
 }
 
@@ -129,7 +150,7 @@ ice_new_candidate (IceAgent *agent, guint stream, const gchar *line,
 }
 
 static void
-make_nice (Bed *bed)
+make_nice (Bed *bed, const Variant *variant)
 {
   NiceAddress lo;
 
@@ -142,7 +163,7 @@ make_nice (Bed *bed)
   bed->nice_stream = nice_agent_add_stream (bed->nice, 1);
   g_assert_true (nice_agent_set_relay_info (
       bed->nice, bed->nice_stream, 1, "127.0.0.1", coturn.port, IO_COTURN_USER,
-      IO_COTURN_PASSWORD, NICE_RELAY_TYPE_TURN_UDP));
+      IO_COTURN_PASSWORD, variant->nice_relay_type));
   g_assert_true (nice_agent_attach_recv (bed->nice, bed->nice_stream, 1,
                                          bed->ctx, nice_received, bed));
   g_signal_connect (bed->nice, "new-candidate-full",
@@ -154,10 +175,10 @@ make_nice (Bed *bed)
 }
 
 static void
-make_ice (Bed *bed)
+make_ice (Bed *bed, const Variant *variant)
 {
   const gchar *loopback[] = { "127.0.0.1", NULL };
-  gchar *uri = io_coturn_uri (&coturn, "udp");
+  gchar *uri = io_coturn_uri (&coturn, variant->ice_transport);
 
   bed->ice = ice_agent_new (bed->ctx);
   g_object_set (bed->ice, "controlling-mode", TRUE, "bind-address", loopback,
@@ -243,15 +264,97 @@ both_usable (Bed *bed)
   return bed->nice_usable && bed->ice_usable;
 }
 
+/* libnice may finish gathering only after the pair is selected (over TCP
+ * about 30 ms later): waited for, so its signal never finds us gone. */
 static gboolean
 all_received (Bed *bed)
 {
-  return bed->ice_got == N_DATAGRAMS && bed->nice_got == N_DATAGRAMS;
+  return bed->ice_got == N_DATAGRAMS && bed->nice_got == N_DATAGRAMS
+         && bed->nice_gathered;
+}
+
+/* "socket:[INODE]" links in /proc/self/fd: the sockets this process owns */
+static GHashTable *
+own_socket_inodes (void)
+{
+  GHashTable *inodes
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const gchar *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    gchar *path = g_build_filename ("/proc/self/fd", name, NULL);
+    gchar *target = g_file_read_link (path, NULL);
+
+    if (target != NULL && g_str_has_prefix (target, "socket:["))
+      g_hash_table_add (inodes, g_strndup (target + 8, strlen (target) - 9));
+    g_free (target);
+    g_free (path);
+  }
+  g_dir_close (dir);
+  return inodes;
+}
+
+/* Established IPv4 TCP connections of this process to 127.0.0.1:@port;
+ * @from_seen tells whether one of them leaves from local port @from_port. */
+static guint
+count_tcp_connections_to (guint16 port, guint16 from_port, gboolean *from_seen)
+{
+  GHashTable *inodes = own_socket_inodes ();
+  gchar *text = NULL;
+  gchar **lines;
+  guint i, n = 0;
+
+  *from_seen = FALSE;
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 1; lines[i] != NULL; i++) {
+    guint local_port, remote_ip, remote_port, state;
+    gchar inode[32];
+
+    /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+    if (sscanf (lines[i], "%*s %*8x:%4x %8x:%4x %2x %*s %*s %*s %*s %*s %31s",
+                &local_port, &remote_ip, &remote_port, &state, inode)
+            == 5
+        /* the kernel prints the address's bytes as one native u32 */
+        && remote_ip == GUINT32_FROM_BE (0x7F000001) && remote_port == port
+        && state == 0x01 /* TCP_ESTABLISHED */
+        && g_hash_table_contains (inodes, inode)) {
+      n++;
+      *from_seen |= local_port == from_port;
+    }
+  }
+  g_strfreev (lines);
+  g_free (text);
+  g_hash_table_unref (inodes);
+  return n;
+}
+
+/* Over UDP no TCP connection to coturn. Over TCP ours (the relayed
+ * candidate's related address is the connection's XOR-MAPPED-ADDRESS, our
+ * local port on loopback) and libnice's: 0.1.21 runs one TURN discovery per
+ * host base (UDP and TCP-active), each on its own TCP connection, keeps both
+ * allocations and drops the second relayed candidate as redundant. */
+static void
+assert_transports (const Variant *variant, const IceCandidate *ours)
+{
+  gboolean ours_seen;
+  guint n
+      = count_tcp_connections_to (coturn.port, ours->related.port, &ours_seen);
+  guint theirs = n - (ours_seen ? 1 : 0);
+
+  g_assert_cmpint (ours_seen, ==, g_str_equal (variant->ice_transport, "tcp"));
+  if (variant->nice_relay_type == NICE_RELAY_TYPE_TURN_TCP)
+    g_assert_cmpuint (theirs, >=, 1);
+  else
+    g_assert_cmpuint (theirs, ==, 0);
 }
 
 static void
-test_relay_only_against_libnice (void)
+test_relay_only_against_libnice (gconstpointer data)
 {
+  const Variant *variant = data;
   Bed bed = { 0 };
   GSource *ticker;
   gint64 deadline = g_get_monotonic_time () + DEADLINE_US;
@@ -268,8 +371,8 @@ test_relay_only_against_libnice (void)
   ticker = g_timeout_source_new (20);
   g_source_set_callback (ticker, tick, NULL, NULL);
   g_source_attach (ticker, bed.ctx);
-  make_ice (&bed);
-  make_nice (&bed);
+  make_ice (&bed, variant);
+  make_nice (&bed, variant);
   exchange_credentials (&bed);
   g_assert_true (nice_agent_gather_candidates (bed.nice, bed.nice_stream));
   g_assert_true (ice_agent_gather (bed.ice, bed.ice_stream, &error));
@@ -279,8 +382,10 @@ test_relay_only_against_libnice (void)
   g_assert_true (ice_agent_get_selected_pair (bed.ice, bed.ice_stream, 1,
                                               &local, &remote));
   g_assert_cmpint (local.type, ==, ICE_CANDIDATE_TYPE_RELAYED);
+  assert_transports (variant, &local);
   g_assert_true (run_until (&bed, all_received, deadline));
   g_assert_true (bed.in_order);
+  g_assert_cmpuint (bed.nice_relayed, >=, 1);
 
   g_object_unref (bed.ice);
   /* libnice releases its allocation first */
@@ -312,8 +417,10 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
 #ifdef HAVE_LIBNICE
-  g_test_add_func ("/io/turn/relay-only-against-libnice",
-                   test_relay_only_against_libnice);
+  g_test_add_data_func ("/io/turn/relay-only-against-libnice", &over_udp,
+                        test_relay_only_against_libnice);
+  g_test_add_data_func ("/io/turn/relay-only-against-libnice-tcp", &over_tcp,
+                        test_relay_only_against_libnice);
   if (!io_coturn_start (&coturn))
     coturn.pid = 0;
   ret = g_test_run ();
