@@ -70,24 +70,55 @@ post_element_message (GstElement *element, GstStructure *s)
                             gst_message_new_element (GST_OBJECT (element), s));
 }
 
+/* Whether a signal of @agent about @stream is for the application of this
+ * element: only while the element holds @agent (an emission may still be
+ * running on the agent's thread when the element stops). Pair with
+ * end_relay(). */
+static gboolean
+begin_relay (GstIceCommon *c, IceAgent *agent, guint stream)
+{
+  gboolean relay;
+
+  GST_OBJECT_LOCK (c->element);
+  relay = c->agent == agent && stream == c->active.stream;
+  if (relay) {
+    c->relaying++;
+    c->relay_thread = g_thread_self ();
+  }
+  GST_OBJECT_UNLOCK (c->element);
+  return relay;
+}
+
+static void
+end_relay (GstIceCommon *c)
+{
+  GST_OBJECT_LOCK (c->element);
+  if (--c->relaying == 0)
+    g_cond_broadcast (&c->relayed);
+  GST_OBJECT_UNLOCK (c->element);
+}
+
 static void
 on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
                   GstElement *element)
 {
   GstIceCommon *c = common_of (element);
 
-  if (stream != c->active.stream)
+  if (!begin_relay (c, agent, stream))
     return;
   GST_DEBUG_OBJECT (element, "local candidate %s", line);
   g_signal_emit_by_name (element, "on-ice-candidate", stream, line);
+  end_relay (c);
 }
 
+/* The application's handler reads "local-description": it must still
+ * answer (begin_relay keeps release from dropping the agent meanwhile). */
 static void
 on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
 {
   GstIceCommon *c = common_of (element);
 
-  if (stream != c->active.stream)
+  if (!begin_relay (c, agent, stream))
     return;
   GST_INFO_OBJECT (element, "gathering done for stream %u", stream);
   g_object_notify (G_OBJECT (element), "ice-gathering-state");
@@ -96,6 +127,7 @@ on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
                                            G_TYPE_UINT, stream, "state",
                                            G_TYPE_STRING, "complete", NULL));
   g_signal_emit_by_name (element, "on-gathering-done", stream);
+  end_relay (c);
 }
 
 static void
@@ -354,6 +386,7 @@ gst_ice_common_init (GstIceCommon *c, GstElement *element)
   gst_ice_settings_init (&c->active);
   c->pending = g_ptr_array_new_with_free_func (pending_remote_free);
   c->state = ICE_CONNECTION_NEW;
+  g_cond_init (&c->relayed);
   g_object_set_qdata (G_OBJECT (element), common_quark, c);
 }
 
@@ -369,6 +402,7 @@ gst_ice_common_finalize (GstIceCommon *c)
   gst_ice_settings_clear (&c->settings);
   gst_ice_settings_clear (&c->active);
   g_ptr_array_unref (c->pending);
+  g_cond_clear (&c->relayed);
 }
 
 /**
@@ -513,17 +547,25 @@ gst_ice_common_release (GstIceCommon *c)
   guint i;
 
   GST_OBJECT_LOCK (c->element);
-  shared = g_steal_pointer (&c->shared);
-  agent = g_steal_pointer (&c->agent);
-  c->started = FALSE;
+  agent = c->agent;
   GST_OBJECT_UNLOCK (c->element);
-  if (shared == NULL)
+  if (agent == NULL)
     return;
+  /* No new relay starts once the handlers are gone; wait for the ones
+   * running on the agent's thread before the properties stop answering. */
   for (i = 0; i < G_N_ELEMENTS (c->handlers); i++) {
     if (c->handlers[i])
       g_signal_handler_disconnect (agent, c->handlers[i]);
     c->handlers[i] = 0;
   }
+  GST_OBJECT_LOCK (c->element);
+  /* ... unless the application stops us from its own handler */
+  while (c->relaying > 0 && c->relay_thread != g_thread_self ())
+    g_cond_wait (&c->relayed, GST_OBJECT_GET_LOCK (c->element));
+  shared = g_steal_pointer (&c->shared);
+  c->agent = NULL;
+  c->started = FALSE;
+  GST_OBJECT_UNLOCK (c->element);
   gst_ice_shared_agent_release (shared);
 }
 

@@ -32,6 +32,12 @@ typedef struct {
   /* Remote candidates/descriptions given before the stream existed. */
   GPtrArray *pending;
   gint state; /* atomic: IceConnectionState of @active.stream */
+  /* Agent signals being relayed to the application right now, under the
+   * object lock: release waits for them so that no handler reads the
+   * properties of an element that already let go of its agent. */
+  guint relaying;
+  GThread *relay_thread; /* the agent's thread while relaying */
+  GCond relayed;
 } GstIceCommon;
 
 void gst_ice_common_class_init (GObjectClass *klass);
