@@ -5,18 +5,18 @@
  * and the named agent registry.
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
- * nomination, consent-freshness, signaller, and the TURN ones: turn-server,
- * ice-transport-policy, turn-ca-file, turn-insecure) may be given on either
- * element
- * of a shared agent. Precedence: only values set explicitly on an element
- * are applied, when that element goes NULL→READY, so a default never
- * overrides an explicit value; if both elements set one, the element that
- * reached READY last wins. Streams are added and gathered at READY→PAUSED,
- * after every element of a pipeline reached READY, so the settings the
- * agent freezes at the first stream (nomination, consent-freshness, sockets)
- * see both elements' values; so does ice-transport-policy. TURN servers
- * add up: each distinct URI is given to the agent once, whichever element
- * names it.
+ * nomination, consent-freshness, peer-timeout, signaller, and the TURN
+ * ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
+ * may be given on either element of a shared agent. Precedence: only
+ * values set explicitly on an element are applied, when that element goes
+ * NULL→READY, so a default never overrides an explicit value; if both
+ * elements set one, the element that reached READY last wins. Streams are
+ * added and gathered at READY→PAUSED, after every element of a pipeline
+ * reached READY, so the settings the agent freezes at the first stream
+ * (nomination, consent-freshness, peer-timeout, sockets) see both
+ * elements' values; so does ice-transport-policy. TURN servers add up:
+ * each distinct URI is given to the agent once, whichever element names
+ * it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -155,6 +155,11 @@ shared_new (const gchar *name)
   shared->name = g_strdup (name);
   shared->refcount = 1;
   shared->agent = ice_agent_new (NULL);
+  /* The elements' default differs from the library's: wait for the peer
+   * forever, as network sources do. Set here, before any element's
+   * explicit value. */
+  g_object_set (shared->agent, "peer-timeout", DEFAULT_PEER_TIMEOUT * 1000,
+                NULL);
   g_mutex_init (&shared->lock);
   shared->signallers = g_hash_table_new_full (
       NULL, NULL, NULL, (GDestroyNotify)gst_ice_file_signaller_free);
@@ -338,6 +343,8 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
   if (set & GST_ICE_SET_CONSENT_FRESHNESS)
     g_object_set (shared->agent, "consent-freshness", s->consent_freshness,
                   NULL);
+  if (set & GST_ICE_SET_PEER_TIMEOUT)
+    g_object_set (shared->agent, "peer-timeout", s->peer_timeout * 1000, NULL);
   if (set & GST_ICE_SET_STUN_SERVER)
     g_object_set (shared->agent, "stun-server", s->stun_server, NULL);
   if (set & GST_ICE_SET_PORT_RANGE)

@@ -38,6 +38,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->role = DEFAULT_ICE_ROLE;
   settings->nomination = DEFAULT_NOMINATION;
   settings->consent_freshness = DEFAULT_CONSENT_FRESHNESS;
+  settings->peer_timeout = DEFAULT_PEER_TIMEOUT;
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
 }
@@ -251,6 +252,21 @@ install_agent_properties (GObjectClass *klass)
           DEFAULT_CONSENT_FRESHNESS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
+   * GstIceSrc:peer-timeout:
+   * Seconds a stream waits for the peer's description before it fails
+   * (the RFC 8863 PAC time, 39.5 s, is the library's default). 0 waits
+   * forever, as udpsrc does, so two pipelines meeting through a signaller
+   * may start minutes apart. Once the peer is heard, the usual failure
+   * rules apply. Agent-level, frozen at the agent's first stream.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_PEER_TIMEOUT,
+      g_param_spec_uint ("peer-timeout", "Peer timeout",
+                         "Seconds to wait for the peer's description before "
+                         "failing, 0 = forever (agent-level)",
+                         0, GST_ICE_MAX_PEER_TIMEOUT, DEFAULT_PEER_TIMEOUT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
    * GstIceSrc:signaller:
    * Where to exchange descriptions with the peer: "file:///DIR" (a room
    * directory shared by two peers). NULL: the application uses the
@@ -423,6 +439,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->consent_freshness = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_CONSENT_FRESHNESS;
       break;
+    case GST_ICE_PROP_PEER_TIMEOUT:
+      s->peer_timeout = g_value_get_uint (value);
+      s->explicit |= GST_ICE_SET_PEER_TIMEOUT;
+      break;
     case GST_ICE_PROP_TURN_SERVER:
     case GST_ICE_PROP_ICE_TRANSPORT_POLICY:
     case GST_ICE_PROP_TURN_CA_FILE:
@@ -478,6 +498,9 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_CONSENT_FRESHNESS:
       g_value_set_boolean (value, s->consent_freshness);
+      break;
+    case GST_ICE_PROP_PEER_TIMEOUT:
+      g_value_set_uint (value, s->peer_timeout);
       break;
     case GST_ICE_PROP_SIGNALLER:
       g_value_set_string (value, s->signaller);

@@ -25,6 +25,10 @@ G_BEGIN_DECLS
 #define DEFAULT_BIND_ADDRESS NULL
 #define DEFAULT_NOMINATION GST_ICE_NOMINATION_MODE_REGULAR
 #define DEFAULT_CONSENT_FRESHNESS TRUE
+/* seconds; 0 = wait for the peer forever, like udpsrc's timeout */
+#define DEFAULT_PEER_TIMEOUT 0
+/* the largest peer-timeout whose milliseconds fit the agent's guint */
+#define GST_ICE_MAX_PEER_TIMEOUT (G_MAXUINT / 1000)
 #define DEFAULT_SIGNALLER NULL
 #define DEFAULT_TURN_SERVER NULL
 #define DEFAULT_ICE_TRANSPORT_POLICY GST_ICE_TRANSPORT_POLICY_ALL
@@ -50,6 +54,7 @@ enum {
   GST_ICE_PROP_ICE_TRANSPORT_POLICY,
   GST_ICE_PROP_TURN_CA_FILE,
   GST_ICE_PROP_TURN_INSECURE,
+  GST_ICE_PROP_PEER_TIMEOUT,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -73,6 +78,7 @@ typedef enum {
   GST_ICE_SET_ICE_TRANSPORT_POLICY = 1 << 8,
   GST_ICE_SET_TURN_CA_FILE = 1 << 9,
   GST_ICE_SET_TURN_INSECURE = 1 << 10,
+  GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
 } GstIceSettingFlags;
 
 /**
@@ -99,6 +105,7 @@ typedef struct {
   gchar *bind_address;
   GstIceNominationMode nomination;
   gboolean consent_freshness;
+  guint peer_timeout; /* seconds, 0 = forever */
   gchar *signaller;
   gchar *turn_server;
   gchar **turn_servers;

@@ -86,7 +86,8 @@ ice_session_new (const IceSessionConfig *config)
     session->config.max_pairs = ICE_DEFAULT_MAX_PAIRS;
   if (session->config.failure_timeout_us <= 0)
     session->config.failure_timeout_us = ICE_DEFAULT_FAILURE_TIMEOUT_US;
-  if (session->config.pac_timeout_us <= 0)
+  /* 0 keeps its meaning: wait for the peer's credentials forever */
+  if (session->config.pac_timeout_us < 0)
     session->config.pac_timeout_us = ICE_PAC_TIMEOUT_US;
   session->software = g_strdup (config->software);
   session->config.software = session->software;

@@ -18,9 +18,9 @@
  * peer's credentials it fails pac_timeout_us (39.5 s, the RFC 8863 PAC
  * time) after it began waiting: the first of start_gathering, a remote
  * candidate, or a restart (a peer that never got our description, or
- * never answered). With them, once no pair of a component without a route
- * is frozen, waiting, in progress or triggered: at once after
- * end-of-candidates (unless a valid pair awaits nomination), else
+ * never answered); never if pac_timeout_us is 0. With them, once no pair of a
+ * component without a route is frozen, waiting, in progress or triggered: at
+ * once after end-of-candidates (unless a valid pair awaits nomination), else
  * failure_timeout_us (10 s) after the last progress (credentials, a new
  * remote candidate, a new valid pair; rechecks are none); and never before
  * pac_timeout_us after the credentials came if no check could be sent
@@ -93,7 +93,9 @@ typedef struct {
   gboolean relay_only;
   /* RFC 8863 §4 PAC time: the least wait before failing while no pair
    * could be tried, and the whole wait for the peer's credentials (see
-   * "When a stream fails" above); default 39.5 s */
+   * "When a stream fails" above); default 39.5 s, negative: the default.
+   * 0 waits for the peer's credentials forever (a peer that may start
+   * much later); once they came, the usual rules apply with 39.5 s. */
   gint64 pac_timeout_us;
 } IceSessionConfig;
 

@@ -119,6 +119,15 @@ stream_is_stuck (IceStream *stream)
   return TRUE;
 }
 
+/* RFC 8863 §4 PAC time once the peer is heard: a pac_timeout_us of 0 only
+ * lifts the wait for the credentials, so the usual rules then apply. */
+static gint64
+pac_after_credentials (IceSession *session)
+{
+  return session->config.pac_timeout_us > 0 ? session->config.pac_timeout_us
+                                            : ICE_PAC_TIMEOUT_US;
+}
+
 /* The time at which the stream fails if nothing changes, or -1 (the rule
  * is told in ice-session.h). */
 gint64
@@ -137,7 +146,9 @@ ice_stream_failure_timeout (IceStream *stream)
    * Without them no check can ever leave: wait as long from the start of
    * gathering (our description went out), then fail. */
   if (stream->start_us < 0)
-    return stream->wait_start_us + session->config.pac_timeout_us;
+    return session->config.pac_timeout_us == 0
+               ? -1
+               : stream->wait_start_us + session->config.pac_timeout_us;
   if (!stream_is_stuck (stream))
     return -1;
   /* A valid pair waiting for the controlling agent's nomination is
@@ -149,7 +160,7 @@ ice_stream_failure_timeout (IceStream *stream)
   /* RFC 8863 §4: wait for the PAC timer while no pair could be tried */
   if (!stream->pair_tried)
     deadline
-        = MAX (deadline, stream->start_us + session->config.pac_timeout_us);
+        = MAX (deadline, stream->start_us + pac_after_credentials (session));
   return deadline;
 }
 

@@ -116,6 +116,7 @@ typedef struct {
   IceRole role;
   IceNomination nomination;
   gboolean consent_freshness;
+  guint peer_timeout_ms; /* IceSessionConfig.pac_timeout_us, 0 = forever */
   gboolean ice_tcp;
   gchar *stun_server;
   guint16 port_min;

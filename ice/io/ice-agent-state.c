@@ -78,6 +78,7 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->role = ICE_ROLE_CONTROLLING;
   state->nomination = ICE_NOMINATION_REGULAR;
   state->consent_freshness = TRUE;
+  state->peer_timeout_ms = ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS;
   state->queue_capacity = ICE_AGENT_DEFAULT_QUEUE_CAPACITY;
   state->queue_max_bytes = ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES;
   state->streams = g_ptr_array_new ();
@@ -150,7 +151,8 @@ ice_agent_state_unref (IceAgentState *state)
 }
 
 /* The session is made on first need so that properties set after
- * construction (nomination, consent-freshness) still shape its config. */
+ * construction (nomination, consent-freshness, peer-timeout) still shape
+ * its config. */
 gboolean
 ice_agent_state_ensure_session_locked (IceAgentState *state)
 {
@@ -164,6 +166,8 @@ ice_agent_state_ensure_session_locked (IceAgentState *state)
   config.role = state->role;
   config.nomination = state->nomination;
   config.consent_freshness = state->consent_freshness;
+  config.pac_timeout_us
+      = (gint64)state->peer_timeout_ms * G_TIME_SPAN_MILLISECOND;
   config.random = secure_random;
   config.software = "gst-ice";
   config.relay_only = state->relay_only;

@@ -21,6 +21,7 @@ enum {
   PROP_CONTROLLING_MODE,
   PROP_NOMINATION,
   PROP_CONSENT_FRESHNESS,
+  PROP_PEER_TIMEOUT,
   PROP_STUN_SERVER,
   PROP_PORT_RANGE,
   PROP_BIND_ADDRESS,
@@ -190,6 +191,10 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
       if (session_not_made_yet (state, "consent-freshness"))
         state->consent_freshness = g_value_get_boolean (value);
       break;
+    case PROP_PEER_TIMEOUT:
+      if (session_not_made_yet (state, "peer-timeout"))
+        state->peer_timeout_ms = g_value_get_uint (value);
+      break;
     case PROP_STUN_SERVER:
       g_free (state->stun_server);
       state->stun_server = g_value_dup_string (value);
@@ -261,6 +266,9 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_CONSENT_FRESHNESS:
       g_value_set_boolean (value, state->consent_freshness);
+      break;
+    case PROP_PEER_TIMEOUT:
+      g_value_set_uint (value, state->peer_timeout_ms);
       break;
     case PROP_STUN_SERVER:
       g_value_set_string (value, state->stun_server);
@@ -397,6 +405,12 @@ install_properties (GObjectClass *gobject_class)
   properties[PROP_CONSENT_FRESHNESS] = g_param_spec_boolean (
       "consent-freshness", "Consent freshness",
       "Check consent every few seconds (RFC 7675)", TRUE, rw);
+  /* RFC 8863 §4 PAC time as the wait for the peer's credentials */
+  properties[PROP_PEER_TIMEOUT] = g_param_spec_uint (
+      "peer-timeout", "Peer timeout",
+      "Milliseconds to wait for the peer's credentials before the stream "
+      "fails (0: forever; set before adding streams)",
+      0, G_MAXUINT, ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS, rw);
   properties[PROP_STUN_SERVER] = g_param_spec_string (
       "stun-server", "STUN server", "stun://host:port", NULL, rw);
   properties[PROP_PORT_RANGE] = g_param_spec_string (

@@ -47,6 +47,8 @@ G_DECLARE_FINAL_TYPE (IceAgent, ice_agent, ICE, AGENT, GObject)
 /* Receive queue defaults, per (stream, component). */
 #define ICE_AGENT_DEFAULT_QUEUE_CAPACITY 1024
 #define ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES (8 * 1024 * 1024)
+/* "peer-timeout": RFC 8863 §4 PAC time, 39.5 s, in milliseconds */
+#define ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS 39500
 
 /**
  * IceAgentDatagram:
@@ -136,6 +138,13 @@ typedef struct {
  *                      regular; only before the first ice_agent_add_stream.
  * "consent-freshness"  gboolean, RFC 7675, default TRUE; only before the
  *                      first ice_agent_add_stream.
+ * "peer-timeout"       guint, milliseconds a stream waits for the peer's
+ *                      credentials before it fails (RFC 8863 PAC time,
+ *                      IceSessionConfig.pac_timeout_us), default
+ *                      ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS (39.5 s); 0 =
+ *                      wait forever (once the peer is heard, the usual
+ *                      failure rules apply). Only before the first
+ *                      ice_agent_add_stream.
  * "stun-server"        gchar*, "stun://host:port" (port defaults to 3478),
  *                      or NULL; used by the next ice_agent_gather().
  * "port-range"         gchar*, "min-max" local UDP ports, e.g.

@@ -214,6 +214,89 @@ test_configured_pac_time (void)
   ice_session_free (session);
 }
 
+/* Both peers with pac_timeout_us = 0 (wait for the peer forever). */
+static void
+link_init_patient (Link *l, gconstpointer data)
+{
+  IceRole role = GPOINTER_TO_INT (data);
+  IceSessionConfig config;
+
+  memset (l, 0, sizeof (*l));
+  ice_session_config_init (&config);
+  config.pac_timeout_us = 0;
+  config.role = role;
+  peer_init_config (&l->a, "10.0.0.1", &config, 0x1234567);
+  config.role = other_role (role);
+  peer_init_config (&l->b, "10.0.0.2", &config, 0x7654321);
+  g_queue_init (&l->wire);
+  l->loss_rng = 42;
+}
+
+static void
+assert_not_failed (Peer *p)
+{
+  g_assert_cmpuint (p->n_failed, ==, 0);
+  g_assert_cmpint (ice_session_get_connection_state (p->session, 0), !=,
+                   ICE_CONNECTION_FAILED);
+}
+
+/* pac_timeout_us = 0: a peer never heard from is waited for forever. */
+static void
+test_patient_nothing_from_peer (gconstpointer data)
+{
+  Link l;
+
+  link_init_patient (&l, data);
+  gather (&l);
+  run_for (&l, 60 * 60 * G_TIME_SPAN_SECOND);
+  assert_not_failed (&l.a);
+  assert_not_failed (&l.b);
+  g_assert_cmpint (ice_session_next_timeout (l.a.session), <, 0);
+  link_clear (&l);
+}
+
+/* pac_timeout_us = 0 and the peer's description comes 50 minutes late:
+ * the stream connects as usual and media flows. */
+static void
+test_patient_late_peer_connects (gconstpointer data)
+{
+  Link l;
+
+  link_init_patient (&l, data);
+  gather (&l);
+  run_for (&l, 50 * 60 * G_TIME_SPAN_SECOND);
+  assert_not_failed (&l.a);
+  give_credentials (&l, &l.a, &l.b);
+  give_candidates (&l, &l.a, &l.b);
+  give_credentials (&l, &l.b, &l.a);
+  give_candidates (&l, &l.b, &l.a);
+  drain (&l);
+  run_until_selected (&l, l.now + 5 * G_TIME_SPAN_SECOND);
+  g_assert_true (both_selected (&l));
+  assert_media_flows (&l, &l.a, &l.b);
+  assert_media_flows (&l, &l.b, &l.a);
+  assert_not_failed (&l.a);
+  assert_not_failed (&l.b);
+  link_clear (&l);
+}
+
+/* pac_timeout_us = 0 lifts only the wait for the credentials: once they
+ * came with no candidate nor check, the 39.5 s PAC time applies. */
+static void
+test_patient_then_usual_rules (gconstpointer data)
+{
+  const gint64 creds_at = 50 * 60 * G_TIME_SPAN_SECOND;
+  Link l;
+
+  link_init_patient (&l, data);
+  gather (&l);
+  run_for (&l, creds_at);
+  give_credentials (&l, &l.b, &l.a);
+  drain (&l);
+  assert_fails_at (&l, &l.a, creds_at + PAC_US);
+  link_clear (&l);
+}
+
 static void
 add_both_roles (const gchar *name, GTestDataFunc func)
 {
@@ -235,6 +318,10 @@ main (int argc, char **argv)
   add_both_roles ("credentials-only", test_credentials_only);
   add_both_roles ("candidates-never-answer", test_candidates_never_answer);
   add_both_roles ("one-way-description", test_one_way_description);
+  add_both_roles ("patient/nothing-from-peer", test_patient_nothing_from_peer);
+  add_both_roles ("patient/late-peer-connects",
+                  test_patient_late_peer_connects);
+  add_both_roles ("patient/then-usual-rules", test_patient_then_usual_rules);
   g_test_add_func ("/core/session/failure/restart-after-failure",
                    test_restart_after_failure);
   g_test_add_func ("/core/session/failure/configured-pac-time",

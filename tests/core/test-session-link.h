@@ -66,20 +66,15 @@ peer_random (gpointer data)
   return xorshift (data);
 }
 
+/* @config: role, nomination, timers; its random callback is set here */
 static G_GNUC_UNUSED void
-peer_init (Peer *p, const gchar *ip, IceRole role, IceNomination nomination,
-           gboolean consent, guint64 seed)
+peer_init_config (Peer *p, const gchar *ip, IceSessionConfig *config,
+                  guint64 seed)
 {
-  IceSessionConfig config;
-
-  ice_session_config_init (&config);
-  config.consent_freshness = consent;
   p->rng = seed;
-  config.random = peer_random;
-  config.random_data = &p->rng;
-  config.role = role;
-  config.nomination = nomination;
-  p->session = ice_session_new (&config);
+  config->random = peer_random;
+  config->random_data = &p->rng;
+  p->session = ice_session_new (config);
   g_assert_nonnull (p->session);
   g_assert_true (ice_addr_parse_ip (&p->addr, ip, 5000));
   g_assert_cmpuint (ice_session_add_stream (p->session, 1), ==, 0);
@@ -90,6 +85,19 @@ peer_init (Peer *p, const gchar *ip, IceRole role, IceNomination nomination,
   p->consent_lost_us = -1;
   p->failed_us = -1;
   p->candidates = g_array_new (FALSE, TRUE, sizeof (IceCandidate));
+}
+
+static G_GNUC_UNUSED void
+peer_init (Peer *p, const gchar *ip, IceRole role, IceNomination nomination,
+           gboolean consent, guint64 seed)
+{
+  IceSessionConfig config;
+
+  ice_session_config_init (&config);
+  config.consent_freshness = consent;
+  config.role = role;
+  config.nomination = nomination;
+  peer_init_config (p, ip, &config, seed);
 }
 
 static G_GNUC_UNUSED void

@@ -236,6 +236,67 @@ harness_of (GstElement *e)
   return h;
 }
 
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gint64 failed_at;
+} FailWait;
+
+static void
+on_connection_state (GObject *e, GParamSpec *pspec, FailWait *w)
+{
+  GValue v = G_VALUE_INIT;
+  GEnumValue *state;
+
+  g_value_init (&v, pspec->value_type);
+  g_object_get_property (e, "ice-connection-state", &v);
+  state = g_enum_get_value (g_type_class_peek (pspec->value_type),
+                            g_value_get_enum (&v));
+  g_value_unset (&v);
+  g_mutex_lock (&w->lock);
+  if (g_strcmp0 (state->value_nick, "failed") == 0 && w->failed_at < 0)
+    w->failed_at = g_get_monotonic_time ();
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->lock);
+}
+
+/* peer-timeout: 0 (wait forever) by default on both elements, round-trips,
+ * and reaches the agent in seconds: a sink whose peer never answers fails
+ * one second after it started gathering. */
+static void
+test_peer_timeout (void)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+  GstElement *sink = new_element ("icesink", "pt-sink", 1, TRUE);
+  FailWait w = { .failed_at = -1 };
+  GstHarness *h;
+  gint64 start, until;
+  guint v = 99;
+
+  g_object_get (src, "peer-timeout", &v, NULL);
+  g_assert_cmpuint (v, ==, 0);
+  g_object_get (sink, "peer-timeout", &v, NULL);
+  g_assert_cmpuint (v, ==, 0);
+  g_object_set (src, "peer-timeout", 600, NULL);
+  g_object_get (src, "peer-timeout", &v, NULL);
+  g_assert_cmpuint (v, ==, 600);
+  gst_object_unref (src);
+
+  g_object_set (sink, "peer-timeout", 1, "wait-for-connection", FALSE, NULL);
+  g_signal_connect (sink, "notify::ice-connection-state",
+                    G_CALLBACK (on_connection_state), &w);
+  h = harness_of (sink);
+  start = g_get_monotonic_time ();
+  gst_harness_play (h);
+  until = start + 10 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&w.lock);
+  while (w.failed_at < 0 && g_cond_wait_until (&w.cond, &w.lock, until))
+    ;
+  g_mutex_unlock (&w.lock);
+  g_assert_cmpint (w.failed_at, >=, start + G_TIME_SPAN_SECOND);
+  gst_harness_teardown (h);
+}
+
 /* Sends a's full description to b once a has gathered. */
 static void
 on_gathering_done (GstElement *a, guint stream, GstElement *b)
@@ -474,6 +535,65 @@ test_drop_without_pair (void)
   gst_harness_teardown (h);
 }
 
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  guint gathered;
+  guint without_description;
+} GatherCount;
+
+/* The application's usual handler: the description must be readable in
+ * it, complete (benchmarks/bench-link.c saw NULL here once in a while). */
+static void
+count_description (GstElement *e, guint stream, GatherCount *g)
+{
+  gchar *desc = NULL;
+
+  g_object_get (e, "local-description", &desc, NULL);
+  g_mutex_lock (&g->lock);
+  if (desc == NULL || strstr (desc, "a=end-of-candidates") == NULL)
+    g->without_description++;
+  g->gathered++;
+  g_cond_signal (&g->cond);
+  g_mutex_unlock (&g->lock);
+  g_free (desc);
+}
+
+/* NULL→PLAYING→NULL cycles of a lone icesink and icesrc, stopped at once:
+ * a gathering-done that was already being emitted on the agent's thread
+ * when the element stopped must still see the description (the element
+ * lets go of its agent only after the handler returned). */
+static void
+test_description_in_gathering_done (void)
+{
+  const gchar *factories[] = { "icesink", "icesrc" };
+  GatherCount g = { 0 };
+  guint i, f;
+
+  for (f = 0; f < G_N_ELEMENTS (factories); f++) {
+    GstElement *e = new_element (factories[f], "gd", 1, TRUE);
+    gint64 until = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+    GstHarness *h;
+
+    g_signal_connect (e, "on-gathering-done", G_CALLBACK (count_description),
+                      &g);
+    h = harness_of (e);
+    gst_harness_play (h);
+    g_mutex_lock (&g.lock);
+    while (g.gathered == 0 && g_cond_wait_until (&g.cond, &g.lock, until))
+      ;
+    g_assert_cmpuint (g.gathered, >, 0);
+    g.gathered = 0;
+    g_mutex_unlock (&g.lock);
+    for (i = 0; i < 100; i++) {
+      gst_element_set_state (h->element, GST_STATE_NULL);
+      gst_element_set_state (h->element, GST_STATE_PLAYING);
+    }
+    gst_harness_teardown (h);
+  }
+  g_assert_cmpuint (g.without_description, ==, 0);
+}
+
 static void
 test_state_cycles (void)
 {
@@ -510,6 +630,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/elements/defaults", test_defaults);
   g_test_add_func ("/gst/elements/bad-properties", test_bad_properties);
+  g_test_add_func ("/gst/elements/peer-timeout", test_peer_timeout);
   g_test_add_func ("/gst/elements/turn-properties", test_turn_properties);
   g_test_add_func ("/gst/elements/turn-other-settings",
                    test_turn_other_settings);
@@ -519,6 +640,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/elements/flushing", test_flushing);
   g_test_add_func ("/gst/elements/drop-without-pair", test_drop_without_pair);
   g_test_add_func ("/gst/elements/state-cycles", test_state_cycles);
+  g_test_add_func ("/gst/elements/description-in-gathering-done",
+                   test_description_in_gathering_done);
   ret = g_test_run ();
   /* GST_TRACERS=leaks reports leaked objects with a warning at deinit. */
   gst_deinit ();

@@ -478,10 +478,90 @@ test_restart_one_sided (void)
   g_cond_clear (&r.cond);
 }
 
+/* g_test_expect_message() does not see structured logging in GLib 2.74:
+ * this writer swallows the warnings a test announces, counting them. */
+static guint expected_warnings;
+
+static GLogWriterOutput
+test_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                 gpointer user_data)
+{
+  gsize i;
+
+  for (i = 0; i < n_fields && (level & G_LOG_LEVEL_WARNING); i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && expected_warnings > 0
+        && strstr (fields[i].value, "peer-timeout") != NULL) {
+      expected_warnings--;
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+on_state_changed (IceAgent *agent, guint stream, IceConnectionState state,
+                  gpointer data)
+{
+  if (state == ICE_CONNECTION_FAILED)
+    *(gint64 *)data = g_get_monotonic_time ();
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* "peer-timeout" reaches the session: a stream whose peer never answers
+ * fails after it (not after the 39.5 s default), and it is frozen once a
+ * stream exists. */
+static void
+test_peer_timeout (void)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  GMainContext *ctx = g_main_context_new ();
+  IceAgent *agent = ice_agent_new (ctx);
+  gint64 start, failed_at = -1;
+  gboolean timed_out = FALSE;
+  GError *error = NULL;
+  GSource *deadline;
+  guint value, stream;
+
+  g_object_get (agent, "peer-timeout", &value, NULL);
+  g_assert_cmpuint (value, ==, ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS);
+  g_object_set (agent, "peer-timeout", 0, NULL);
+  g_object_get (agent, "peer-timeout", &value, NULL);
+  g_assert_cmpuint (value, ==, 0);
+  g_object_set (agent, "peer-timeout", 300, "bind-address", loopback, NULL);
+  g_signal_connect (agent, "connection-state-changed",
+                    G_CALLBACK (on_state_changed), &failed_at);
+  stream = ice_agent_add_stream (agent, 1);
+  expected_warnings = 1;
+  g_object_set (agent, "peer-timeout", 0, NULL);
+  g_assert_cmpuint (expected_warnings, ==, 0);
+  g_object_get (agent, "peer-timeout", &value, NULL);
+  g_assert_cmpuint (value, ==, 300);
+  start = g_get_monotonic_time ();
+  g_assert_true (ice_agent_gather (agent, stream, &error));
+  g_assert_no_error (error);
+  deadline = g_timeout_source_new (IO_TEST_TIMEOUT_US / 1000);
+  g_source_set_callback (deadline, on_deadline, &timed_out, NULL);
+  g_source_attach (deadline, ctx);
+  while (failed_at < 0 && !timed_out)
+    g_main_context_iteration (ctx, TRUE);
+  g_assert_false (timed_out);
+  g_assert_cmpint (failed_at - start, >=, 300 * 1000);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+  g_object_unref (agent);
+  g_main_context_unref (ctx);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (test_log_writer, NULL, NULL);
   g_test_add_func ("/io/agent/loopback-1000-regular", test_loopback_regular);
   g_test_add_func ("/io/agent/loopback-1000-aggressive",
                    test_loopback_aggressive);
@@ -497,5 +577,6 @@ main (int argc, char **argv)
                    test_port_range_and_bind_address);
   g_test_add_func ("/io/agent/no-loopback-unless-asked",
                    test_no_loopback_unless_asked);
+  g_test_add_func ("/io/agent/peer-timeout", test_peer_timeout);
   return g_test_run ();
 }
