@@ -234,9 +234,10 @@ give_ice_description (GstElement *from, GstElement *to)
   return TRUE;
 }
 
-/* "on-gathering-done" may come before the element's "local-description"
- * is readable (seen with icesink: the signal races the element's start);
- * then the description is handed over later by bench_link_wait_connected. */
+/* If "local-description" reads NULL in "on-gathering-done" (a race of the
+ * elements' stop, fixed since; kept as a guard so a regression shows as a
+ * slow connect rather than a hang), bench_link_wait_connected hands the
+ * description over later. */
 static void
 on_ice_gathered (GstElement *element, guint stream, BenchLink *link)
 {
