@@ -130,7 +130,8 @@ typedef struct {
   GPtrArray *sockets;         /* IceAgentSocket* */
   GHashTable *socket_by_addr; /* IceTransportAddr* -> IceAgentSocket* */
   GSource *timer;
-  GArray *pending_events; /* IceEvent, emitted after unlock */
+  GArray *pending_events; /* IceEvent, emitted after unlock (shared
+                           * context: by ice-agent-dispatch.c) */
 
   IceAgentStunState stun_state;
   GCancellable *resolve_cancellable;
@@ -151,6 +152,9 @@ typedef struct {
   guint64 recv_errors;
   IceAgentSendCounters send;
 
+  /* ice-agent-dispatch.c: a pool task of this agent is queued or running
+   * (shared context only), under the lock */
+  gboolean dispatch_scheduled;
 } IceAgentState;
 
 /* ice-agent.c */
@@ -170,6 +174,9 @@ IceAgentComponent *ice_agent_state_get_component_locked (IceAgentState *state,
 void ice_agent_state_flush_locked (IceAgentState *state);
 void ice_agent_state_emit_pending (IceAgentState *state);
 void ice_agent_state_close (IceAgentState *state);
+
+/* ice-agent-dispatch.c: signals of agents on the shared context */
+void ice_agent_dispatch_schedule_locked (IceAgentState *state);
 
 /* ice-agent-context.c: the shared "gst-ice" thread */
 GMainContext *ice_agent_shared_context_ref (void);

@@ -4,7 +4,9 @@
  * The state behind an IceAgent: the session and its lock, the timer
  * source that wakes at ice_session_next_timeout(), and the drain of
  * transmits and events after every input. Events are queued under the
- * lock and emitted as signals by the context thread after unlocking.
+ * lock and emitted as signals after unlocking: by the dispatch pool for
+ * an agent on the shared context (ice-agent-dispatch.c), by the context
+ * thread for an agent on the application's own context.
  */
 #include <errno.h>
 #include <sys/random.h>
@@ -33,6 +35,14 @@ timer_dispatch (GSource *source, GSourceFunc callback, gpointer data)
 static GSourceFuncs timer_funcs
     = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
 
+/* Queued events that the context thread itself must emit: an agent on
+ * the shared context hands them to the dispatch pool instead. */
+static gboolean
+events_wait_for_context_locked (IceAgentState *state)
+{
+  return !state->shared_context && state->pending_events->len > 0;
+}
+
 static gboolean
 timer_fired (gpointer data)
 {
@@ -52,7 +62,7 @@ timer_fired (gpointer data)
     ice_agent_state_flush_locked (state);
     /* a core that keeps asking for "now" must not make us spin */
     next = ice_session_next_timeout (state->session);
-    if (next >= 0 && next <= now && state->pending_events->len == 0)
+    if (next >= 0 && next <= now && !events_wait_for_context_locked (state))
       g_source_set_ready_time (state->timer, now + 1000);
   }
   g_mutex_unlock (&state->lock);
@@ -227,15 +237,19 @@ ice_agent_state_flush_locked (IceAgentState *state)
       state->role = event.u.role;
     g_array_append_val (state->pending_events, event);
   }
-  /* events wake the context at once so that it emits them */
-  next = state->pending_events->len > 0
+  /* on the application's context, events wake it at once so that it
+   * emits them; on the shared one the pool does, off the packet thread */
+  ice_agent_dispatch_schedule_locked (state);
+  next = events_wait_for_context_locked (state)
              ? 0
              : ice_session_next_timeout (state->session);
   g_source_set_ready_time (state->timer, next);
   g_cond_broadcast (&state->cond);
 }
 
-/* Emits the queued events as signals; context thread, lock NOT held. */
+/* Emits the queued events as signals on the application's own context;
+ * context thread, lock NOT held. Nothing to do on the shared context:
+ * ice_agent_state_flush_locked() gave them to the dispatch pool. */
 void
 ice_agent_state_emit_pending (IceAgentState *state)
 {
@@ -243,6 +257,8 @@ ice_agent_state_emit_pending (IceAgentState *state)
   IceAgent *agent;
   guint i;
 
+  if (state->shared_context)
+    return;
   g_mutex_lock (&state->lock);
   if (state->closed)
     g_array_set_size (state->pending_events, 0);
