@@ -57,8 +57,11 @@ ice_agent_shared_context_ref (void)
 
 /* Drops a reference taken by ice_agent_shared_context_ref() (the caller
  * unrefs its GMainContext itself). The last one stops the thread; when
- * that happens on the thread itself (an agent disposed from a signal
- * handler) the thread is left to finish on its own instead of joined. */
+ * that happens on the thread itself (the last agent's state freed by a
+ * socket or timer callback that was running when the agent was disposed)
+ * the thread is left to finish on its own instead of joined. Signal
+ * handlers run on the dispatch pool (ice-agent-dispatch.c), so an agent
+ * unreffed there is joined from the pool thread. */
 void
 ice_agent_shared_context_unref (void)
 {

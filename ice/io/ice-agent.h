@@ -13,8 +13,22 @@
  *   "main-context" property). By default that is one process-wide context
  *   run by a single thread named "gst-ice" that serves every agent. A
  *   caller that passes its own context must iterate it.
- * - Every signal is emitted from the agent's context, with no internal lock
- *   held: handlers may call back into the agent.
+ * - Signals (and the role notifies) are emitted with no internal lock
+ *   held, so handlers may call back into the agent, in the order the
+ *   session raised the events, one at a time per agent. The thread:
+ *   - on the shared context (default): a thread of a process-wide pool,
+ *     never the "gst-ice" thread, which carries packets and timers only.
+ *     Successive signals of one agent may come from different pool
+ *     threads, never two at once. A handler that blocks delays only its
+ *     own agent's signals: that agent's STUN, consent and media and every
+ *     other agent keep running.
+ *   - on a context the caller passed: that context (the thread iterating
+ *     it); a handler blocking there stalls the agents on that context.
+ *   No signal starts once ice_agent_close() (or dispose) has returned; one
+ *   already running may still be. ice_agent_wait_connected(), the receive
+ *   path and the send path never wait for a signal to be dispatched.
+ * - The receive callback (ice_agent_set_receive_callback()) is media, not
+ *   a signal: it runs on the agent's context and must not block.
  * - STUN is answered by the agent's context whether or not anybody consumes
  *   media, so a send-only user stays connected.
  *
@@ -161,7 +175,8 @@ typedef struct {
  * "receive-queue-max-bytes" guint, payload bytes per queue, default
  *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
  *
- * Signals (emitted from the agent's context, no lock held):
+ * Signals (no lock held; from the dispatch pool on the shared context,
+ * from the caller's context otherwise: see "Threads" above):
  *
  * "new-candidate"            (IceAgent*, guint stream_id, gchar *line):
  *     a local candidate, as "candidate:..." (no "a=", no line end).
@@ -500,7 +515,8 @@ guint ice_agent_send_messages (IceAgent *agent, guint stream_id,
  * ice_agent_close:
  * Stops reading the sockets and the timers, wakes every waiter (they
  * return CLOSED), refuses further calls and reports every stream as
- * %ICE_CONNECTION_CLOSED. No signal is emitted afterwards. Idempotent;
+ * %ICE_CONNECTION_CLOSED. No signal starts afterwards (a handler already
+ * running on another thread may still be running). Idempotent;
  * dispose calls it. The object stays valid until its last unref; the
  * sockets are closed when that is gone and a callback that may be running
  * on the context at that moment has returned.

@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * IceAgent teardown while its context is busy: disposed from another
- * thread under traffic, and disposed by its own signal handler on the
- * shared "gst-ice" thread (which then stops itself).
+ * thread under traffic, and disposed by its own signal handler (on the
+ * dispatch pool: the last agent gone stops the shared "gst-ice" thread
+ * from there).
  */
 #include <gio/gio.h>
 
@@ -130,8 +131,8 @@ agent_disposed_in_own_handler (void)
   return finalized;
 }
 
-/* The last agent goes on the shared thread itself: the thread stops on
- * its own, and the next agent starts a new one. */
+/* The last agent goes in its own handler, on a dispatch thread: the
+ * shared thread stops, and the next agent starts a new one. */
 static void
 test_dispose_in_own_handler (void)
 {
