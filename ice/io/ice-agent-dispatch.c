@@ -87,10 +87,12 @@ still_open (IceAgentState *state)
   return open;
 }
 
-/* One batch: each event is emitted only while the agent is open, so once
- * ice_agent_close() returned no further signal starts. */
-static void
-emit_events (IceAgentState *state, GArray *events)
+/* Emits a batch taken from the queue, lock NOT held (both paths: the pool
+ * here, the application's context in ice_agent_state_emit_pending). Each
+ * event is emitted only while the agent is open, so once ice_agent_close()
+ * returned no further signal starts, even from the batch in hand. */
+void
+ice_agent_dispatch_emit (IceAgentState *state, GArray *events)
 {
   IceAgent *agent = g_weak_ref_get (&state->agent);
   guint i;
@@ -98,7 +100,7 @@ emit_events (IceAgentState *state, GArray *events)
   for (i = 0; agent != NULL && i < events->len && still_open (state); i++)
     ice_agent_emit_event (agent, &g_array_index (events, IceEvent, i));
   /* may be the last reference (a handler unreffed the agent): dispose
-   * and finalize run here, on the pool thread, which is fine */
+   * and finalize run here, after the handler returned */
   g_clear_object (&agent);
 }
 
@@ -109,7 +111,7 @@ dispatch_run (gpointer data, gpointer user_data)
   GArray *events;
 
   while ((events = take_events (state)) != NULL) {
-    emit_events (state, events);
+    ice_agent_dispatch_emit (state, events);
     g_array_unref (events);
   }
   ice_agent_state_unref (state);

@@ -177,6 +177,7 @@ void ice_agent_state_close (IceAgentState *state);
 
 /* ice-agent-dispatch.c: signals of agents on the shared context */
 void ice_agent_dispatch_schedule_locked (IceAgentState *state);
+void ice_agent_dispatch_emit (IceAgentState *state, GArray *events);
 
 /* ice-agent-context.c: the shared "gst-ice" thread */
 GMainContext *ice_agent_shared_context_ref (void);

@@ -254,8 +254,6 @@ void
 ice_agent_state_emit_pending (IceAgentState *state)
 {
   GArray *events;
-  IceAgent *agent;
-  guint i;
 
   if (state->shared_context)
     return;
@@ -270,10 +268,7 @@ ice_agent_state_emit_pending (IceAgentState *state)
   state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
   g_mutex_unlock (&state->lock);
 
-  agent = g_weak_ref_get (&state->agent);
-  for (i = 0; agent != NULL && i < events->len; i++)
-    ice_agent_emit_event (agent, &g_array_index (events, IceEvent, i));
-  g_clear_object (&agent);
+  ice_agent_dispatch_emit (state, events);
   g_array_unref (events);
 }
 

@@ -401,12 +401,115 @@ test_own_context_emits_on_it (void)
   g_main_context_unref (ctx);
 }
 
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean released;
+  gboolean finalized;
+  guint candidates;
+  guint gathering_done;
+} Gate;
+
+/* Holds the first candidate's emission until the test releases it. */
+static void
+on_gated_candidate (IceAgent *agent, guint stream, const gchar *line,
+                    gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->candidates++;
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+on_gated_gathering_done (IceAgent *agent, guint stream, gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->gathering_done++;
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+on_gate_finalized (gpointer data, GObject *where_the_object_was)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->finalized = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+static gboolean
+gate_wait_locked (Gate *gate, gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+
+  while (!*flag && g_cond_wait_until (&gate->cond, &gate->lock, deadline))
+    ;
+  return *flag;
+}
+
+/* Events queued behind a handler that is still running are dropped once
+ * the agent is closed: "gathering-done", raised with the candidate, never
+ * comes. The emission's own reference keeps the object alive until it
+ * ends; the object is finalized there, not under the handler's feet. */
+static void
+test_no_signal_after_close (void)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  IceAgent *agent = ice_agent_new (NULL);
+  Gate gate = { 0 };
+  GError *error = NULL;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  g_object_set (agent, "bind-address", loopback, NULL);
+  g_object_weak_ref (G_OBJECT (agent), on_gate_finalized, &gate);
+  g_signal_connect (agent, "new-candidate", G_CALLBACK (on_gated_candidate),
+                    &gate);
+  g_signal_connect (agent, "gathering-done",
+                    G_CALLBACK (on_gated_gathering_done), &gate);
+  g_assert_true (
+      ice_agent_gather (agent, ice_agent_add_stream (agent, 1), &error));
+  g_assert_no_error (error);
+  g_mutex_lock (&gate.lock);
+  g_assert_true (gate_wait_locked (&gate, &gate.entered));
+  g_mutex_unlock (&gate.lock);
+  /* host gathering is done by now: "gathering-done" waits in the queue */
+  g_assert_cmpint (ice_agent_get_gathering_state (agent, 0), ==,
+                   ICE_GATHERING_COMPLETE);
+
+  ice_agent_close (agent);
+  g_object_unref (agent);
+  g_mutex_lock (&gate.lock);
+  g_assert_false (gate.finalized);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_assert_true (gate_wait_locked (&gate, &gate.finalized));
+  g_assert_cmpuint (gate.candidates, ==, 1);
+  g_assert_cmpuint (gate.gathering_done, ==, 0);
+  g_mutex_unlock (&gate.lock);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/io/signal-thread/blocking-handler-spares-other-agents",
                    test_blocking_handler_spares_other_agents);
+  g_test_add_func ("/io/signal-thread/no-signal-after-close",
+                   test_no_signal_after_close);
   g_test_add_func ("/io/signal-thread/own-context-emits-on-it",
                    test_own_context_emits_on_it);
   return g_test_run ();
