@@ -43,11 +43,18 @@ struct _GstIceSharedAgent {
   GMutex lock; /* everything below */
   guint n_streams;
   gboolean gathered[GST_ICE_MAX_STREAMS];
-  GHashTable *signallers; /* stream id → GstIceFileSignaller */
+  GHashTable *signallers; /* stream id → StreamSignaller */
   gboolean bind_explicit;
   gboolean restarting;
   GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
 };
+
+/* A stream's signaller and the elements that use it (GWeakRef each): a
+ * problem of the room is posted on the first one still alive. */
+typedef struct {
+  GstIceFileSignaller *sig;
+  GPtrArray *elements;
+} StreamSignaller;
 
 static GMutex registry_lock;
 static GHashTable *registry; /* name → GstIceSharedAgent */
@@ -103,24 +110,44 @@ shared_closure_unref (gpointer data, GClosure *closure)
   shared_unref (data);
 }
 
+static void
+element_weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* Waits for a running signaller callback, which takes shared->lock:
+ * never call with it held. */
+static void
+stream_signaller_free (gpointer data)
+{
+  StreamSignaller *ss = data;
+
+  gst_ice_file_signaller_free (ss->sig);
+  g_ptr_array_unref (ss->elements);
+  g_free (ss);
+}
+
 /* Republishes our description to every signaller of the stream. */
 static void
 publish_description (GstIceSharedAgent *shared, guint stream_id)
 {
-  GstIceFileSignaller *sig;
-  gchar *ufrag = NULL, *text;
+  StreamSignaller *ss;
+  gchar *text;
 
+  /* No I/O here (this may run on the agent's thread): the signaller
+   * writes on its own thread. */
   g_mutex_lock (&shared->lock);
-  sig = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
-  if (sig
-      && ice_agent_get_local_credentials (shared->agent, stream_id, &ufrag,
+  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
+  if (ss
+      && ice_agent_get_local_credentials (shared->agent, stream_id, NULL,
                                           NULL)) {
     text = ice_agent_get_local_description (shared->agent, stream_id);
-    gst_ice_file_signaller_publish (sig, ufrag, text);
+    gst_ice_file_signaller_publish (ss->sig, text);
     g_free (text);
   }
   g_mutex_unlock (&shared->lock);
-  g_free (ufrag);
 }
 
 static void
@@ -162,7 +189,7 @@ shared_new (const gchar *name)
                 NULL);
   g_mutex_init (&shared->lock);
   shared->signallers = g_hash_table_new_full (
-      NULL, NULL, NULL, (GDestroyNotify)gst_ice_file_signaller_free);
+      NULL, NULL, NULL, stream_signaller_free);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* Each handler holds a memory ref, dropped when the closure dies (after
@@ -233,7 +260,7 @@ gst_ice_shared_agent_release (GstIceSharedAgent *shared)
   signallers = g_hash_table_get_values (shared->signallers);
   g_hash_table_steal_all (shared->signallers);
   g_mutex_unlock (&shared->lock);
-  g_list_free_full (signallers, (GDestroyNotify)gst_ice_file_signaller_free);
+  g_list_free_full (signallers, stream_signaller_free);
   ice_agent_close (shared->agent);
   shared_unref (shared);
 }
@@ -359,6 +386,7 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
                     shared->name, set);
 }
 
+/* On the signalling thread: IceAgent's API is thread-safe. */
 static void
 on_signaller_text (guint stream_id, const gchar *text, gboolean first,
                    gpointer user_data)
@@ -366,23 +394,79 @@ on_signaller_text (guint stream_id, const gchar *text, gboolean first,
   gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
 }
 
+/* Returns (transfer full) the first element of @stream_id's signaller
+ * still alive, or NULL. */
+static GstElement *
+signaller_element (GstIceSharedAgent *shared, guint stream_id)
+{
+  StreamSignaller *ss;
+  GstElement *element = NULL;
+  guint i;
+
+  g_mutex_lock (&shared->lock);
+  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
+  for (i = 0; ss && element == NULL && i < ss->elements->len; i++)
+    element = g_weak_ref_get (g_ptr_array_index (ss->elements, i));
+  g_mutex_unlock (&shared->lock);
+  return element;
+}
+
+/* On the signalling thread: a room that cannot be used is an error of
+ * the pipeline, a busy room a warning (docs/signalling-file.md). */
+static void
+on_signaller_problem (guint stream_id, gboolean fatal, const gchar *message,
+                      gpointer user_data)
+{
+  GstElement *element = signaller_element (user_data, stream_id);
+
+  if (element == NULL) {
+    GST_WARNING ("stream %u: signaller: %s", stream_id, message);
+    return;
+  }
+  if (fatal)
+    GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ_WRITE,
+                       ("Signalling room unusable"), ("%s", message));
+  else
+    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("Signalling room busy"),
+                         ("%s", message));
+  gst_object_unref (element);
+}
+
+static void
+stream_signaller_add_element (StreamSignaller *ss, GstObject *element)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, element);
+  g_ptr_array_add (ss->elements, ref);
+}
+
 /* Called with shared->lock held. */
 static gboolean
-start_signaller_locked (GstIceSharedAgent *shared, guint stream_id,
-                        const gchar *uri, GError **error)
+start_signaller_locked (GstIceSharedAgent *shared, GstObject *element,
+                        guint stream_id, const gchar *uri, GError **error)
 {
+  StreamSignaller *ss;
   GstIceFileSignaller *sig;
 
-  if (g_hash_table_contains (shared->signallers, GUINT_TO_POINTER (stream_id)))
+  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
+  if (ss) {
+    stream_signaller_add_element (ss, element);
     return TRUE;
+  }
   sig = gst_ice_file_signaller_new (uri, stream_id, error);
   if (sig == NULL)
     return FALSE;
-  g_hash_table_insert (shared->signallers, GUINT_TO_POINTER (stream_id), sig);
-  /* The signaller is freed (waiting for its callback) before the last
-   * memory ref of @shared goes, so a borrowed pointer is enough. */
-  gst_ice_file_signaller_start (sig, ice_agent_get_main_context (shared->agent),
-                                on_signaller_text, shared);
+  ss = g_new0 (StreamSignaller, 1);
+  ss->sig = sig;
+  ss->elements = g_ptr_array_new_with_free_func (element_weak_ref_free);
+  stream_signaller_add_element (ss, element);
+  g_hash_table_insert (shared->signallers, GUINT_TO_POINTER (stream_id), ss);
+  /* The signaller is freed (waiting for its callbacks) before the last
+   * memory ref of @shared goes, so a borrowed pointer is enough. Its
+   * room I/O runs on the signalling thread, not the agent's. */
+  gst_ice_file_signaller_start (sig, on_signaller_text, on_signaller_problem,
+                                shared);
   return TRUE;
 }
 
@@ -431,7 +515,8 @@ gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
     goto out;
   }
   if (s->signaller
-      && !start_signaller_locked (shared, s->stream, s->signaller, error)) {
+      && !start_signaller_locked (shared, element, s->stream, s->signaller,
+                                  error)) {
     ok = FALSE;
     goto out;
   }
