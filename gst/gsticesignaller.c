@@ -1,22 +1,9 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The file:// signaller and its room protocol (docs/signalling-file.md).
- * No clock decides anything about a peer's file, since the disk may be
- * shared with hosts whose clocks differ:
- *
- *  - each signaller writes DIR/<id>.ice, id random per signaller, and
- *    bumps a=x-gst-ice-generation at every write;
- *  - a file is *live* once we saw it appear or change after our first
- *    look at the room: files already there then (leftovers of dead
- *    sessions, or peers of a pair) count only once they change;
- *  - we claim one live, unclaimed file (a=x-gst-ice-peer:<its id>); a
- *    file that claims us is live and wins; two files claiming each other
- *    are a pair, for the signaller's lifetime; only then is the peer's
- *    description fed to the agent;
- *  - a claim that goes unanswered for CLAIM_TIMEOUT (our monotonic clock)
- *    is dropped and that file ignored until it changes;
- *  - a third peer finds both files claimed: it waits (and says so once).
+ * The file:// signaller (docs/signalling-file.md): our file in the room,
+ * the scan of the others' files, and feeding the paired peer's
+ * description to the agent; the pairing rule is gsticeroompairing.c.
  *
  * All room I/O runs on the "gst-ice-signal" thread (gsticesignalthread.c),
  * woken by a GFileMonitor on the directory, by publish(), and by a slow
@@ -28,6 +15,7 @@
 
 #include "gsticesignaller.h"
 #include "gsticeroomfile.h"
+#include "gsticeroompairing.h"
 #include "gsticesignalthread.h"
 
 #include <string.h>
@@ -37,29 +25,13 @@
 #include <sys/prctl.h>
 #endif
 
-GST_DEBUG_CATEGORY_STATIC (gst_ice_signaller_debug);
+GST_DEBUG_CATEGORY (gst_ice_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_signaller_debug
 
 /* With inotify a change wakes us at once: the poll only catches what a
  * shared disk does not report. Without a monitor, poll faster. */
 #define POLL_MONITORED_US (1000 * G_TIME_SPAN_MILLISECOND)
 #define POLL_UNMONITORED_US (100 * G_TIME_SPAN_MILLISECOND)
-/* A live peer answers a claim within one poll; this only unblocks a room
- * whose claimed peer died before it answered. */
-#define CLAIM_TIMEOUT_US (10 * G_TIME_SPAN_SECOND)
-
-typedef enum {
-  PAIRING_WAITING,
-  PAIRING_CLAIMING,
-  PAIRING_PAIRED,
-} Pairing;
-
-/* A file of our stream in the room, other than ours. */
-typedef struct {
-  gchar *id;
-  GstIceRoomFile file;
-  gboolean live;
-} RoomPeer;
 
 struct _GstIceFileSignaller {
   gint refcount;
@@ -87,15 +59,11 @@ struct _GstIceFileSignaller {
   /* The signalling thread's, under call_lock. */
   gboolean monitor_tried;
   gboolean failed;
-  gboolean scanned;
   gboolean wrote_own;
   guint64 generation;
-  GHashTable *ignored; /* id → guint64* generation ignored until changed */
-  GHashTable *warned;  /* ids of unreadable files already warned about */
-  Pairing pairing;
-  gchar *peer_id;
-  gint64 claim_deadline_us;
-  gboolean busy_reported, peer_gone_reported;
+  GstIceRoomPairing *pairing;
+  GHashTable *warned; /* names of unreadable files already warned about */
+  gboolean peer_gone_reported;
   gchar *fed_ufrag;
   GHashTable *fed_lines; /* lines of fed_ufrag's description already fed */
 };
@@ -191,8 +159,7 @@ gst_ice_file_signaller_new (const gchar *uri, guint stream_id, GError **error)
   sig->context = gst_ice_signal_thread_ref ();
   g_mutex_init (&sig->lock);
   g_rec_mutex_init (&sig->call_lock);
-  sig->ignored
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sig->pairing = gst_ice_room_pairing_new (sig->id, dir);
   sig->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sig->fed_lines
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -217,9 +184,8 @@ signaller_unref (gpointer data)
   g_free (sig->id);
   g_free (sig->own_path);
   g_free (sig->own_description);
-  g_free (sig->peer_id);
   g_free (sig->fed_ufrag);
-  g_hash_table_unref (sig->ignored);
+  gst_ice_room_pairing_free (sig->pairing);
   g_hash_table_unref (sig->warned);
   g_hash_table_unref (sig->fed_lines);
   g_main_context_unref (sig->context);
@@ -281,52 +247,13 @@ signaller_problem (GstIceFileSignaller *sig, gboolean fatal,
     sig->problem_func (sig->stream_id, fatal, message, sig->user_data);
 }
 
-static void
-room_peer_free (gpointer data)
-{
-  RoomPeer *peer = data;
-
-  g_free (peer->id);
-  gst_ice_room_file_clear (&peer->file);
-  g_free (peer);
-}
-
-static void
-ignore_generation (GstIceFileSignaller *sig, const gchar *id,
-                   guint64 generation)
-{
-  g_hash_table_insert (sig->ignored, g_strdup (id),
-                       g_memdup2 (&generation, sizeof (generation)));
-}
-
-/* The liveness rule of the room protocol (top of file). */
-static gboolean
-peer_is_live (GstIceFileSignaller *sig, RoomPeer *peer)
-{
-  guint64 *ignored;
-
-  if (g_strcmp0 (peer->file.peer, sig->id) == 0) {
-    g_hash_table_remove (sig->ignored, peer->id);
-    return TRUE;
-  }
-  if (!sig->scanned) {
-    ignore_generation (sig, peer->id, peer->file.generation);
-    return FALSE;
-  }
-  ignored = g_hash_table_lookup (sig->ignored, peer->id);
-  if (ignored && *ignored == peer->file.generation)
-    return FALSE;
-  g_hash_table_remove (sig->ignored, peer->id);
-  return TRUE;
-}
-
 /* Reads DIR/@name; NULL if it is not a peer file of our stream. */
-static RoomPeer *
+static GstIceRoomPeer *
 read_room_peer (GstIceFileSignaller *sig, const gchar *name)
 {
-  gchar *path, *text;
+  GstIceRoomPeer *peer;
   GError *err = NULL;
-  RoomPeer *peer;
+  gchar *path, *text, *id;
 
   path = g_build_filename (sig->dir, name, NULL);
   text = gst_ice_room_file_read (path, &err);
@@ -339,16 +266,15 @@ read_room_peer (GstIceFileSignaller *sig, const gchar *name)
     g_error_free (err);
     return NULL;
   }
-  peer = g_new0 (RoomPeer, 1);
-  peer->id
-      = g_strndup (name, strlen (name) - strlen (GST_ICE_ROOM_FILE_SUFFIX));
-  gst_ice_room_file_parse (text, &peer->file);
+  id = g_strndup (name, strlen (name) - strlen (GST_ICE_ROOM_FILE_SUFFIX));
+  peer = gst_ice_room_peer_new (id, text);
+  g_free (id);
   g_free (text);
   if (peer->file.stream_id != sig->stream_id) {
-    room_peer_free (peer);
+    gst_ice_room_peer_free (peer);
     return NULL;
   }
-  peer->live = peer_is_live (sig, peer);
+  gst_ice_room_pairing_observe (sig->pairing, peer);
   return peer;
 }
 
@@ -369,9 +295,9 @@ scan_room (GstIceFileSignaller *sig, GError **error)
   GST_LOG ("scanning room %s [thread %s]", sig->dir,
            current_thread_name (tname));
   own_name = g_path_get_basename (sig->own_path);
-  peers = g_ptr_array_new_with_free_func (room_peer_free);
+  peers = g_ptr_array_new_with_free_func (gst_ice_room_peer_free);
   while ((name = g_dir_read_name (dir)) != NULL) {
-    RoomPeer *peer;
+    GstIceRoomPeer *peer;
 
     if (!g_str_has_suffix (name, GST_ICE_ROOM_FILE_SUFFIX)
         || strcmp (name, own_name) == 0)
@@ -382,128 +308,8 @@ scan_room (GstIceFileSignaller *sig, GError **error)
   }
   g_dir_close (dir);
   g_free (own_name);
-  sig->scanned = TRUE;
+  gst_ice_room_pairing_end_scan (sig->pairing);
   return peers;
-}
-
-static RoomPeer *
-find_peer (GPtrArray *peers, const gchar *id)
-{
-  guint i;
-
-  for (i = 0; id && i < peers->len; i++) {
-    RoomPeer *peer = g_ptr_array_index (peers, i);
-
-    if (strcmp (peer->id, id) == 0)
-      return peer;
-  }
-  return NULL;
-}
-
-/* The live file with the smallest id whose claim is @claim (NULL: none);
- * the smallest, so that racing peers settle on the same choice. */
-static RoomPeer *
-find_live_claiming (GPtrArray *peers, const gchar *claim)
-{
-  RoomPeer *best = NULL;
-  guint i;
-
-  for (i = 0; i < peers->len; i++) {
-    RoomPeer *peer = g_ptr_array_index (peers, i);
-
-    if (peer->live && g_strcmp0 (peer->file.peer, claim) == 0
-        && (best == NULL || strcmp (peer->id, best->id) < 0))
-      best = peer;
-  }
-  return best;
-}
-
-static void
-set_pairing (GstIceFileSignaller *sig, Pairing pairing, const gchar *peer_id)
-{
-  static const gchar *names[] = { "waiting", "claiming", "paired" };
-
-  GST_INFO ("room %s: %s %s → %s %s", sig->dir, names[sig->pairing],
-            sig->peer_id ? sig->peer_id : "", names[pairing],
-            peer_id ? peer_id : "");
-  sig->pairing = pairing;
-  g_free (sig->peer_id);
-  sig->peer_id = g_strdup (peer_id);
-  if (pairing == PAIRING_CLAIMING)
-    sig->claim_deadline_us = g_get_monotonic_time () + CLAIM_TIMEOUT_US;
-}
-
-/* While we claim a file: keep the claim, or drop it when the file went,
- * chose another peer, or never answered. */
-static void
-check_claim (GstIceFileSignaller *sig, GPtrArray *peers)
-{
-  RoomPeer *target = find_peer (peers, sig->peer_id);
-
-  if (target && target->file.peer == NULL
-      && g_get_monotonic_time () < sig->claim_deadline_us)
-    return;
-  if (target && target->file.peer == NULL) {
-    GST_INFO ("room %s: %s never answered our claim: ignored until it "
-              "changes",
-              sig->dir, target->id);
-    ignore_generation (sig, target->id, target->file.generation);
-  }
-  set_pairing (sig, PAIRING_WAITING, NULL);
-}
-
-/* A room where every live file claims another: say once that we wait. */
-static void
-check_busy (GstIceFileSignaller *sig, GPtrArray *peers)
-{
-  gboolean busy = FALSE;
-  guint i;
-
-  for (i = 0; i < peers->len; i++) {
-    RoomPeer *peer = g_ptr_array_index (peers, i);
-
-    busy |= peer->live && peer->file.peer != NULL;
-  }
-  if (busy && !sig->busy_reported) {
-    gchar *msg = g_strdup_printf ("room %s is in use by another pair: "
-                                  "waiting for a peer",
-                                  sig->dir);
-
-    signaller_problem (sig, FALSE, msg);
-    g_free (msg);
-  }
-  sig->busy_reported = busy;
-}
-
-/* One step of the pairing rule. Returns %TRUE if our claim changed (our
- * file must say so). */
-static gboolean
-update_pairing (GstIceFileSignaller *sig, GPtrArray *peers)
-{
-  gchar *before = g_strdup (sig->peer_id);
-  RoomPeer *peer;
-  gboolean changed;
-
-  if (sig->pairing == PAIRING_PAIRED)
-    goto out;
-  peer = find_live_claiming (peers, sig->id);
-  if (peer) {
-    set_pairing (sig, PAIRING_PAIRED, peer->id);
-    goto out;
-  }
-  if (sig->pairing == PAIRING_CLAIMING)
-    check_claim (sig, peers);
-  if (sig->pairing == PAIRING_WAITING) {
-    peer = find_live_claiming (peers, NULL);
-    if (peer)
-      set_pairing (sig, PAIRING_CLAIMING, peer->id);
-    else
-      check_busy (sig, peers);
-  }
-out:
-  changed = g_strcmp0 (before, sig->peer_id) != 0;
-  g_free (before);
-  return changed;
 }
 
 static gboolean
@@ -512,8 +318,9 @@ write_own_file (GstIceFileSignaller *sig, const gchar *description)
   GError *err = NULL;
   gchar *text, *msg, tname[17];
 
-  text = gst_ice_room_file_format (sig->stream_id, ++sig->generation,
-                                   sig->peer_id, description);
+  text = gst_ice_room_file_format (
+      sig->stream_id, ++sig->generation,
+      gst_ice_room_pairing_get_claim (sig->pairing), description);
   if (!gst_ice_room_file_write (sig->own_path, text, &err))
     goto write_failed;
   sig->wrote_own = TRUE;
@@ -535,7 +342,7 @@ write_failed:
 
 /* Gives the agent the lines of the paired peer's file it has not had. */
 static void
-feed_peer (GstIceFileSignaller *sig, RoomPeer *peer)
+feed_peer (GstIceFileSignaller *sig, GstIceRoomPeer *peer)
 {
   GString *text = g_string_new (NULL);
   gboolean first = FALSE;
@@ -561,12 +368,24 @@ out:
 }
 
 static void
-report_peer_gone (GstIceFileSignaller *sig, RoomPeer *peer)
+report_peer_gone (GstIceFileSignaller *sig, GstIceRoomPeer *peer)
 {
   if (peer == NULL && !sig->peer_gone_reported)
     GST_INFO ("room %s: our peer %s left (the pair is not re-formed)", sig->dir,
-              sig->peer_id);
+              gst_ice_room_pairing_get_claim (sig->pairing));
   sig->peer_gone_reported = peer == NULL;
+}
+
+/* Every live file claims another: a third peer waits (and says so). */
+static void
+report_busy (GstIceFileSignaller *sig)
+{
+  gchar *msg = g_strdup_printf ("room %s is in use by another pair: "
+                                "waiting for a free peer",
+                                sig->dir);
+
+  signaller_problem (sig, FALSE, msg);
+  g_free (msg);
 }
 
 static void
@@ -575,7 +394,7 @@ run_room (GstIceFileSignaller *sig)
   GError *err = NULL;
   GPtrArray *peers;
   gchar *description, *msg;
-  gboolean dirty, claim_changed = FALSE;
+  gboolean dirty, claim_changed = FALSE, became_busy = FALSE;
 
   peers = scan_room (sig, &err);
   if (peers == NULL)
@@ -587,12 +406,16 @@ run_room (GstIceFileSignaller *sig)
   g_mutex_unlock (&sig->lock);
   /* Claims are made in our file: no pairing before we have one. */
   if (description)
-    claim_changed = update_pairing (sig, peers);
+    claim_changed = gst_ice_room_pairing_update (
+        sig->pairing, peers, g_get_monotonic_time (), &became_busy);
+  if (became_busy)
+    report_busy (sig);
   if (description && (dirty || claim_changed)
       && !write_own_file (sig, description))
     goto out;
-  if (sig->pairing == PAIRING_PAIRED) {
-    RoomPeer *peer = find_peer (peers, sig->peer_id);
+  if (gst_ice_room_pairing_is_paired (sig->pairing)) {
+    GstIceRoomPeer *peer = gst_ice_room_pairing_find (
+        peers, gst_ice_room_pairing_get_claim (sig->pairing));
 
     report_peer_gone (sig, peer);
     feed_peer (sig, peer);
