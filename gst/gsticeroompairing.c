@@ -13,7 +13,8 @@
  *    files claiming each other are a pair, for the signaller's lifetime;
  *  - a claim unanswered for CLAIM_TIMEOUT (the caller's monotonic time)
  *    is dropped and that file ignored until it changes;
- *  - when every live file claims another, the room is busy: we wait.
+ *  - with no file to claim while files claim others, the room is busy
+ *    (a pair, or what one left): we wait, and say so once.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -226,6 +227,8 @@ check_claim (GstIceRoomPairing *p, GPtrArray *peers, gint64 now_us)
   set_state (p, PAIRING_WAITING, NULL, now_us);
 }
 
+/* Files that claim others: a pair, or the files a pair left behind (with
+ * no clock to trust we cannot tell which until they change). */
 static gboolean
 room_is_busy (GPtrArray *peers)
 {
@@ -234,7 +237,7 @@ room_is_busy (GPtrArray *peers)
   for (i = 0; i < peers->len; i++) {
     GstIceRoomPeer *peer = g_ptr_array_index (peers, i);
 
-    if (peer->live && peer->file.peer != NULL)
+    if (peer->file.peer != NULL)
       return TRUE;
   }
   return FALSE;
@@ -244,8 +247,8 @@ room_is_busy (GPtrArray *peers)
  * gst_ice_room_pairing_update:
  * @peers: (element-type GstIceRoomPeer): the observed files of one scan
  * @now_us: monotonic time
- * @became_busy: (out): %TRUE when we now wait because every live file
- *   claims another (once per busy spell)
+ * @became_busy: (out): %TRUE when we now wait with no file to claim while
+ *   files claim others (once per busy spell)
  *
  * One step of the pairing rule, once we have a file of our own.
  *

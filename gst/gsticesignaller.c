@@ -376,12 +376,12 @@ report_peer_gone (GstIceFileSignaller *sig, GstIceRoomPeer *peer)
   sig->peer_gone_reported = peer == NULL;
 }
 
-/* Every live file claims another: a third peer waits (and says so). */
+/* Nobody to claim, files claim others: a third peer waits, says so. */
 static void
 report_busy (GstIceFileSignaller *sig)
 {
-  gchar *msg = g_strdup_printf ("room %s is in use by another pair: "
-                                "waiting for a free peer",
+  gchar *msg = g_strdup_printf ("room %s holds another pair (or the files "
+                                "one left): waiting for a free peer",
                                 sig->dir);
 
   signaller_problem (sig, FALSE, msg);
