@@ -12,6 +12,9 @@
 #include <sys/time.h>
 #include <time.h>
 
+/* The project builds with -fvisibility=hidden: these must be seen. */
+#define EXPORT __attribute__ ((visibility ("default")))
+
 static long
 skew_s (void)
 {
@@ -20,7 +23,7 @@ skew_s (void)
   return s ? atol (s) : 0;
 }
 
-int
+EXPORT int
 clock_gettime (clockid_t id, struct timespec *ts)
 {
   static int (*real) (clockid_t, struct timespec *);
@@ -35,7 +38,7 @@ clock_gettime (clockid_t id, struct timespec *ts)
   return ret;
 }
 
-int
+EXPORT int
 gettimeofday (struct timeval *restrict tv, void *restrict tz)
 {
   struct timespec ts;
@@ -48,7 +51,7 @@ gettimeofday (struct timeval *restrict tv, void *restrict tz)
   return 0;
 }
 
-time_t
+EXPORT time_t
 time (time_t *out)
 {
   struct timespec ts;
