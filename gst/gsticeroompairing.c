@@ -223,6 +223,7 @@ check_claim (GstIceRoomPairing *p, GPtrArray *peers, gint64 now_us)
               "changes",
               p->room, target->id);
     ignore_generation (p, target->id, target->file.generation);
+    target->live = FALSE;
   }
   set_state (p, PAIRING_WAITING, NULL, now_us);
 }
