@@ -24,7 +24,7 @@
 
 #include "gsticeelements.h"
 #include "gsticeelement.h"
-#include "gsticesignaller.h"
+#include "gsticestreamsignallers.h"
 #include "gsticeturn.h"
 
 #include <ifaddrs.h>
@@ -43,18 +43,11 @@ struct _GstIceSharedAgent {
   GMutex lock; /* everything below */
   guint n_streams;
   gboolean gathered[GST_ICE_MAX_STREAMS];
-  GHashTable *signallers; /* stream id → StreamSignaller */
+  GstIceStreamSignallers *signallers;
   gboolean bind_explicit;
   gboolean restarting;
   GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
 };
-
-/* A stream's signaller and the elements that use it (GWeakRef each): a
- * problem of the room is posted on the first one still alive. */
-typedef struct {
-  GstIceFileSignaller *sig;
-  GPtrArray *elements;
-} StreamSignaller;
 
 static GMutex registry_lock;
 static GHashTable *registry; /* name → GstIceSharedAgent */
@@ -97,7 +90,7 @@ shared_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&shared->refcount))
     return;
   g_clear_object (&shared->agent);
-  g_hash_table_unref (shared->signallers);
+  gst_ice_stream_signallers_free (shared->signallers);
   g_hash_table_unref (shared->turn_uris);
   g_mutex_clear (&shared->lock);
   g_free (shared->name);
@@ -110,41 +103,21 @@ shared_closure_unref (gpointer data, GClosure *closure)
   shared_unref (data);
 }
 
-static void
-element_weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-/* Waits for a running signaller callback, which takes shared->lock:
- * never call with it held. */
-static void
-stream_signaller_free (gpointer data)
-{
-  StreamSignaller *ss = data;
-
-  gst_ice_file_signaller_free (ss->sig);
-  g_ptr_array_unref (ss->elements);
-  g_free (ss);
-}
-
 /* Republishes our description to every signaller of the stream. */
 static void
 publish_description (GstIceSharedAgent *shared, guint stream_id)
 {
-  StreamSignaller *ss;
   gchar *text;
 
-  /* No I/O here (this may run on the agent's thread): the signaller
-   * writes on its own thread. */
+  /* Under the lock so that an older description is never published after
+   * a newer one; no I/O here (this may run on the agent's thread): the
+   * signaller writes on its own thread. */
   g_mutex_lock (&shared->lock);
-  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
-  if (ss
+  if (gst_ice_stream_signallers_has (shared->signallers, stream_id)
       && ice_agent_get_local_credentials (shared->agent, stream_id, NULL,
                                           NULL)) {
     text = ice_agent_get_local_description (shared->agent, stream_id);
-    gst_ice_file_signaller_publish (ss->sig, text);
+    gst_ice_stream_signallers_publish (shared->signallers, stream_id, text);
     g_free (text);
   }
   g_mutex_unlock (&shared->lock);
@@ -174,6 +147,14 @@ on_agent_state (IceAgent *agent, guint stream_id, IceConnectionState state,
     gst_ice_shared_agent_set_restarting (shared, FALSE);
 }
 
+/* On the signalling thread: IceAgent's API is thread-safe. */
+static void
+on_signaller_text (guint stream_id, const gchar *text, gboolean first,
+                   gpointer user_data)
+{
+  gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
+}
+
 static GstIceSharedAgent *
 shared_new (const gchar *name)
 {
@@ -188,8 +169,10 @@ shared_new (const gchar *name)
   g_object_set (shared->agent, "peer-timeout", DEFAULT_PEER_TIMEOUT * 1000,
                 NULL);
   g_mutex_init (&shared->lock);
-  shared->signallers = g_hash_table_new_full (
-      NULL, NULL, NULL, stream_signaller_free);
+  /* The signallers are stopped before the last memory ref of @shared
+   * goes, so a borrowed pointer is enough. */
+  shared->signallers
+      = gst_ice_stream_signallers_new (on_signaller_text, shared);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* Each handler holds a memory ref, dropped when the closure dies (after
@@ -242,7 +225,6 @@ void
 gst_ice_shared_agent_release (GstIceSharedAgent *shared)
 {
   gboolean last;
-  GList *signallers;
 
   g_mutex_lock (&registry_lock);
   last = --shared->users == 0;
@@ -254,13 +236,9 @@ gst_ice_shared_agent_release (GstIceSharedAgent *shared)
 
   GST_DEBUG ("closing agent '%s'", shared->name);
   g_signal_handlers_disconnect_by_data (shared->agent, shared);
-  /* Freed outside the lock: freeing waits for a running signaller
-   * callback, which takes the lock. */
-  g_mutex_lock (&shared->lock);
-  signallers = g_hash_table_get_values (shared->signallers);
-  g_hash_table_steal_all (shared->signallers);
-  g_mutex_unlock (&shared->lock);
-  g_list_free_full (signallers, stream_signaller_free);
+  /* Outside the lock: stopping waits for a running signaller callback,
+   * which may take it. */
+  gst_ice_stream_signallers_stop (shared->signallers);
   ice_agent_close (shared->agent);
   shared_unref (shared);
 }
@@ -386,88 +364,14 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
                     shared->name, set);
 }
 
-/* On the signalling thread: IceAgent's API is thread-safe. */
-static void
-on_signaller_text (guint stream_id, const gchar *text, gboolean first,
-                   gpointer user_data)
-{
-  gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
-}
-
-/* Returns (transfer full) the first element of @stream_id's signaller
- * still alive, or NULL. */
-static GstElement *
-signaller_element (GstIceSharedAgent *shared, guint stream_id)
-{
-  StreamSignaller *ss;
-  GstElement *element = NULL;
-  guint i;
-
-  g_mutex_lock (&shared->lock);
-  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
-  for (i = 0; ss && element == NULL && i < ss->elements->len; i++)
-    element = g_weak_ref_get (g_ptr_array_index (ss->elements, i));
-  g_mutex_unlock (&shared->lock);
-  return element;
-}
-
-/* On the signalling thread: a room that cannot be used is an error of
- * the pipeline, a busy room a warning (docs/signalling-file.md). */
-static void
-on_signaller_problem (guint stream_id, gboolean fatal, const gchar *message,
-                      gpointer user_data)
-{
-  GstElement *element = signaller_element (user_data, stream_id);
-
-  if (element == NULL) {
-    GST_WARNING ("stream %u: signaller: %s", stream_id, message);
-    return;
-  }
-  if (fatal)
-    GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ_WRITE,
-                       ("Signalling room unusable"), ("%s", message));
-  else
-    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("Signalling room busy"),
-                         ("%s", message));
-  gst_object_unref (element);
-}
-
-static void
-stream_signaller_add_element (StreamSignaller *ss, GstObject *element)
-{
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (ref, element);
-  g_ptr_array_add (ss->elements, ref);
-}
-
-/* Called with shared->lock held. */
+/* Called with shared->lock held. The room's I/O runs on the signalling
+ * thread, not the agent's; @element posts the room's problems. */
 static gboolean
 start_signaller_locked (GstIceSharedAgent *shared, GstObject *element,
                         guint stream_id, const gchar *uri, GError **error)
 {
-  StreamSignaller *ss;
-  GstIceFileSignaller *sig;
-
-  ss = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
-  if (ss) {
-    stream_signaller_add_element (ss, element);
-    return TRUE;
-  }
-  sig = gst_ice_file_signaller_new (uri, stream_id, error);
-  if (sig == NULL)
-    return FALSE;
-  ss = g_new0 (StreamSignaller, 1);
-  ss->sig = sig;
-  ss->elements = g_ptr_array_new_with_free_func (element_weak_ref_free);
-  stream_signaller_add_element (ss, element);
-  g_hash_table_insert (shared->signallers, GUINT_TO_POINTER (stream_id), ss);
-  /* The signaller is freed (waiting for its callbacks) before the last
-   * memory ref of @shared goes, so a borrowed pointer is enough. Its
-   * room I/O runs on the signalling thread, not the agent's. */
-  gst_ice_file_signaller_start (sig, on_signaller_text, on_signaller_problem,
-                                shared);
-  return TRUE;
+  return gst_ice_stream_signallers_start (shared->signallers, element,
+                                          stream_id, uri, error);
 }
 
 /* Called with shared->lock held: adds streams up to @stream_id. */
@@ -595,7 +499,7 @@ gst_ice_shared_agent_restart (GstIceSharedAgent *shared)
   gst_ice_shared_agent_set_restarting (shared, TRUE);
   ice_agent_restart (shared->agent);
   g_mutex_lock (&shared->lock);
-  streams = g_hash_table_get_keys (shared->signallers);
+  streams = gst_ice_stream_signallers_get_streams (shared->signallers);
   g_mutex_unlock (&shared->lock);
   for (l = streams; l; l = l->next)
     publish_description (shared, GPOINTER_TO_UINT (l->data));

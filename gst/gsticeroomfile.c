@@ -201,3 +201,42 @@ gst_ice_room_dir_ensure (const gchar *dir, GError **error)
                g_strerror (err));
   return FALSE;
 }
+
+/**
+ * gst_ice_room_dir_check:
+ * @dir: the room directory
+ * @probe_name: a name of ours that ends not in ".ice"
+ *
+ * Lists @dir and creates (then removes) a file in it, so that a room we
+ * cannot use fails the element's start, not later.
+ */
+gboolean
+gst_ice_room_dir_check (const gchar *dir, const gchar *probe_name,
+                        GError **error)
+{
+  gchar *probe = g_build_filename (dir, probe_name, NULL);
+  GDir *listing;
+  int fd, err;
+
+  listing = g_dir_open (dir, 0, error);
+  if (listing == NULL)
+    goto out;
+  g_dir_close (listing);
+  fd = g_open (probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    goto cannot_write;
+  g_close (fd, NULL);
+  g_unlink (probe);
+out:
+  g_free (probe);
+  return listing != NULL;
+
+  /* ERRORS */
+cannot_write:
+  err = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+               "cannot write to the signalling room '%s': %s", dir,
+               g_strerror (err));
+  g_free (probe);
+  return FALSE;
+}

@@ -39,6 +39,8 @@ gchar *gst_ice_room_file_read (const gchar *path, GError **error);
 gboolean gst_ice_room_file_write (const gchar *path, const gchar *text,
                                   GError **error);
 gboolean gst_ice_room_dir_ensure (const gchar *dir, GError **error);
+gboolean gst_ice_room_dir_check (const gchar *dir, const gchar *probe_name,
+                                 GError **error);
 
 G_END_DECLS
 #endif /* __GST_ICE_ROOM_FILE_H__ */

@@ -133,7 +133,8 @@ GstIceFileSignaller *
 gst_ice_file_signaller_new (const gchar *uri, guint stream_id, GError **error)
 {
   GstIceFileSignaller *sig;
-  gchar *dir = NULL, *name;
+  gchar *dir = NULL, *name, *id, *probe;
+  gboolean usable;
 
   static gsize debug_done = 0;
 
@@ -144,14 +145,22 @@ gst_ice_file_signaller_new (const gchar *uri, guint stream_id, GError **error)
   }
   if (!gst_ice_signaller_uri_is_valid (uri, &dir, error))
     return NULL;
-  if (!gst_ice_room_dir_ensure (dir, error)) {
+  id = random_id ();
+  probe = g_strconcat (".", id, ".probe", NULL);
+  /* A room we cannot use fails the start (one-time I/O on the caller's
+   * thread, the element's state change). */
+  usable = gst_ice_room_dir_ensure (dir, error)
+           && gst_ice_room_dir_check (dir, probe, error);
+  g_free (probe);
+  if (!usable) {
+    g_free (id);
     g_free (dir);
     return NULL;
   }
   sig = g_new0 (GstIceFileSignaller, 1);
   sig->refcount = 1;
   sig->dir = dir;
-  sig->id = random_id ();
+  sig->id = id;
   name = g_strconcat (sig->id, GST_ICE_ROOM_FILE_SUFFIX, NULL);
   sig->own_path = g_build_filename (dir, name, NULL);
   g_free (name);
