@@ -24,7 +24,7 @@
 
 #include "gsticeelements.h"
 #include "gsticeelement.h"
-#include "gsticesignaller.h"
+#include "gsticestreamsignallers.h"
 #include "gsticeturn.h"
 
 #include <ifaddrs.h>
@@ -43,7 +43,7 @@ struct _GstIceSharedAgent {
   GMutex lock; /* everything below */
   guint n_streams;
   gboolean gathered[GST_ICE_MAX_STREAMS];
-  GHashTable *signallers; /* stream id → GstIceFileSignaller */
+  GstIceStreamSignallers *signallers;
   gboolean bind_explicit;
   gboolean restarting;
   GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
@@ -90,7 +90,7 @@ shared_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&shared->refcount))
     return;
   g_clear_object (&shared->agent);
-  g_hash_table_unref (shared->signallers);
+  gst_ice_stream_signallers_free (shared->signallers);
   g_hash_table_unref (shared->turn_uris);
   g_mutex_clear (&shared->lock);
   g_free (shared->name);
@@ -107,20 +107,20 @@ shared_closure_unref (gpointer data, GClosure *closure)
 static void
 publish_description (GstIceSharedAgent *shared, guint stream_id)
 {
-  GstIceFileSignaller *sig;
-  gchar *ufrag = NULL, *text;
+  gchar *text;
 
+  /* Under the lock so that an older description is never published after
+   * a newer one; no I/O here (this may run on the agent's thread): the
+   * signaller writes on its own thread. */
   g_mutex_lock (&shared->lock);
-  sig = g_hash_table_lookup (shared->signallers, GUINT_TO_POINTER (stream_id));
-  if (sig
-      && ice_agent_get_local_credentials (shared->agent, stream_id, &ufrag,
+  if (gst_ice_stream_signallers_has (shared->signallers, stream_id)
+      && ice_agent_get_local_credentials (shared->agent, stream_id, NULL,
                                           NULL)) {
     text = ice_agent_get_local_description (shared->agent, stream_id);
-    gst_ice_file_signaller_publish (sig, ufrag, text);
+    gst_ice_stream_signallers_publish (shared->signallers, stream_id, text);
     g_free (text);
   }
   g_mutex_unlock (&shared->lock);
-  g_free (ufrag);
 }
 
 static void
@@ -147,6 +147,14 @@ on_agent_state (IceAgent *agent, guint stream_id, IceConnectionState state,
     gst_ice_shared_agent_set_restarting (shared, FALSE);
 }
 
+/* On the signalling thread: IceAgent's API is thread-safe. */
+static void
+on_signaller_text (guint stream_id, const gchar *text, gboolean first,
+                   gpointer user_data)
+{
+  gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
+}
+
 static GstIceSharedAgent *
 shared_new (const gchar *name)
 {
@@ -161,8 +169,10 @@ shared_new (const gchar *name)
   g_object_set (shared->agent, "peer-timeout", DEFAULT_PEER_TIMEOUT * 1000,
                 NULL);
   g_mutex_init (&shared->lock);
-  shared->signallers = g_hash_table_new_full (
-      NULL, NULL, NULL, (GDestroyNotify)gst_ice_file_signaller_free);
+  /* The signallers are stopped before the last memory ref of @shared
+   * goes, so a borrowed pointer is enough. */
+  shared->signallers
+      = gst_ice_stream_signallers_new (on_signaller_text, shared);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* Each handler holds a memory ref, dropped when the closure dies (after
@@ -215,7 +225,6 @@ void
 gst_ice_shared_agent_release (GstIceSharedAgent *shared)
 {
   gboolean last;
-  GList *signallers;
 
   g_mutex_lock (&registry_lock);
   last = --shared->users == 0;
@@ -227,13 +236,9 @@ gst_ice_shared_agent_release (GstIceSharedAgent *shared)
 
   GST_DEBUG ("closing agent '%s'", shared->name);
   g_signal_handlers_disconnect_by_data (shared->agent, shared);
-  /* Freed outside the lock: freeing waits for a running signaller
-   * callback, which takes the lock. */
-  g_mutex_lock (&shared->lock);
-  signallers = g_hash_table_get_values (shared->signallers);
-  g_hash_table_steal_all (shared->signallers);
-  g_mutex_unlock (&shared->lock);
-  g_list_free_full (signallers, (GDestroyNotify)gst_ice_file_signaller_free);
+  /* Outside the lock: stopping waits for a running signaller callback,
+   * which may take it. */
+  gst_ice_stream_signallers_stop (shared->signallers);
   ice_agent_close (shared->agent);
   shared_unref (shared);
 }
@@ -359,31 +364,14 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
                     shared->name, set);
 }
 
-static void
-on_signaller_text (guint stream_id, const gchar *text, gboolean first,
-                   gpointer user_data)
-{
-  gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
-}
-
-/* Called with shared->lock held. */
+/* Called with shared->lock held. The room's I/O runs on the signalling
+ * thread, not the agent's; @element posts the room's problems. */
 static gboolean
-start_signaller_locked (GstIceSharedAgent *shared, guint stream_id,
-                        const gchar *uri, GError **error)
+start_signaller_locked (GstIceSharedAgent *shared, GstObject *element,
+                        guint stream_id, const gchar *uri, GError **error)
 {
-  GstIceFileSignaller *sig;
-
-  if (g_hash_table_contains (shared->signallers, GUINT_TO_POINTER (stream_id)))
-    return TRUE;
-  sig = gst_ice_file_signaller_new (uri, stream_id, error);
-  if (sig == NULL)
-    return FALSE;
-  g_hash_table_insert (shared->signallers, GUINT_TO_POINTER (stream_id), sig);
-  /* The signaller is freed (waiting for its callback) before the last
-   * memory ref of @shared goes, so a borrowed pointer is enough. */
-  gst_ice_file_signaller_start (sig, ice_agent_get_main_context (shared->agent),
-                                on_signaller_text, shared);
-  return TRUE;
+  return gst_ice_stream_signallers_start (shared->signallers, element,
+                                          stream_id, uri, error);
 }
 
 /* Called with shared->lock held: adds streams up to @stream_id. */
@@ -431,7 +419,8 @@ gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
     goto out;
   }
   if (s->signaller
-      && !start_signaller_locked (shared, s->stream, s->signaller, error)) {
+      && !start_signaller_locked (shared, element, s->stream, s->signaller,
+                                  error)) {
     ok = FALSE;
     goto out;
   }
@@ -510,7 +499,7 @@ gst_ice_shared_agent_restart (GstIceSharedAgent *shared)
   gst_ice_shared_agent_set_restarting (shared, TRUE);
   ice_agent_restart (shared->agent);
   g_mutex_lock (&shared->lock);
-  streams = g_hash_table_get_keys (shared->signallers);
+  streams = gst_ice_stream_signallers_get_streams (shared->signallers);
   g_mutex_unlock (&shared->lock);
   for (l = streams; l; l = l->next)
     publish_description (shared, GPOINTER_TO_UINT (l->data));

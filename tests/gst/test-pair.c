@@ -5,9 +5,13 @@
  * the elements' signals (trickle ICE: on-ice-candidate → add-ice-candidate,
  * credentials through set-remote-description). RTP audio must flow; the
  * test waits for buffers at the receiver's fakesink, not for a timer.
+ * The same pair then meets through the file:// signaller, whose room
+ * writes must all run on the signalling thread.
  */
 #include <gst/gst.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define RTP_CAPS                                                               \
   "application/x-rtp,media=audio,clock-rate=44100,"                            \
@@ -197,6 +201,92 @@ test_signals_pair (void)
   g_main_loop_unref (t.loop);
 }
 
+/* --- the same pair through the file:// signaller ---------------------------
+ */
+
+static gint room_writes;        /* atomic */
+static gint room_writes_astray; /* atomic: not on the signalling thread */
+
+/* The signaller's room writes must run on "gst-ice-signal", never on the
+ * agents' "gst-ice" packet thread (docs/signalling-file.md). */
+static void
+check_room_thread (GstDebugCategory *category, GstDebugLevel level,
+                   const gchar *file, const gchar *function, gint line,
+                   GObject *object, GstDebugMessage *message, gpointer data)
+{
+  gchar name[17] = "";
+
+  if (strcmp (gst_debug_category_get_name (category), "icesignaller") != 0
+      || !g_str_has_prefix (gst_debug_message_get (message), "wrote "))
+    return;
+  prctl (PR_GET_NAME, name, 0, 0, 0);
+  g_atomic_int_inc (&room_writes);
+  if (strcmp (name, "gst-ice-signal") != 0)
+    g_atomic_int_inc (&room_writes_astray);
+}
+
+static void
+test_file_signaller_pair (void)
+{
+  gchar *room = g_dir_make_tmp ("gst-ice-pair-XXXXXX", NULL);
+  gchar *desc, *room_files;
+  GstElement *fakesink;
+  guint timeout_id;
+  GDir *dir;
+
+  gst_debug_set_threshold_for_name ("icesignaller", GST_LEVEL_DEBUG);
+  gst_debug_add_log_function (check_room_thread, NULL, NULL);
+  memset (&t, 0, sizeof (t));
+  t.loop = g_main_loop_new (NULL, FALSE);
+  desc = g_strdup_printf ("audiotestsrc is-live=true ! "
+                          "audio/x-raw,rate=44100,channels=2 ! rtpL16pay ! "
+                          "icesink agent-name=room-tx bind-address=127.0.0.1 "
+                          "signaller=file://%s/sub",
+                          room);
+  t.tx = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  desc = g_strdup_printf ("icesrc agent-name=room-rx bind-address=127.0.0.1 "
+                          "signaller=file://%s/sub caps=\"" RTP_CAPS "\" ! "
+                          "rtpL16depay ! fakesink name=out "
+                          "signal-handoffs=true",
+                          room);
+  t.rx = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  g_assert_nonnull (t.tx);
+  g_assert_nonnull (t.rx);
+  fakesink = gst_bin_get_by_name (GST_BIN (t.rx), "out");
+  g_signal_connect (fakesink, "handoff", G_CALLBACK (on_handoff), NULL);
+
+  gst_element_set_state (t.rx, GST_STATE_PLAYING);
+  gst_element_set_state (t.tx, GST_STATE_PLAYING);
+  timeout_id = g_timeout_add_seconds (30, on_timeout, NULL);
+  g_main_loop_run (t.loop);
+  g_assert_false (t.timed_out);
+  g_source_remove (timeout_id);
+  g_assert_cmpint (g_atomic_int_get (&t.buffers), >=, WANTED_BUFFERS);
+
+  gst_element_set_state (t.tx, GST_STATE_NULL);
+  gst_element_set_state (t.rx, GST_STATE_NULL);
+  gst_debug_remove_log_function (check_room_thread);
+  g_assert_cmpint (g_atomic_int_get (&room_writes), >, 0);
+  g_assert_cmpint (g_atomic_int_get (&room_writes_astray), ==, 0);
+
+  /* both files are gone at NULL; the room directory stays */
+  room_files = g_build_filename (room, "sub", NULL);
+  dir = g_dir_open (room_files, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+  g_dir_close (dir);
+  g_rmdir (room_files);
+  g_rmdir (room);
+  g_free (room_files);
+  g_free (room);
+  gst_object_unref (fakesink);
+  gst_object_unref (t.tx);
+  gst_object_unref (t.rx);
+  g_main_loop_unref (t.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,6 +295,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_test_add_func ("/gst/pair/signals", test_signals_pair);
+  g_test_add_func ("/gst/pair/file-signaller", test_file_signaller_pair);
   ret = g_test_run ();
   gst_deinit ();
   return ret;
