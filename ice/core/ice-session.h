@@ -231,7 +231,9 @@ typedef enum {
   ICE_EVENT_ROUTE_CHANGED,         /* stream_id, component_id: re-read it */
   ICE_EVENT_RELAY_ERROR, /* stream_id, component_id, u.relay_error (TURN) */
   /* stream_id, u.credentials: the stream restarted itself because the peer
-   * restarted (see ice_session_restart()); signal them to the peer */
+   * restarted (see ice_session_restart()) or because the TURN allocation
+   * of its selected pair was lost and made anew (ice-relay-recover.c);
+   * signal them to the peer */
   ICE_EVENT_LOCAL_CREDENTIALS,
 } IceEventType;
 

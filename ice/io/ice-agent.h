@@ -179,6 +179,8 @@ typedef struct {
  *     credentials given to set_remote_credentials/_description) and the
  *     stream restarted too (RFC 8839 §4.4.1.1.2): signal the new ufrag and
  *     pwd; "new-candidate" and "gathering-done" follow as after a restart.
+ *     Also when the agent restarted by itself over a new TURN allocation
+ *     after "relay-error" reported the old one lost (docs/turn.md).
  * "ice-role" and "controlling-mode" are notified when a role conflict
  * (RFC 8445 §7.3.1.1) switches the role.
  */
