@@ -3,8 +3,8 @@
  *
  * A real coturn that crashes and restarts under a relay-only call
  * (ice-relay-recover.c): two IceAgents connected through coturn over UDP
- * on loopback carry media; coturn is killed by PID (SIGKILL) and started
- * again on the same port, knowing none of the allocations. Both agents
+ * (or TCP) on loopback carry media; coturn is killed by PID (SIGKILL) and
+ * started again on the same port, knowing none of the allocations. Both agents
  * must emit "relay-error" (allocation lost) within the consent window
  * (RFC 7675: 30 s), re-allocate, restart ICE (the credentials travel
  * through "local-credentials-changed", as a signaller would carry them)
@@ -111,9 +111,9 @@ wait_recovered (Watch *w, gint64 deadline)
 }
 
 static void
-relay_only_udp (IceAgent *agent, gpointer data)
+relay_only (IceAgent *agent, gpointer data)
 {
-  gchar *uri = io_coturn_uri (&coturn, "udp");
+  gchar *uri = io_coturn_uri (&coturn, data);
 
   g_object_set (agent, "ice-transport-policy", ICE_AGENT_TRANSPORT_POLICY_RELAY,
                 "turn-server", uri, NULL);
@@ -165,7 +165,7 @@ check_watch (Watch *w, const gchar *name, gint64 killed_us)
 }
 
 static void
-test_coturn_restart (void)
+run_coturn_restart (const gchar *transport)
 {
   Watch wa = { 0 }, wb = { 0 };
   IoTestPair pair;
@@ -179,7 +179,8 @@ test_coturn_restart (void)
   g_cond_init (&wa.cond);
   g_mutex_init (&wb.lock);
   g_cond_init (&wb.cond);
-  io_test_pair_connect (&pair, ICE_NOMINATION_REGULAR, relay_only_udp, NULL);
+  io_test_pair_connect (&pair, ICE_NOMINATION_REGULAR, relay_only,
+                        (gpointer)transport);
   watch (pair.a, &wa, pair.b, pair.stream_b);
   watch (pair.b, &wb, pair.a, pair.stream_a);
   send_and_expect (pair.a, pair.stream_a, pair.b, pair.stream_b, 0);
@@ -214,13 +215,29 @@ test_coturn_restart (void)
   g_cond_clear (&wb.cond);
 }
 
+static void
+test_coturn_restart_udp (void)
+{
+  run_coturn_restart ("udp");
+}
+
+/* Over TCP the connection's end tells the loss at once; the new
+ * allocation goes on a new connection (retried with backoff while coturn
+ * is not listening yet). */
+static void
+test_coturn_restart_tcp (void)
+{
+  run_coturn_restart ("tcp");
+}
+
 int
 main (int argc, char **argv)
 {
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/io/turn/coturn-restart", test_coturn_restart);
+  g_test_add_func ("/io/turn/coturn-restart-udp", test_coturn_restart_udp);
+  g_test_add_func ("/io/turn/coturn-restart-tcp", test_coturn_restart_tcp);
   if (!io_coturn_start (&coturn))
     coturn.pid = 0;
   ret = g_test_run ();
