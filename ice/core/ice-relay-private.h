@@ -109,7 +109,7 @@ gboolean ice_relay_allows_candidate (IceSession *session,
 
 /* ice-relay-recover.c */
 gboolean ice_relay_client_usable (const IceRelayClient *rc);
-void ice_relay_note_lost (IceRelayClient *rc);
+void ice_relay_note_lost (IceSession *session, IceRelayClient *rc);
 gboolean ice_relay_recover_allocated (IceSession *session, IceRelayClient *rc,
                                       const IceTurnEvent *ev);
 void ice_relay_recover_tick (IceSession *session, IceRelayClient *rc,

@@ -97,9 +97,10 @@ ice_relay_client_usable (const IceRelayClient *rc)
  * failed). The candidate and the client change at the next tick, not
  * while the caller walks the clients and their events. */
 void
-ice_relay_note_lost (IceRelayClient *rc)
+ice_relay_note_lost (IceSession *session, IceRelayClient *rc)
 {
   if (!rc->lost) {
+    session->stats.relay_allocations_lost++;
     rc->lost = TRUE;
     rc->lost_relayed = rc->relayed;
     memset (&rc->relayed, 0, sizeof (rc->relayed));
@@ -208,6 +209,7 @@ ice_relay_recover_allocated (IceSession *session, IceRelayClient *rc,
     return FALSE;
   restart
       = rc->restart_wanted && strcmp (stream->local_ufrag, rc->lost_ufrag) == 0;
+  session->stats.relay_reallocations++;
   rc->lost = FALSE;
   rc->attempts = 0;
   memset (&rc->lost_relayed, 0, sizeof (rc->lost_relayed));

@@ -403,7 +403,7 @@ handle_turn_event (IceSession *session, IceRelayClient *rc,
       if (ev->fatal && (ev->lost || rc->lost) && !session->relay->closed) {
         /* RFC 8656 §7.3: a restarted server forgets its allocations; a
          * new one is made (ice-relay-recover.c) */
-        ice_relay_note_lost (rc);
+        ice_relay_note_lost (session, rc);
       } else if (ev->fatal) {
         rc->dead = TRUE;
         g_queue_clear_full (&rc->held, g_free);

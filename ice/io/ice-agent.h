@@ -107,6 +107,9 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @checks_received: connectivity checks received
  * @responses_received: STUN responses received
  * @selected_rtt_us: last RTT measured on a selected pair, -1 if none
+ * @relay_allocations_lost: TURN allocations lost while in use (server
+ *   restarted or silent; each also a "relay-error")
+ * @relay_reallocations: allocations made anew after such a loss
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -124,6 +127,8 @@ typedef struct {
   guint64 checks_received;
   guint64 responses_received;
   gint64 selected_rtt_us;
+  guint64 relay_allocations_lost;
+  guint64 relay_reallocations;
 } IceAgentStats;
 
 /*

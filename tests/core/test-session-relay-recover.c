@@ -190,6 +190,13 @@ assert_lost_and_recovered (Net *n, gint64 since, const gchar *reason)
           + count_since (n->b, ICE_EVENT_LOCAL_CREDENTIALS, since),
       >=, 1);
   g_assert_cmpuint (ice_vturn_server_n_allocations (n->turn), ==, 2);
+  for (i = 0; i < G_N_ELEMENTS (peers); i++) {
+    IceSessionStats stats;
+
+    ice_session_get_stats (ice_sim_peer_get_session (peers[i]), &stats);
+    g_assert_cmpuint (stats.relay_allocations_lost, ==, 1);
+    g_assert_cmpuint (stats.relay_reallocations, ==, 1);
+  }
   exchange_media (n, &to_a, &to_b);
   g_assert_cmpuint (to_a, ==, 10);
   g_assert_cmpuint (to_b, ==, 10);

@@ -155,6 +155,16 @@ assert_relayed (IceAgent *agent, guint stream)
 }
 
 static void
+assert_counted (IceAgent *agent)
+{
+  IceAgentStats stats;
+
+  ice_agent_get_stats (agent, &stats);
+  g_assert_cmpuint (stats.relay_allocations_lost, ==, 1);
+  g_assert_cmpuint (stats.relay_reallocations, ==, 1);
+}
+
+static void
 check_watch (Watch *w, const gchar *name, gint64 killed_us)
 {
   g_test_message ("%s: relay-error %.1f s after the kill: %s", name,
@@ -199,6 +209,8 @@ run_coturn_restart (const gchar *transport)
   g_assert_true (ice_agent_wait_connected (pair.b, pair.stream_b,
                                            IO_TEST_TIMEOUT_US, NULL));
   g_assert_cmpuint (wa.restarts + wb.restarts, >=, 1);
+  assert_counted (pair.a);
+  assert_counted (pair.b);
   assert_relayed (pair.a, pair.stream_a);
   assert_relayed (pair.b, pair.stream_b);
   send_and_expect (pair.a, pair.stream_a, pair.b, pair.stream_b, 1000);
