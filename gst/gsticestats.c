@@ -100,7 +100,9 @@ gst_ice_stats_new_structure (IceAgent *agent)
       "dropped-recv-error", G_TYPE_UINT64, st.recv_errors, "checks-sent",
       G_TYPE_UINT64, st.checks_sent, "checks-received", G_TYPE_UINT64,
       st.checks_received, "responses-received", G_TYPE_UINT64,
-      st.responses_received, "rtt-us", G_TYPE_INT64, st.selected_rtt_us, NULL);
+      st.responses_received, "rtt-us", G_TYPE_INT64, st.selected_rtt_us,
+      "relay-allocations-lost", G_TYPE_UINT64, st.relay_allocations_lost,
+      "relay-reallocations", G_TYPE_UINT64, st.relay_reallocations, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

@@ -24,8 +24,12 @@ ice_relay_find_by_relayed (IceSession *session, const IceTransportAddr *relayed)
   for (i = 0; i < session->relay->clients->len; i++) {
     IceRelayClient *rc = g_ptr_array_index (session->relay->clients, i);
 
-    if (ice_addr_is_set (&rc->relayed)
-        && ice_addr_equal (&rc->relayed, relayed))
+    /* a lost relayed address is still ours: what leaves from it is
+     * dropped, not sent raw */
+    if ((ice_addr_is_set (&rc->relayed)
+         && ice_addr_equal (&rc->relayed, relayed))
+        || (ice_addr_is_set (&rc->lost_relayed)
+            && ice_addr_equal (&rc->lost_relayed, relayed)))
       return rc;
   }
   return NULL;
@@ -107,7 +111,7 @@ ice_relay_want_permission (IceRelayClient *rc, const IceTransportAddr *peer)
 {
   guint i;
 
-  if (rc->dead || !ice_addr_is_set (peer)
+  if (!ice_relay_client_usable (rc) || !ice_addr_is_set (peer)
       || peer->family != rc->server->server.family
       || ice_turn_client_has_permission (rc->client, peer))
     return;
@@ -130,7 +134,7 @@ ice_relay_wrap_transmit (IceSession *session, const IceTransportAddr *from,
 
   if (rc == NULL)
     return FALSE;
-  if (rc->dead)
+  if (!ice_relay_client_usable (rc) || !ice_addr_equal (&rc->relayed, from))
     return TRUE;
   if (ice_turn_client_has_permission (rc->client, to)) {
     wrap_and_queue (session, rc, to, data, len);
@@ -214,7 +218,9 @@ ice_relay_bind_selected (IceSession *session, gint64 now_us)
       if (!route->ok)
         continue;
       rc = ice_relay_find_by_relayed (session, &route->from);
-      if (rc == NULL || rc->dead || channel_asked (rc, &route->to)
+      if (rc == NULL || !ice_relay_client_usable (rc)
+          || !ice_addr_equal (&rc->relayed, &route->from)
+          || channel_asked (rc, &route->to)
           || ice_turn_client_get_state (rc->client)
                  != ICE_TURN_CLIENT_ALLOCATED)
         continue;
@@ -239,7 +245,8 @@ ice_relay_translate_route (IceSession *session, IceSendRoute *route)
   rc = ice_relay_find_by_relayed (session, &route->from);
   if (rc == NULL)
     return;
-  if (rc->dead) {
+  if (!ice_relay_client_usable (rc)
+      || !ice_addr_equal (&rc->relayed, &route->from)) {
     route->ok = FALSE;
     return;
   }

@@ -55,6 +55,16 @@ typedef struct {
   GArray *pending_peers; /* IceTransportAddr: permissions for the next tick */
   GArray *channel_peers; /* IceTransportAddr: channels asked for */
   GQueue held;           /* IceRelayHeld *: waiting for a permission */
+  /* A lost allocation and its recovery (ice-relay-recover.c) */
+  gboolean lost;                 /* gone; a new one is being made */
+  gboolean cleanup_due;          /* lost: the next tick forgets the candidate */
+  gboolean restart_wanted;       /* the relay carried the selected pair */
+  gboolean restart_due;          /* re-allocated: the next tick restarts ICE */
+  IceTransportAddr lost_relayed; /* the relayed address that died */
+  gchar lost_ufrag[ICE_CREDENTIAL_MAX + 1]; /* the generation it died in */
+  guint attempts;       /* re-allocations tried since the loss */
+  gint64 retry_at_us;   /* the next re-allocation, or -1 */
+  gint64 probed_for_us; /* consent's last confirmation a probe was for */
 } IceRelayClient;
 
 struct _IceRelay {
@@ -66,7 +76,26 @@ struct _IceRelay {
   gboolean closed;
 };
 
+/* After a lost allocation: re-allocations (each a full Allocate
+ * transaction, RFC 8489 §6.2.1) that fail with an answer wait 1, 2, 4, 8 s
+ * before the next; after this many the relay is given up. */
+#define ICE_RELAY_MAX_REALLOCATIONS 5
+/* A relayed selected pair whose consent checks went unanswered this long
+ * (more than one consent interval of 5 s +20 % and a retry, RFC 7675
+ * §5.1) probes its allocation (ice_turn_client_probe()). */
+#define ICE_RELAY_PROBE_AFTER_US (8 * G_TIME_SPAN_SECOND)
+
 /* ice-relay.c */
+IceTurnClient *ice_relay_new_turn_client (IceSession *session,
+                                          const IceRelayServer *server);
+void ice_relay_make_connection_address (IceRelay *relay,
+                                        const IceTransportAddr *server,
+                                        IceTransportAddr *out);
+void ice_relay_add_relayed_candidate (IceSession *session, IceRelayClient *rc,
+                                      const IceTurnEvent *ev,
+                                      gboolean announce);
+void ice_relay_report_error (IceSession *session, IceRelayClient *rc,
+                             guint code, const gchar *message);
 void ice_relay_free (IceSession *session);
 void ice_relay_add_base (IceSession *session, IceStream *stream,
                          guint component_id, const IceTransportAddr *base);
@@ -77,6 +106,15 @@ gint64 ice_relay_next_timeout (IceSession *session);
 void ice_relay_pump (IceSession *session, gint64 now_us);
 gboolean ice_relay_allows_candidate (IceSession *session,
                                      const IceCandidate *cand);
+
+/* ice-relay-recover.c */
+gboolean ice_relay_client_usable (const IceRelayClient *rc);
+void ice_relay_note_lost (IceSession *session, IceRelayClient *rc);
+gboolean ice_relay_recover_allocated (IceSession *session, IceRelayClient *rc,
+                                      const IceTurnEvent *ev);
+void ice_relay_recover_tick (IceSession *session, IceRelayClient *rc,
+                             gint64 now_us);
+gint64 ice_relay_recover_next_timeout (IceSession *session, IceRelayClient *rc);
 
 /* ice-relay-data.c */
 IceRelayClient *ice_relay_find_by_relayed (IceSession *session,

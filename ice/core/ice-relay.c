@@ -81,13 +81,10 @@ find_client (IceRelay *relay, const IceRelayServer *server,
 
 /* The Allocate itself waits for the next handle_timeout, which knows the
  * time: hosts are reported without one. */
-static void
-add_client (IceSession *session, const IceRelayServer *server, guint stream_id,
-            guint component_id, const IceTransportAddr *base)
+IceTurnClient *
+ice_relay_new_turn_client (IceSession *session, const IceRelayServer *server)
 {
-  IceRelay *relay = session->relay;
   IceTurnClientConfig config;
-  IceRelayClient *rc = g_new0 (IceRelayClient, 1);
 
   ice_turn_client_config_init (&config);
   config.server = server->server;
@@ -97,12 +94,24 @@ add_client (IceSession *session, const IceRelayServer *server, guint stream_id,
   config.random_data = session->config.random_data;
   config.software = session->software;
   config.family = server->server.family;
-  rc->client = ice_turn_client_new (&config);
+  return ice_turn_client_new (&config);
+}
+
+static void
+add_client (IceSession *session, const IceRelayServer *server, guint stream_id,
+            guint component_id, const IceTransportAddr *base)
+{
+  IceRelay *relay = session->relay;
+  IceRelayClient *rc = g_new0 (IceRelayClient, 1);
+
+  rc->client = ice_relay_new_turn_client (session, server);
   rc->server = server;
   rc->stream_id = stream_id;
   rc->component_id = component_id;
   rc->base = *base;
   rc->deadline_us = -1;
+  rc->retry_at_us = -1;
+  rc->probed_for_us = -1;
   rc->pending_peers = g_array_new (FALSE, TRUE, sizeof (IceTransportAddr));
   rc->channel_peers = g_array_new (FALSE, TRUE, sizeof (IceTransportAddr));
   g_queue_init (&rc->held);
@@ -112,9 +121,10 @@ add_client (IceSession *session, const IceRelayServer *server, guint stream_id,
 }
 
 /* A TCP/TLS connection's name: see ice-relay.h */
-static void
-make_connection_address (IceRelay *relay, const IceTransportAddr *server,
-                         IceTransportAddr *out)
+void
+ice_relay_make_connection_address (IceRelay *relay,
+                                   const IceTransportAddr *server,
+                                   IceTransportAddr *out)
 {
   memset (out, 0, sizeof (*out));
   out->family = server->family;
@@ -136,7 +146,7 @@ add_clients_for (IceSession *session, const IceRelayServer *server,
     for (c = 1; c <= stream->n_components; c++) {
       if (find_client (relay, server, NULL, stream->id, c) != NULL)
         continue;
-      make_connection_address (relay, &server->server, &conn);
+      ice_relay_make_connection_address (relay, &server->server, &conn);
       add_client (session, server, stream->id, c, &conn);
     }
     return;
@@ -271,9 +281,11 @@ relay_local_preference (const IceRelayServer *server)
   return 65535 - 1024 * server->server.transport - MIN (server->index, 1023);
 }
 
-static void
-add_relayed_candidate (IceSession *session, IceRelayClient *rc,
-                       const IceTurnEvent *ev)
+/* @announce: trickle it (a LOCAL_CANDIDATE event); an ICE restart that
+ * follows announces it otherwise. */
+void
+ice_relay_add_relayed_candidate (IceSession *session, IceRelayClient *rc,
+                                 const IceTurnEvent *ev, gboolean announce)
 {
   IceStream *stream = ice_session_find_stream (session, rc->stream_id);
   IceComponent *comp = ice_stream_get_component (stream, rc->component_id);
@@ -299,7 +311,7 @@ add_relayed_candidate (IceSession *session, IceRelayClient *rc,
   for (i = 0; i < comp->remote->len; i++)
     ice_relay_want_permission (
         rc, &g_array_index (comp->remote, IceCandidate, i).addr);
-  ice_gather_add_local_candidate (session, stream, &cand, TRUE);
+  ice_gather_add_local_candidate (session, stream, &cand, announce);
 }
 
 /* The allocation's XOR-MAPPED-ADDRESS over UDP is a srflx candidate of
@@ -345,8 +357,25 @@ report_error (IceSession *session, IceRelayClient *rc, const IceTurnEvent *ev)
                                rc->component_id);
   out->u.relay_error.code = ev->error_code;
   out->u.relay_error.fatal = ev->fatal;
-  g_strlcpy (out->u.relay_error.message, ev->message,
-             sizeof (out->u.relay_error.message));
+  /* the message names the server: several may serve one component */
+  g_snprintf (out->u.relay_error.message, sizeof (out->u.relay_error.message),
+              "TURN server %s: %s%s", server,
+              ev->lost ? "allocation lost: " : "", ev->message);
+}
+
+/* An error of the recovery itself (ice-relay-recover.c) */
+void
+ice_relay_report_error (IceSession *session, IceRelayClient *rc, guint code,
+                        const gchar *message)
+{
+  IceTurnEvent ev;
+
+  memset (&ev, 0, sizeof (ev));
+  ev.type = ICE_TURN_EVENT_ERROR;
+  ev.error_code = code;
+  ev.fatal = TRUE;
+  g_strlcpy (ev.message, message, sizeof (ev.message));
+  report_error (session, rc, &ev);
 }
 
 static void
@@ -355,8 +384,10 @@ handle_turn_event (IceSession *session, IceRelayClient *rc,
 {
   switch (ev->type) {
     case ICE_TURN_EVENT_ALLOCATED:
+      if (ice_relay_recover_allocated (session, rc, ev))
+        break;
       add_mapped_candidate (session, rc, ev);
-      add_relayed_candidate (session, rc, ev);
+      ice_relay_add_relayed_candidate (session, rc, ev, TRUE);
       settle (session, rc);
       break;
     case ICE_TURN_EVENT_PERMISSION_CREATED:
@@ -369,7 +400,11 @@ handle_turn_event (IceSession *session, IceRelayClient *rc,
       break;
     case ICE_TURN_EVENT_ERROR:
       report_error (session, rc, ev);
-      if (ev->fatal) {
+      if (ev->fatal && (ev->lost || rc->lost) && !session->relay->closed) {
+        /* RFC 8656 §7.3: a restarted server forgets its allocations; a
+         * new one is made (ice-relay-recover.c) */
+        ice_relay_note_lost (session, rc);
+      } else if (ev->fatal) {
         rc->dead = TRUE;
         g_queue_clear_full (&rc->held, g_free);
         settle (session, rc);
@@ -421,7 +456,8 @@ client_tick (IceSession *session, IceRelayClient *rc, gint64 now_us)
     rc->deadline_us = now_us + ICE_RELAY_GATHER_TIMEOUT_US;
     ice_turn_client_allocate (rc->client, now_us);
   }
-  if (!rc->dead && rc->pending_peers->len > 0) {
+  ice_relay_recover_tick (session, rc, now_us);
+  if (ice_relay_client_usable (rc) && rc->pending_peers->len > 0) {
     /* one CreatePermission for all the IPs of this tick */
     for (i = 0; i < rc->pending_peers->len; i++)
       ice_turn_client_add_permission (
@@ -476,10 +512,11 @@ ice_relay_next_timeout (IceSession *session)
 
     /* work that waits for a time: as soon as possible */
     if ((!rc->started && !session->relay->closed)
-        || (!rc->dead && rc->pending_peers->len > 0))
+        || (ice_relay_client_usable (rc) && rc->pending_peers->len > 0))
       return 0;
     if (!rc->settled)
       next = earliest (next, rc->deadline_us);
+    next = earliest (next, ice_relay_recover_next_timeout (session, rc));
     next = earliest (next, ice_turn_client_next_timeout (rc->client));
   }
   return next;
@@ -516,6 +553,8 @@ ice_session_turn_connection_lost (IceSession *session,
     memset (&ev, 0, sizeof (ev));
     ev.type = ICE_TURN_EVENT_ERROR;
     ev.fatal = TRUE;
+    ev.lost
+        = ice_turn_client_get_state (rc->client) == ICE_TURN_CLIENT_ALLOCATED;
     g_snprintf (ev.message, sizeof (ev.message),
                 "the connection to the TURN server was lost: %s",
                 reason ? reason : "no reason given");

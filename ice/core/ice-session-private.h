@@ -252,6 +252,8 @@ IceCandidate *ice_component_find_remote (IceComponent *comp,
 void ice_stream_set_state (IceStream *stream, IceConnectionState state);
 void ice_stream_update_state (IceStream *stream, gint64 now_us);
 void ice_stream_note_progress (IceStream *stream, gint64 now_us);
+void ice_stream_restart_announced (IceSession *session, IceStream *stream,
+                                   gint64 now_us);
 void ice_stream_note_wait_start (IceStream *stream, gint64 now_us);
 gint64 ice_stream_failure_timeout (IceStream *stream);
 void ice_session_update_states (IceSession *session, gint64 now_us);

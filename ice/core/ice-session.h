@@ -231,7 +231,9 @@ typedef enum {
   ICE_EVENT_ROUTE_CHANGED,         /* stream_id, component_id: re-read it */
   ICE_EVENT_RELAY_ERROR, /* stream_id, component_id, u.relay_error (TURN) */
   /* stream_id, u.credentials: the stream restarted itself because the peer
-   * restarted (see ice_session_restart()); signal them to the peer */
+   * restarted (see ice_session_restart()) or because the TURN allocation
+   * of its selected pair was lost and made anew (ice-relay-recover.c);
+   * signal them to the peer */
   ICE_EVENT_LOCAL_CREDENTIALS,
 } IceEventType;
 
@@ -346,9 +348,11 @@ typedef struct {
   guint64 media_packets_in;
   guint64 media_bytes_in;
   guint64 dropped[ICE_DROP_LAST];
-  gint64 selected_rtt_us;    /* last RTT on a selected pair, -1 if none */
-  guint64 transmits_dropped; /* transmit queue full (flood) */
-  guint64 events_dropped;    /* event queue full: oldest dropped */
+  gint64 selected_rtt_us;         /* last RTT on a selected pair, -1 if none */
+  guint64 transmits_dropped;      /* transmit queue full (flood) */
+  guint64 events_dropped;         /* event queue full: oldest dropped */
+  guint64 relay_allocations_lost; /* TURN allocations lost while in use */
+  guint64 relay_reallocations;    /* allocations made anew after a loss */
 } IceSessionStats;
 
 void ice_session_get_stats (IceSession *session, IceSessionStats *stats);

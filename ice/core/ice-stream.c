@@ -418,6 +418,16 @@ restart_stream (IceSession *session, IceStream *stream, gboolean announce,
   ice_gather_restart (session, stream, now_us);
 }
 
+/* A restart the session makes on its own (its TURN allocation was lost,
+ * ice-relay-recover.c): announced like the answer to a peer's restart. */
+void
+ice_stream_restart_announced (IceSession *session, IceStream *stream,
+                              gint64 now_us)
+{
+  restart_stream (session, stream, TRUE, now_us);
+  ice_session_update_states (session, now_us);
+}
+
 /**
  * ice_session_restart:
  * ICE restart (RFC 8445 §9) of every stream: new local credentials, the

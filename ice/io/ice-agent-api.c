@@ -357,4 +357,6 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->checks_received = s.checks_received;
   stats->responses_received = s.responses_received;
   stats->selected_rtt_us = s.selected_rtt_us;
+  stats->relay_allocations_lost = s.relay_allocations_lost;
+  stats->relay_reallocations = s.relay_reallocations;
 }

@@ -478,8 +478,9 @@ install_signals (GObjectClass *klass)
   signals[SIGNAL_NEW_REMOTE_CANDIDATE]
       = g_signal_new ("new-remote-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
-  /* the session restarted a stream because the peer restarted it
-   * (ice-session.h): the new ufrag and pwd go to the peer */
+  /* the session restarted a stream because the peer restarted it, or
+   * after a lost TURN allocation (ice-session.h): the new ufrag and pwd go
+   * to the peer */
   signals[SIGNAL_LOCAL_CREDENTIALS_CHANGED] = g_signal_new (
       "local-credentials-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);

@@ -121,6 +121,9 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @checks_received: connectivity checks received
  * @responses_received: STUN responses received
  * @selected_rtt_us: last RTT measured on a selected pair, -1 if none
+ * @relay_allocations_lost: TURN allocations lost while in use (server
+ *   restarted or silent; each also a "relay-error")
+ * @relay_reallocations: allocations made anew after such a loss
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -138,6 +141,8 @@ typedef struct {
   guint64 checks_received;
   guint64 responses_received;
   gint64 selected_rtt_us;
+  guint64 relay_allocations_lost;
+  guint64 relay_reallocations;
 } IceAgentStats;
 
 /*
@@ -194,6 +199,8 @@ typedef struct {
  *     credentials given to set_remote_credentials/_description) and the
  *     stream restarted too (RFC 8839 §4.4.1.1.2): signal the new ufrag and
  *     pwd; "new-candidate" and "gathering-done" follow as after a restart.
+ *     Also when the agent restarted by itself over a new TURN allocation
+ *     after "relay-error" reported the old one lost (docs/turn.md).
  * "ice-role" and "controlling-mode" are notified when a role conflict
  * (RFC 8445 §7.3.1.1) switches the role.
  */

@@ -311,6 +311,26 @@ ice_vturn_server_free (IceVturnServer *server)
 }
 
 /**
+ * ice_vturn_server_restart:
+ *
+ * What a server restart does to its clients: every allocation (with its
+ * permissions and channels), reservation and nonce is forgotten; the
+ * users and the address stay. Later requests on an old 5-tuple get 437
+ * (RFC 8656 §7.3), ChannelData and Send indications are dropped.
+ */
+void
+ice_vturn_server_restart (IceVturnServer *server)
+{
+  g_return_if_fail (server != NULL);
+
+  g_hash_table_remove_all (server->by_port);
+  g_hash_table_remove_all (server->by_client);
+  g_hash_table_remove_all (server->nonces);
+  g_array_set_size (server->reservations, 0);
+  vturn_schedule (server);
+}
+
+/**
  * ice_vturn_server_add_user:
  *
  * Returns: FALSE for an empty @username or a @password OpaqueString refuses

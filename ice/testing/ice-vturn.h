@@ -158,6 +158,10 @@ gboolean ice_vturn_server_has_permission (IceVturnServer *server,
 /* Makes every nonce issued so far stale: the next request that carries
  * one is answered 438 with a fresh nonce (RFC 8489 §9.2.4). */
 void ice_vturn_server_expire_nonces (IceVturnServer *server);
+/* A server restart: allocations, reservations and nonces are forgotten
+ * (see ice-vturn.c). An outage is a lossy link instead:
+ * ice_vnet_set_interface_link() on ice_vturn_server_get_host(). */
+void ice_vturn_server_restart (IceVturnServer *server);
 
 G_END_DECLS
 #endif /* __ICE_VTURN_H__ */

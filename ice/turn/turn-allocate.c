@@ -249,6 +249,10 @@ turn_refresh_on_error (IceTurnClient *c, TurnRequest *r,
                       "the allocation");
     return;
   }
+  if (code == 0) {
+    turn_client_fail_unanswered (c, r->op);
+    return;
+  }
   turn_client_fail (c, r->op, code, reason);
 }
 

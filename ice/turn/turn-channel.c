@@ -155,6 +155,10 @@ turn_channel_on_error (IceTurnClient *c, TurnRequest *r, guint code,
                       "the allocation");
     return;
   }
+  if (code == 0) {
+    turn_client_fail_unanswered (c, r->op);
+    return;
+  }
   if (ch != NULL) {
     /* RFC 8656 §12: no ChannelData on a binding the server refused;
      * the peer is reached by Send indications instead */

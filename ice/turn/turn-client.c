@@ -242,14 +242,18 @@ turn_client_push_error (IceTurnClient *c, IceTurnOperation op, guint code,
 /**
  * turn_client_fail:
  *
- * The allocation is refused or lost: a fatal ERROR event, state FAILED,
- * nothing more is sent.
+ * The allocation is refused or lost: a fatal ERROR event (with @lost when
+ * it existed), state FAILED, nothing more is sent.
  */
 void
 turn_client_fail (IceTurnClient *c, IceTurnOperation op, guint code,
                   const gchar *what)
 {
+  IceTurnEvent *e;
+
   turn_client_push_error (c, op, code, TRUE, NULL, "%s", what);
+  e = g_queue_peek_tail (&c->events);
+  e->lost = c->state == ICE_TURN_CLIENT_ALLOCATED;
   turn_request_cancel_all (c);
   c->refresh_at_us = -1;
   c->flush_at_us = -1;
@@ -350,6 +354,51 @@ ice_turn_client_bind_channel (IceTurnClient *client,
   if (client->flush_at_us < 0)
     client->flush_at_us = now_us;
   return TRUE;
+}
+
+/**
+ * turn_client_fail_unanswered:
+ *
+ * A request on the allocation ran out of retransmissions: the server is
+ * down or restarted behind a new address, and an allocation that nothing
+ * can refresh is as good as lost (RFC 8656 §8: it expires unrefreshed).
+ */
+void
+turn_client_fail_unanswered (IceTurnClient *c, IceTurnOperation op)
+{
+  turn_client_fail (c, op, 0,
+                    "no response from the server: the allocation is "
+                    "presumed lost");
+}
+
+/**
+ * ice_turn_client_probe:
+ * @now_us: the current time
+ *
+ * Asks the server at once whether it still has the allocation: a Refresh
+ * (with the configured LIFETIME) that gives up after 5.5 s without an
+ * answer. The owner calls it when the path through the relay went silent
+ * (e.g. consent checks unanswered): a server that restarted answers 437
+ * (RFC 8656 §7.3), a server that is down does not answer; both end in a
+ * fatal ERROR event with @lost set. A success is a REFRESHED event.
+ *
+ * Returns: FALSE if the client is not allocated or a Refresh is already
+ *   in flight.
+ */
+gboolean
+ice_turn_client_probe (IceTurnClient *client, gint64 now_us)
+{
+  TurnRequest *r;
+
+  g_return_val_if_fail (client != NULL, FALSE);
+
+  if (client->state != ICE_TURN_CLIENT_ALLOCATED
+      || turn_request_pending (client, ICE_TURN_OP_REFRESH))
+    return FALSE;
+  r = turn_request_new (ICE_TURN_OP_REFRESH);
+  r->lifetime_s = client->config.lifetime_s;
+  r->probe = TRUE;
+  return turn_request_send (client, r, now_us);
 }
 
 /**

@@ -125,7 +125,10 @@ typedef enum {
  *   made); the client is done
  * @ICE_TURN_EVENT_ERROR: @operation failed with @error_code (a STUN error
  *   code, or 0 for a timeout or a local failure) and @message; @fatal when
- *   the allocation is lost or was refused (state FAILED). For 300 Try
+ *   the allocation is lost or was refused (state FAILED), and @lost too
+ *   when it had been made: a Refresh, CreatePermission or ChannelBind
+ *   answered 437 (the server restarted and forgot it, RFC 8656 §7.3), a
+ *   438 that new nonces did not cure, or no answer at all. For 300 Try
  *   Alternate, @alternate_server holds the server to use instead: the owner
  *   makes a new client for it.
  */
@@ -158,6 +161,7 @@ typedef struct {
   guint64 reservation_token;
   guint error_code;
   gboolean fatal;
+  gboolean lost;
   gchar message[ICE_TURN_MESSAGE_MAX];
 } IceTurnEvent;
 
@@ -221,6 +225,7 @@ gboolean ice_turn_client_add_permission (IceTurnClient *client,
 gboolean ice_turn_client_bind_channel (IceTurnClient *client,
                                        const IceTransportAddr *peer,
                                        gint64 now_us);
+gboolean ice_turn_client_probe (IceTurnClient *client, gint64 now_us);
 void ice_turn_client_deallocate (IceTurnClient *client, gint64 now_us);
 
 IceTurnPacketResult ice_turn_client_handle_packet (

@@ -192,6 +192,10 @@ turn_permission_on_error (IceTurnClient *c, TurnRequest *r, guint code,
                       "the allocation");
     return;
   }
+  if (code == 0) {
+    turn_client_fail_unanswered (c, r->op);
+    return;
+  }
   for (i = 0; i < r->n_peers; i++) {
     TurnPermission *p = turn_permission_find (c, &r->peers[i]);
     gchar ip[ICE_ADDR_STRLEN];

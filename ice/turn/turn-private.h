@@ -30,6 +30,13 @@ G_BEGIN_DECLS
 /* RFC 8489 §14.9, §14.10: REALM and NONCE are under 128 characters, up
  * to 763 bytes */
 #define TURN_TEXT_MAX 764
+/* A probing Refresh (ice_turn_client_probe()) asks whether the server
+ * still has the allocation when the path through it went silent: it
+ * gives up after 4 sends over 5.5 s (RTO 500 ms, Rc 4, Rm 4) instead of
+ * the 39.5 s of RFC 8489 §6.2.1, so a dead server is noticed before
+ * consent (30 s, RFC 7675) runs out. */
+#define TURN_PROBE_RC 4
+#define TURN_PROBE_RM 4
 
 /* --- long-term credentials (turn-auth.c) --------------------------------- */
 
@@ -80,6 +87,7 @@ typedef struct {
   guint n_peers;      /* CreatePermission, ChannelBind */
   IceTransportAddr peers[TURN_MAX_PEERS_PER_REQUEST];
   guint16 channel; /* ChannelBind */
+  gboolean probe;  /* Refresh sent by ice_turn_client_probe() */
 } TurnRequest;
 
 TurnRequest *turn_request_new (IceTurnOperation op);
@@ -190,6 +198,7 @@ void turn_permission_on_success (IceTurnClient *c, TurnRequest *r,
                                  gint64 now_us);
 void turn_permission_on_error (IceTurnClient *c, TurnRequest *r, guint code,
                                const gchar *reason);
+void turn_client_fail_unanswered (IceTurnClient *c, IceTurnOperation op);
 gint64 turn_permission_next_timeout (IceTurnClient *c);
 
 /* --- channels (turn-channel.c) ---------------------------------------------

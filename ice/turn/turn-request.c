@@ -99,8 +99,9 @@ turn_request_send (IceTurnClient *c, TurnRequest *r, gint64 now_us)
   }
   if (!g_ptr_array_find (c->requests, r, NULL))
     g_ptr_array_add (c->requests, r);
-  ice_stun_transaction_start (&r->txn, now_us, c->config.rto_us, 0, 0,
-                              c->reliable);
+  ice_stun_transaction_start (&r->txn, now_us, c->config.rto_us,
+                              r->probe ? TURN_PROBE_RC : 0,
+                              r->probe ? TURN_PROBE_RM : 0, c->reliable);
   turn_client_queue_transmit (c, r->msg, r->len);
   c->stats.requests_sent++;
   return TRUE;

@@ -140,13 +140,30 @@ coturn_argv (IoCoturn *t, const gchar *turnserver, const gchar *key_path)
   return (gchar **)g_ptr_array_free (argv, FALSE);
 }
 
+static gboolean
+spawn (IoCoturn *t, const gchar *turnserver)
+{
+  gchar *key_path = g_build_filename (t->dir, "key.pem", NULL);
+  gchar **argv = coturn_argv (t, turnserver, key_path);
+  gboolean ok;
+
+  g_assert_true (g_spawn_async (t->dir, argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD
+                                    | G_SPAWN_STDOUT_TO_DEV_NULL
+                                    | G_SPAWN_STDERR_TO_DEV_NULL,
+                                die_with_parent, NULL, &t->pid, NULL));
+  ok = wait_listening (t->port) && wait_listening (t->tls_port);
+  g_strfreev (argv);
+  g_free (key_path);
+  return ok;
+}
+
 gboolean
 io_coturn_start (IoCoturn *t)
 {
   gchar *turnserver = g_find_program_in_path ("turnserver");
   gchar *openssl = g_find_program_in_path ("openssl");
   gchar *key_path, *empty;
-  gchar **argv;
   gboolean ok = FALSE;
 
   memset (t, 0, sizeof (*t));
@@ -166,17 +183,40 @@ io_coturn_start (IoCoturn *t)
   t->port = pick_ports ();
   t->tls_port = t->port + 1;
   g_assert_cmpuint (t->port, !=, 0);
-  argv = coturn_argv (t, turnserver, key_path);
-  g_assert_true (g_spawn_async (t->dir, argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD
-                                    | G_SPAWN_STDOUT_TO_DEV_NULL
-                                    | G_SPAWN_STDERR_TO_DEV_NULL,
-                                die_with_parent, NULL, &t->pid, NULL));
-  ok = wait_listening (t->port) && wait_listening (t->tls_port);
+  ok = spawn (t, turnserver);
   g_assert_true (ok);
-  g_strfreev (argv);
   g_free (key_path);
   g_free (empty);
+  g_free (turnserver);
+  return ok;
+}
+
+static void
+kill_and_reap (IoCoturn *t, gint signum)
+{
+  kill (t->pid, signum);
+  while (waitpid (t->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  g_spawn_close_pid (t->pid);
+  t->pid = 0;
+}
+
+/**
+ * io_coturn_crash_and_restart:
+ *
+ * A server crash and restart: SIGKILL by PID (nothing is released
+ * cleanly), then a new turnserver on the same ports, ready when they
+ * answer. It knows none of the old allocations.
+ */
+gboolean
+io_coturn_crash_and_restart (IoCoturn *t)
+{
+  gchar *turnserver = g_find_program_in_path ("turnserver");
+  gboolean ok;
+
+  g_assert_nonnull (turnserver);
+  kill_and_reap (t, SIGKILL);
+  ok = spawn (t, turnserver);
   g_free (turnserver);
   return ok;
 }
@@ -201,12 +241,8 @@ remove_dir (const gchar *path)
 void
 io_coturn_stop (IoCoturn *t)
 {
-  if (t->pid > 0) {
-    kill (t->pid, SIGTERM);
-    while (waitpid (t->pid, NULL, 0) < 0 && errno == EINTR)
-      ;
-    g_spawn_close_pid (t->pid);
-  }
+  if (t->pid > 0)
+    kill_and_reap (t, SIGTERM);
   if (t->dir != NULL && g_getenv ("TURN_TEST_KEEP") == NULL)
     remove_dir (t->dir);
   g_free (t->dir);

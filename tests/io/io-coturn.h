@@ -31,6 +31,9 @@ typedef struct {
 /* FALSE (the test should skip) if turnserver or openssl is missing. */
 gboolean io_coturn_start (IoCoturn *t);
 void io_coturn_stop (IoCoturn *t);
+/* SIGKILL by PID, then a new turnserver on the same ports (no old
+ * allocation survives); FALSE if it does not come up. */
+gboolean io_coturn_crash_and_restart (IoCoturn *t);
 /* "turn://alice:p%40ss@127.0.0.1:PORT?transport=udp" and friends */
 gchar *io_coturn_uri (IoCoturn *t, const gchar *transport);
 

@@ -179,6 +179,7 @@ on_relay_error (IceAgent *agent, guint stream, guint component, guint code,
   g->errors++;
   g_free (g->message);
   g->message = g_strdup (message);
+  g_cond_broadcast (&g->cond);
   g_mutex_unlock (&g->lock);
 }
 
@@ -193,17 +194,27 @@ on_done (IceAgent *agent, guint stream, gpointer data)
   g_mutex_unlock (&g->lock);
 }
 
+/* Bounds the wait for the error only. It must outlast the session's own
+ * wait for an allocation (ICE_RELAY_GATHER_TIMEOUT_US, 5 s): on a loaded
+ * machine (ASan with slow unwinding verifies a certificate chain against
+ * the system store for seconds) gathering-done comes first, after those
+ * 5 s, and the relay-error later. */
+#define ERROR_WAIT_US (30 * G_USEC_PER_SEC)
+
 /* Gathers relay-only through @uri: no relayed candidate may come, and a
- * "relay-error" whose message holds @needle must. */
+ * "relay-error" whose message holds @needle must. Waits for both signals:
+ * either may come first (see ERROR_WAIT_US). */
 static void
 gather_expect_error (const gchar *uri, const gchar *needle)
 {
   const gchar *loopback[] = { "127.0.0.1", NULL };
   IceAgent *agent;
   Gathered g = { 0 };
-  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  gint64 deadline;
   GError *error = NULL;
 
+  g_mutex_init (&g.lock);
+  g_cond_init (&g.cond);
   agent = ice_agent_new (NULL);
   g_object_set (agent, "bind-address", loopback, "ice-transport-policy",
                 ICE_AGENT_TRANSPORT_POLICY_RELAY, "turn-server", uri, NULL);
@@ -213,9 +224,12 @@ gather_expect_error (const gchar *uri, const gchar *needle)
   ice_agent_add_stream (agent, 1);
   g_assert_true (ice_agent_gather (agent, 0, &error));
   g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + ERROR_WAIT_US;
   g_mutex_lock (&g.lock);
-  while (!g.done)
-    g_assert_true (g_cond_wait_until (&g.cond, &g.lock, deadline));
+  while (!(g.done && g.errors > 0)
+         && g_cond_wait_until (&g.cond, &g.lock, deadline))
+    ;
+  g_assert_true (g.done);
   g_mutex_unlock (&g.lock);
   ice_agent_close (agent);
   g_object_unref (agent);
@@ -224,6 +238,8 @@ gather_expect_error (const gchar *uri, const gchar *needle)
   g_test_message ("error: %s", g.message);
   g_assert_nonnull (strstr (g.message, needle));
   g_free (g.message);
+  g_mutex_clear (&g.lock);
+  g_cond_clear (&g.cond);
 }
 
 static void
@@ -239,6 +255,22 @@ test_wrong_password (void)
                          coturn.port);
   gather_expect_error (uri, "wrong credentials");
   g_free (uri);
+}
+
+/* The "system" certificate store of this process is an empty one
+ * (OpenSSL's SSL_CERT_FILE and SSL_CERT_DIR, read when an agent without
+ * turn-ca-file makes its TLS context): it cannot know the test's
+ * certificate either, and loading the real one (some 140 certificates)
+ * takes seconds to half a minute in the ASan build with slow unwinding on
+ * a busy machine. Set before any thread reads the environment. */
+static void
+use_empty_system_store (void)
+{
+  gchar *file = g_build_filename (coturn.dir, "no-such-ca-file.pem", NULL);
+
+  g_setenv ("SSL_CERT_FILE", file, TRUE);
+  g_setenv ("SSL_CERT_DIR", coturn.dir, TRUE);
+  g_free (file);
 }
 
 /* Without turn-ca-file the system store does not know the test's
@@ -311,6 +343,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/turn/tls-untrusted", test_tls_untrusted);
   if (!io_coturn_start (&coturn))
     coturn.pid = 0;
+  else
+    use_empty_system_store ();
   ret = g_test_run ();
   io_coturn_stop (&coturn);
   return ret;

@@ -406,11 +406,108 @@ test_permission_437 (void)
   g_assert_cmpint (fake_server_send (&s, TRUE), ==, ICE_TURN_PACKET_HANDLED);
   fake_server_expect_event (&s, ICE_TURN_EVENT_ERROR, &e);
   g_assert_true (e.fatal);
+  g_assert_true (e.lost);
   g_assert_cmpint (ice_turn_client_get_state (s.client), ==,
                    ICE_TURN_CLIENT_FAILED);
   expected_warnings = 1;
   g_assert_false (ice_turn_client_add_permission (s.client, &a, s.now));
   g_assert_cmpuint (expected_warnings, ==, 0);
+  fake_server_clear (&s);
+}
+
+/* Runs the client's timers until @until, dropping what it sends (a
+ * server that does not answer); returns how many datagrams it sent. */
+static guint
+run_unanswered (FakeServer *s, gint64 until)
+{
+  IceTurnTransmit t;
+  guint sent = 0;
+  gint64 next;
+
+  while ((next = ice_turn_client_next_timeout (s->client)) >= 0
+         && next <= until) {
+    fake_server_advance (s, MAX (next, s->now));
+    while (ice_turn_client_poll_transmit (s->client, &t))
+      sent++;
+  }
+  return sent;
+}
+
+/* ice_turn_client_probe() after a server restart: a Refresh at once,
+ * answered 437 (RFC 8656 §7.3): the allocation is lost. */
+static void
+test_probe_437 (void)
+{
+  FakeServer s;
+  IceTurnEvent e;
+
+  fake_server_init (&s, ICE_TRANSPORT_UDP);
+  g_assert_false (ice_turn_client_probe (s.client, s.now));
+  fake_server_allocate (&s);
+  g_assert_true (ice_turn_client_probe (s.client, s.now));
+  /* one in flight is enough */
+  g_assert_false (ice_turn_client_probe (s.client, s.now));
+  fake_server_expect_request (&s, ICE_STUN_METHOD_REFRESH);
+  fake_server_assert_authenticated (&s);
+  fake_server_begin_error (&s, 437, "Allocation Mismatch");
+  g_assert_cmpint (fake_server_send (&s, TRUE), ==, ICE_TURN_PACKET_HANDLED);
+  fake_server_expect_event (&s, ICE_TURN_EVENT_ERROR, &e);
+  g_assert_cmpint (e.operation, ==, ICE_TURN_OP_REFRESH);
+  g_assert_cmpuint (e.error_code, ==, 437);
+  g_assert_true (e.fatal);
+  g_assert_true (e.lost);
+  g_assert_cmpint (ice_turn_client_get_state (s.client), ==,
+                   ICE_TURN_CLIENT_FAILED);
+  fake_server_clear (&s);
+}
+
+/* A probe the server never answers gives up after 4 sends and 5.5 s,
+ * not the 39.5 s of an ordinary request. */
+static void
+test_probe_timeout (void)
+{
+  FakeServer s;
+  IceTurnEvent e;
+  gint64 t0;
+
+  fake_server_init (&s, ICE_TRANSPORT_UDP);
+  fake_server_allocate (&s);
+  t0 = s.now;
+  g_assert_true (ice_turn_client_probe (s.client, s.now));
+  g_assert_cmpuint (run_unanswered (&s, t0 + 5500 * G_TIME_SPAN_MILLISECOND),
+                    ==, 4);
+  fake_server_expect_event (&s, ICE_TURN_EVENT_ERROR, &e);
+  g_assert_cmpint (s.now - t0, ==, 5500 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (e.error_code, ==, 0);
+  g_assert_true (e.fatal);
+  g_assert_true (e.lost);
+  g_assert_nonnull (strstr (e.message, "no response"));
+  fake_server_clear (&s);
+}
+
+/* A CreatePermission (or ChannelBind) without an answer means the server
+ * is gone: fatal, not a per-peer error that leaves a dead allocation. */
+static void
+test_permission_timeout (void)
+{
+  FakeServer s;
+  IceTransportAddr a;
+  IceTurnEvent e;
+  gint64 t0;
+
+  fake_server_init (&s, ICE_TRANSPORT_UDP);
+  fake_server_allocate (&s);
+  fake_peer (&a, 1, 1000);
+  g_assert_true (ice_turn_client_add_permission (s.client, &a, s.now));
+  fake_server_expect_request (&s, ICE_STUN_METHOD_CREATE_PERMISSION);
+  t0 = s.now;
+  run_unanswered (&s, t0 + 40 * SEC);
+  fake_server_expect_event (&s, ICE_TURN_EVENT_ERROR, &e);
+  g_assert_cmpint (e.operation, ==, ICE_TURN_OP_PERMISSION);
+  g_assert_true (e.fatal);
+  g_assert_true (e.lost);
+  g_assert_cmpint (ice_turn_client_get_state (s.client), ==,
+                   ICE_TURN_CLIENT_FAILED);
   fake_server_clear (&s);
 }
 
@@ -432,5 +529,8 @@ main (int argc, char **argv)
   g_test_add_func ("/turn/relay/wrap", test_wrap);
   g_test_add_func ("/turn/relay/unwrap", test_unwrap);
   g_test_add_func ("/turn/relay/malformed-input", test_malformed_input);
+  g_test_add_func ("/turn/relay/probe-437", test_probe_437);
+  g_test_add_func ("/turn/relay/probe-timeout", test_probe_timeout);
+  g_test_add_func ("/turn/relay/permission-timeout", test_permission_timeout);
   return g_test_run ();
 }
