@@ -239,3 +239,22 @@ ice_pair_priority (guint32 controlling_prio, guint32 controlled_prio)
   /* RFC 8445 §6.1.2.3 */
   return ((guint64)1 << 32) * MIN (g, d) + 2 * MAX (g, d) + (g > d ? 1 : 0);
 }
+
+gboolean
+ice_candidate_addr_is_unicast (const IceTransportAddr *addr)
+{
+  const guint8 *v4;
+
+  if (!ice_addr_is_set (addr) || ice_addr_is_unspecified (addr))
+    return FALSE;
+  if (addr->family == ICE_ADDR_FAMILY_IPV6 && !ice_addr_is_ipv4_mapped (addr))
+    return addr->ip[0] != 0xff; /* RFC 4291 §2.7: ff00::/8 is multicast */
+  /* IPv4, or its mapped form ::ffff:a.b.c.d (RFC 4291 §2.5.5.2) */
+  v4 = addr->family == ICE_ADDR_FAMILY_IPV4 ? addr->ip : addr->ip + 12;
+  if (v4[0] == 0 && v4[1] == 0 && v4[2] == 0 && v4[3] == 0)
+    return FALSE;
+  /* RFC 919 §7 limited broadcast; RFC 5771: 224.0.0.0/4 is multicast */
+  if (v4[0] == 255 && v4[1] == 255 && v4[2] == 255 && v4[3] == 255)
+    return FALSE;
+  return (v4[0] & 0xf0) != 0xe0;
+}

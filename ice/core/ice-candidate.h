@@ -155,6 +155,12 @@ void ice_candidate_compute_foundation (IceCandidate *cand,
 gboolean ice_candidate_is_redundant (const IceCandidate *a,
                                      const IceCandidate *b);
 
+/* Whether @addr can be a peer's transport address: an IP that is not
+ * unspecified (0.0.0.0, ::), IPv4 limited broadcast (255.255.255.255) or
+ * multicast (224.0.0.0/4, RFC 5771; ff00::/8, RFC 4291 §2.7), IPv4-mapped
+ * forms included. FALSE for an unset address. */
+gboolean ice_candidate_addr_is_unicast (const IceTransportAddr *addr);
+
 /* Pair priority (RFC 8445 §6.1.2.3):
  * 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0) */
 guint64 ice_pair_priority (guint32 controlling_prio, guint32 controlled_prio);

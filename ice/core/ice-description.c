@@ -50,20 +50,60 @@ ice_session_get_local_description (IceSession *session, guint stream_id)
   return text;
 }
 
+/* Counts what the parser refused, once per description. */
+static void
+note_parse_rejections (IceSession *session, const IceSdpDescription *desc)
+{
+  guint r;
+
+  for (r = ICE_REMOTE_OK + 1; r < ICE_REMOTE_LAST; r++)
+    session->stats.remote_rejected[r] += desc->rejected[r];
+}
+
+/* Candidate @i of @desc; a refusal joins the parser's in @desc->errors,
+ * with the line number when the parser recorded it. */
+static gboolean
+add_description_candidate (IceSession *session, IceSdpDescription *desc,
+                           guint stream_id, guint i, gint64 now_us)
+{
+  IceCandidate cand = g_array_index (desc->candidates, IceCandidate, i);
+  GError *error = NULL;
+  IceRemoteResult result;
+
+  cand.stream_id = stream_id;
+  result = ice_session_add_remote_candidate_with_result (session, &cand, now_us,
+                                                         &error);
+  if (result == ICE_REMOTE_OK)
+    return TRUE;
+  desc->rejected[result]++;
+  if (desc->errors != NULL && desc->candidate_lines != NULL
+      && i < desc->candidate_lines->len)
+    g_ptr_array_add (
+        desc->errors,
+        g_strdup_printf ("line %u: %s",
+                         g_array_index (desc->candidate_lines, guint, i),
+                         error->message));
+  else if (desc->errors != NULL)
+    g_ptr_array_add (desc->errors, g_strdup_printf ("candidate %u: %s", i + 1,
+                                                    error->message));
+  g_error_free (error);
+  return FALSE;
+}
+
 /**
  * ice_session_set_remote_description:
  * @session: the session
  * @stream_id: the stream the description is for
  * @desc: the peer's description (options, credentials, candidates,
- *   end-of-candidates are applied in that order)
+ *   end-of-candidates are applied in that order); the candidates the
+ *   session refuses are added to its errors and rejected counts
  * @now_us: the current time
  *
  * Returns: the number of candidates added.
  */
 guint
 ice_session_set_remote_description (IceSession *session, guint stream_id,
-                                    const IceSdpDescription *desc,
-                                    gint64 now_us)
+                                    IceSdpDescription *desc, gint64 now_us)
 {
   IceStream *stream = ice_session_find_stream (session, stream_id);
   guint i, added = 0;
@@ -71,16 +111,14 @@ ice_session_set_remote_description (IceSession *session, guint stream_id,
   g_return_val_if_fail (stream != NULL, 0);
   g_return_val_if_fail (desc != NULL, 0);
 
+  note_parse_rejections (session, desc);
   ice_session_set_remote_options (session, stream_id, desc->ice_lite,
                                   desc->ice2, desc->pacing_ms);
   if (desc->ufrag[0] != '\0' && desc->pwd[0] != '\0')
     ice_session_set_remote_credentials (session, stream_id, desc->ufrag,
                                         desc->pwd, now_us);
   for (i = 0; desc->candidates != NULL && i < desc->candidates->len; i++) {
-    IceCandidate cand = g_array_index (desc->candidates, IceCandidate, i);
-
-    cand.stream_id = stream_id;
-    if (ice_session_add_remote_candidate (session, &cand, now_us))
+    if (add_description_candidate (session, desc, stream_id, i, now_us))
       added++;
   }
   if (desc->end_of_candidates)

@@ -26,6 +26,46 @@ ice_sdp_error_quark (void)
   return g_quark_from_static_string ("ice-sdp-error-quark");
 }
 
+const gchar *
+ice_remote_result_to_string (IceRemoteResult result)
+{
+  static const gchar *const names[] = {
+    "ok",
+    "malformed",
+    "not-unicast",
+    "bad-credentials",
+    "unknown-stream",
+    "unknown-component",
+    "unresolved",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == ICE_REMOTE_LAST);
+  if ((guint)result >= G_N_ELEMENTS (names))
+    return "unknown";
+  return names[result];
+}
+
+GQuark
+ice_remote_error_quark (void)
+{
+  return g_quark_from_static_string ("ice-remote-error-quark");
+}
+
+IceRemoteResult
+ice_remote_result_from_sdp_error (const GError *error)
+{
+  if (error == NULL || error->domain != ICE_SDP_ERROR)
+    return ICE_REMOTE_MALFORMED;
+  switch (error->code) {
+    case ICE_SDP_ERROR_NOT_UNICAST:
+      return ICE_REMOTE_NOT_UNICAST;
+    case ICE_SDP_ERROR_CREDENTIALS:
+      return ICE_REMOTE_BAD_CREDENTIALS;
+    default:
+      return ICE_REMOTE_MALFORMED;
+  }
+}
+
 /* RFC 8839 §5.1: ice-char = ALPHA / DIGIT / "+" / "/" */
 static gboolean
 is_ice_char_string (const gchar *s, gsize min, gsize max)
@@ -162,6 +202,14 @@ parse_candidate_fields (const gchar *const *tok, IceCandidate *cand,
                                  cand->hostname))
     return set_error (error, ICE_SDP_ERROR_SYNTAX,
                       "connection address (IPv4, IPv6 or host name)", tok[4]);
+  /* RFC 8445 §5.1.1: candidates are transport addresses of the peer; a
+   * check sent to a group or to "any" would reach no one, or everyone */
+  if (ice_addr_is_set (&cand->addr)
+      && !ice_candidate_addr_is_unicast (&cand->addr))
+    return set_error (error, ICE_SDP_ERROR_NOT_UNICAST,
+                      "a unicast address (not multicast, broadcast or "
+                      "unspecified)",
+                      tok[4]);
   if (g_ascii_strcasecmp (tok[6], "typ") != 0)
     return set_error (error, ICE_SDP_ERROR_SYNTAX, "'typ' after the port",
                       tok[6]);
@@ -372,6 +420,7 @@ ice_sdp_description_new (void)
 
   desc->candidates = g_array_new (FALSE, TRUE, sizeof (IceCandidate));
   desc->errors = g_ptr_array_new_with_free_func (g_free);
+  desc->candidate_lines = g_array_new (FALSE, TRUE, sizeof (guint));
   return desc;
 }
 
@@ -382,6 +431,7 @@ ice_sdp_description_free (IceSdpDescription *desc)
     return;
   g_array_unref (desc->candidates);
   g_ptr_array_unref (desc->errors);
+  g_array_unref (desc->candidate_lines);
   g_free (desc);
 }
 
@@ -400,6 +450,7 @@ typedef struct {
   LevelAttributes session;
   LevelAttributes media;
   gboolean in_media;
+  guint line_no;
 } ParseState;
 
 typedef gboolean (*AttributeParser) (ParseState *st, LevelAttributes *level,
@@ -414,8 +465,10 @@ parse_candidate_attribute (ParseState *st, LevelAttributes *level,
   gboolean ok = ice_sdp_parse_candidate (line, &cand, error);
 
   g_free (line);
-  if (ok)
+  if (ok) {
     g_array_append_val (st->desc->candidates, cand);
+    g_array_append_val (st->desc->candidate_lines, st->line_no);
+  }
   return ok;
 }
 
@@ -424,7 +477,7 @@ parse_ufrag (ParseState *st, LevelAttributes *level, const gchar *value,
              GError **error)
 {
   if (!ice_sdp_ufrag_is_valid (value))
-    return set_error (error, ICE_SDP_ERROR_VALUE,
+    return set_error (error, ICE_SDP_ERROR_CREDENTIALS,
                       "ice-ufrag of 4-256 ice-chars (ALPHA, DIGIT, '+', '/')",
                       value);
   g_strlcpy (level->ufrag, value, sizeof (level->ufrag));
@@ -437,7 +490,7 @@ parse_pwd (ParseState *st, LevelAttributes *level, const gchar *value,
 {
   /* the value is not quoted back: it may be a real password, one typo off */
   if (!ice_sdp_pwd_is_valid (value))
-    return set_error (error, ICE_SDP_ERROR_VALUE,
+    return set_error (error, ICE_SDP_ERROR_CREDENTIALS,
                       "ice-pwd of 22-256 ice-chars (ALPHA, DIGIT, '+', '/') "
                       "expected",
                       NULL);
@@ -570,7 +623,6 @@ ice_sdp_parse (const gchar *text, gssize len)
 {
   ParseState st;
   gchar *copy, *line, *next;
-  guint line_no = 0;
 
   memset (&st, 0, sizeof (st));
   st.desc = ice_sdp_description_new ();
@@ -583,11 +635,13 @@ ice_sdp_parse (const gchar *text, gssize len)
     next = strchr (line, '\n');
     if (next != NULL)
       *next++ = '\0';
-    line_no++;
+    st.line_no++;
     g_strstrip (line); /* also drops the CR of CRLF */
     if (*line != '\0' && !parse_line (&st, line, &error)) {
-      g_ptr_array_add (st.desc->errors, g_strdup_printf ("line %u: %s", line_no,
-                                                         error->message));
+      g_ptr_array_add (
+          st.desc->errors,
+          g_strdup_printf ("line %u: %s", st.line_no, error->message));
+      st.desc->rejected[ice_remote_result_from_sdp_error (error)]++;
       g_clear_error (&error);
     }
   }

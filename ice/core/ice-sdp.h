@@ -18,11 +18,49 @@ G_BEGIN_DECLS
 #define ICE_CREDENTIAL_MAX 256
 
 /**
+ * IceRemoteResult:
+ * @ICE_REMOTE_OK: accepted
+ * @ICE_REMOTE_MALFORMED: the line does not follow RFC 8839 (syntax, range)
+ * @ICE_REMOTE_NOT_UNICAST: a multicast, broadcast or unspecified address
+ *   (224.0.0.0/4, 255.255.255.255, 0.0.0.0, ::, ff00::/8): never a peer's
+ *   transport address
+ * @ICE_REMOTE_BAD_CREDENTIALS: ufrag not 4-256 or pwd not 22-256 ice-chars
+ *   (RFC 8839 §5.4), or missing
+ * @ICE_REMOTE_UNKNOWN_STREAM: no such stream
+ * @ICE_REMOTE_UNKNOWN_COMPONENT: the stream has no such component (e.g.
+ *   component 2 on an rtcp-mux stream)
+ * @ICE_REMOTE_UNRESOLVED: a host name (mDNS ".local") where an IP address
+ *   is needed: names are not resolved
+ *
+ * Why a peer's line (description, trickled candidate, credentials) was
+ * refused. Remote input is untrusted: each refusal is a result and a
+ * counter (#IceSessionStats.remote_rejected), never a g_warning.
+ */
+typedef enum {
+  ICE_REMOTE_OK = 0,
+  ICE_REMOTE_MALFORMED,
+  ICE_REMOTE_NOT_UNICAST,
+  ICE_REMOTE_BAD_CREDENTIALS,
+  ICE_REMOTE_UNKNOWN_STREAM,
+  ICE_REMOTE_UNKNOWN_COMPONENT,
+  ICE_REMOTE_UNRESOLVED,
+  ICE_REMOTE_LAST
+} IceRemoteResult;
+
+/* "ok", "malformed", "not-unicast", "bad-credentials", "unknown-stream",
+ * "unknown-component", "unresolved" */
+const gchar *ice_remote_result_to_string (IceRemoteResult result);
+
+/**
  * IceSdpDescription:
  * What one peer says about one stream (session- and media-level attributes
  * are merged: media-level wins).
  * @candidates: #IceCandidate array; stream_id left 0 for the caller to set
- * @errors: one human-readable message per skipped line ("line 3: ...")
+ * @errors: one human-readable message per skipped line ("line 3: ..."),
+ *   from the parser and then from ice_session_set_remote_description()
+ * @candidate_lines: guint array, the line number of each candidate (may be
+ *   shorter than @candidates when candidates were added by hand: 0)
+ * @rejected: how many lines were skipped, by #IceRemoteResult
  */
 typedef struct {
   gchar ufrag[ICE_CREDENTIAL_MAX + 1];
@@ -34,6 +72,8 @@ typedef struct {
   gboolean end_of_candidates;
   GArray *candidates;
   GPtrArray *errors;
+  GArray *candidate_lines;
+  guint rejected[ICE_REMOTE_LAST];
 } IceSdpDescription;
 
 /* An empty description with empty arrays; free with
@@ -57,7 +97,11 @@ IceSdpDescription *ice_sdp_parse (const gchar *text, gssize len);
  * values are matched ignoring case (ABNF literals). Checks: foundation
  * 1-32 ice-chars, component 1..256, priority 1..2^31-1, port 0..65535 with
  * 0 only for TCP active (RFC 6544 §4.5; 9 is the usual discard port),
- * raddr and rport together, tcptype present on and only on TCP.
+ * raddr and rport together, tcptype present on and only on TCP, and a
+ * unicast connection address (ice_candidate_addr_is_unicast(): no
+ * multicast, broadcast or unspecified address can be a peer's transport
+ * address; raddr is not checked, "raddr 0.0.0.0" is a browser's way of
+ * hiding it).
  * A raddr that is a host name is accepted and left out of @cand->related.
  * Extensions other than raddr/rport/tcptype go verbatim, as "name value"
  * pairs separated by one space, into @cand->extensions. @cand is zeroed
@@ -92,6 +136,10 @@ gchar *ice_sdp_description_to_string (const IceSdpDescription *desc);
  * @ICE_SDP_ERROR_VALUE: a field is well formed but out of range or not
  *   allowed here (component 0, port 0 on UDP, tcptype on UDP, ...)
  * @ICE_SDP_ERROR_UNSUPPORTED: a transport other than UDP or TCP
+ * @ICE_SDP_ERROR_NOT_UNICAST: a candidate's connection address is
+ *   multicast, broadcast or unspecified
+ * @ICE_SDP_ERROR_CREDENTIALS: an ice-ufrag or ice-pwd of the wrong length
+ *   or with characters other than ice-chars
  *
  * Error codes of %ICE_SDP_ERROR. The message always says what was expected.
  */
@@ -99,10 +147,20 @@ typedef enum {
   ICE_SDP_ERROR_SYNTAX,
   ICE_SDP_ERROR_VALUE,
   ICE_SDP_ERROR_UNSUPPORTED,
+  ICE_SDP_ERROR_NOT_UNICAST,
+  ICE_SDP_ERROR_CREDENTIALS,
 } IceSdpError;
 
 GQuark ice_sdp_error_quark (void);
 #define ICE_SDP_ERROR (ice_sdp_error_quark ())
+
+/* Domain of the errors whose code is an #IceRemoteResult */
+GQuark ice_remote_error_quark (void);
+#define ICE_REMOTE_ERROR (ice_remote_error_quark ())
+
+/* The #IceRemoteResult of a parse error of %ICE_SDP_ERROR (NOT_UNICAST,
+ * BAD_CREDENTIALS or MALFORMED); %ICE_REMOTE_MALFORMED for other domains. */
+IceRemoteResult ice_remote_result_from_sdp_error (const GError *error);
 
 G_END_DECLS
 #endif /* __ICE_SDP_H__ */

@@ -130,9 +130,11 @@ void ice_session_set_role (IceSession *session, IceRole role);
 gchar *ice_session_get_local_description (IceSession *session, guint stream_id);
 /* Applies a peer's description: credentials, options, candidates,
  * end-of-candidates. Bad lines are skipped; returns how many candidates
- * were added. */
+ * were added. The candidates the session refuses are added to
+ * @desc->errors ("line N: ...") and @desc->rejected; all of @desc->rejected
+ * (the parser's refusals too) is counted in the stats. */
 guint ice_session_set_remote_description (IceSession *session, guint stream_id,
-                                          const IceSdpDescription *desc,
+                                          IceSdpDescription *desc,
                                           gint64 now_us);
 
 /* --- gathering (the IO layer owns sockets and reports them) ------------- */
@@ -155,6 +157,18 @@ void ice_session_start_gathering (IceSession *session, gint64 now_us);
 gboolean ice_session_add_remote_candidate (IceSession *session,
                                            const IceCandidate *cand,
                                            gint64 now_us);
+/* The same, with the reason of a refusal (unknown stream or component,
+ * non-unicast address, unresolved name), counted in
+ * IceSessionStats.remote_rejected; @error (may be NULL) then says what was
+ * expected, in domain %ICE_REMOTE_ERROR with the result as code. */
+IceRemoteResult
+ice_session_add_remote_candidate_with_result (IceSession *session,
+                                              const IceCandidate *cand,
+                                              gint64 now_us, GError **error);
+/* Counts a refusal of remote input the caller found itself (a line that
+ * does not parse, a description for an unknown stream). */
+void ice_session_note_remote_rejected (IceSession *session,
+                                       IceRemoteResult result);
 void ice_session_end_of_remote_candidates (IceSession *session, guint stream_id,
                                            gint64 now_us);
 
@@ -353,6 +367,8 @@ typedef struct {
   guint64 events_dropped;         /* event queue full: oldest dropped */
   guint64 relay_allocations_lost; /* TURN allocations lost while in use */
   guint64 relay_reallocations;    /* allocations made anew after a loss */
+  /* remote lines refused, by IceRemoteResult ([ICE_REMOTE_OK] stays 0) */
+  guint64 remote_rejected[ICE_REMOTE_LAST];
 } IceSessionStats;
 
 void ice_session_get_stats (IceSession *session, IceSessionStats *stats);

@@ -145,7 +145,8 @@ ice_session_set_local_credentials (IceSession *session, guint stream_id,
  * RFC 8445 §7.3). Credentials that differ from the peer's previous ones
  * are its ICE restart: the stream restarts too and emits
  * %ICE_EVENT_LOCAL_CREDENTIALS (see ice_session_restart() in the header).
- * Returns: %FALSE for invalid credentials.
+ * Returns: %FALSE for invalid credentials (the peer's input: counted as
+ *   %ICE_REMOTE_BAD_CREDENTIALS, no warning).
  */
 gboolean
 ice_session_set_remote_credentials (IceSession *session, guint stream_id,
@@ -157,8 +158,10 @@ ice_session_set_remote_credentials (IceSession *session, guint stream_id,
   g_return_val_if_fail (stream != NULL, FALSE);
   if (ufrag == NULL || pwd == NULL || !ice_sdp_ufrag_is_valid (ufrag)
       || !ice_sdp_pwd_is_valid (pwd)) {
-    g_warning ("remote credentials refused: expected a ufrag of 4-256 and "
-               "a pwd of 22-256 ice-chars");
+    g_debug ("stream %u: remote credentials refused: expected a ufrag of "
+             "4-256 and a pwd of 22-256 ice-chars",
+             stream_id);
+    ice_session_note_remote_rejected (session, ICE_REMOTE_BAD_CREDENTIALS);
     return FALSE;
   }
   if (stream->have_remote_credentials
@@ -286,39 +289,113 @@ replace_prflx (IceStream *stream, IceCandidate *known, const IceCandidate *cand)
   ice_checklist_recompute_priorities (stream->session);
 }
 
+void
+ice_session_note_remote_rejected (IceSession *session, IceRemoteResult result)
+{
+  g_return_if_fail (session != NULL);
+  g_return_if_fail (result > ICE_REMOTE_OK && result < ICE_REMOTE_LAST);
+  session->stats.remote_rejected[result]++;
+}
+
+static IceRemoteResult refuse_candidate (IceSession *session,
+                                         IceRemoteResult result, GError **error,
+                                         const gchar *format, ...)
+    G_GNUC_PRINTF (4, 5);
+
+/* The peer's candidate is untrusted input: a counter and a message that
+ * says what was expected, never a warning (RFC 8445 §5.1.1: it must be a
+ * transport address the peer can receive on). */
+static IceRemoteResult
+refuse_candidate (IceSession *session, IceRemoteResult result, GError **error,
+                  const gchar *format, ...)
+{
+  va_list args;
+  gchar *message;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_debug ("remote candidate refused (%s): %s",
+           ice_remote_result_to_string (result), message);
+  ice_session_note_remote_rejected (session, result);
+  g_set_error_literal (error, ICE_REMOTE_ERROR, result, message);
+  g_free (message);
+  return result;
+}
+
+static IceRemoteResult
+check_remote_candidate (IceSession *session, const IceCandidate *cand,
+                        GError **error)
+{
+  IceStream *stream = ice_session_find_stream (session, cand->stream_id);
+
+  if (stream == NULL)
+    return refuse_candidate (session, ICE_REMOTE_UNKNOWN_STREAM, error,
+                             "one of the %u streams expected, got stream %u",
+                             session->streams->len, cand->stream_id);
+  if (ice_stream_get_component (stream, cand->component_id) == NULL)
+    return refuse_candidate (
+        session, ICE_REMOTE_UNKNOWN_COMPONENT, error,
+        "component 1..%u of stream %u expected, got %u (with rtcp-mux "
+        "RTCP shares component 1)",
+        stream->n_components, stream->id, cand->component_id);
+  if (!ice_addr_is_set (&cand->addr))
+    return refuse_candidate (
+        session, ICE_REMOTE_UNRESOLVED, error,
+        "an IP address expected, got the name '%s' (names are not resolved)",
+        cand->hostname);
+  if (!ice_candidate_addr_is_unicast (&cand->addr))
+    return refuse_candidate (session, ICE_REMOTE_NOT_UNICAST, error,
+                             "a unicast address expected (not multicast, "
+                             "broadcast or unspecified)");
+  return ICE_REMOTE_OK;
+}
+
 /**
  * ice_session_add_remote_candidate:
  * @cand: a candidate of the peer; @cand->stream_id names the stream
  *
  * Pairs the candidate into the running checklist. Returns: %FALSE for an
- * unknown stream or component, or a candidate without an address.
+ * unknown stream or component, or a candidate without a unicast address
+ * (see ice_session_add_remote_candidate_with_result()).
  */
 gboolean
 ice_session_add_remote_candidate (IceSession *session, const IceCandidate *cand,
                                   gint64 now_us)
 {
+  return ice_session_add_remote_candidate_with_result (session, cand, now_us,
+                                                       NULL)
+         == ICE_REMOTE_OK;
+}
+
+/**
+ * ice_session_add_remote_candidate_with_result:
+ * @error: (optional): what was expected, if the candidate is refused
+ *
+ * Returns: %ICE_REMOTE_OK, or why the candidate was refused (counted).
+ */
+IceRemoteResult
+ice_session_add_remote_candidate_with_result (IceSession *session,
+                                              const IceCandidate *cand,
+                                              gint64 now_us, GError **error)
+{
   IceStream *stream;
   IceComponent *comp;
   IceCandidate *known;
+  IceRemoteResult result;
 
-  g_return_val_if_fail (session != NULL && cand != NULL, FALSE);
+  g_return_val_if_fail (session != NULL && cand != NULL, ICE_REMOTE_MALFORMED);
+  result = check_remote_candidate (session, cand, error);
+  if (result != ICE_REMOTE_OK)
+    return result;
   stream = ice_session_find_stream (session, cand->stream_id);
   comp = ice_stream_get_component (stream, cand->component_id);
-  if (comp == NULL) {
-    g_warning ("remote candidate refused: no stream %u component %u",
-               cand->stream_id, cand->component_id);
-    return FALSE;
-  }
-  if (!ice_addr_is_set (&cand->addr)) {
-    g_debug ("remote candidate without an address (unresolved name)");
-    return FALSE;
-  }
   known = ice_component_find_remote (comp, &cand->addr);
   if (known != NULL) {
     if (known->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE
         && cand->type != ICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
       replace_prflx (stream, known, cand);
-    return TRUE;
+    return ICE_REMOTE_OK;
   }
   g_array_append_val (comp->remote, *cand);
   ice_checklist_pair_remote (stream, cand);
@@ -326,7 +403,7 @@ ice_session_add_remote_candidate (IceSession *session, const IceCandidate *cand,
   ice_stream_note_wait_start (stream, now_us);
   ice_stream_note_progress (stream, now_us);
   ice_session_update_states (session, now_us);
-  return TRUE;
+  return ICE_REMOTE_OK;
 }
 
 /**

@@ -129,26 +129,57 @@ ice_agent_set_remote_credentials (IceAgent *agent, guint stream_id,
   return ok;
 }
 
+/* The stream's refusals are the session's to count; an unknown stream is
+ * counted too while the session lives. */
+static gboolean
+check_stream_locked (IceAgentState *state, guint stream_id, GError **error)
+{
+  if (ice_agent_state_get_stream_locked (state, stream_id) != NULL)
+    return TRUE;
+  if (!state->closed && state->session != NULL)
+    ice_session_note_remote_rejected (state->session,
+                                      ICE_REMOTE_UNKNOWN_STREAM);
+  g_set_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_UNKNOWN_STREAM,
+               "unknown stream %u", stream_id);
+  return FALSE;
+}
+
+static IceRemoteResult
+add_remote_candidate (IceAgent *agent, const IceCandidate *candidate,
+                      GError **error)
+{
+  IceAgentState *state = ice_agent_get_state (agent);
+  IceRemoteResult result = ICE_REMOTE_UNKNOWN_STREAM;
+
+  LOCK (state);
+  if (check_stream_locked (state, candidate->stream_id, error)) {
+    result = ice_session_add_remote_candidate_with_result (
+        state->session, candidate, g_get_monotonic_time (), error);
+    ice_agent_state_flush_locked (state);
+  }
+  UNLOCK (state);
+  return result;
+}
+
 gboolean
 ice_agent_add_remote_candidate_full (IceAgent *agent,
                                      const IceCandidate *candidate)
 {
-  IceAgentState *state;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (ICE_IS_AGENT (agent), FALSE);
   g_return_val_if_fail (candidate != NULL, FALSE);
-  state = ice_agent_get_state (agent);
+  return add_remote_candidate (agent, candidate, NULL) == ICE_REMOTE_OK;
+}
+
+/* A line that does not parse is counted like the session's refusals. */
+static void
+note_malformed (IceAgent *agent, IceRemoteResult result)
+{
+  IceAgentState *state = ice_agent_get_state (agent);
+
   LOCK (state);
-  if (ice_agent_state_get_component_locked (state, candidate->stream_id,
-                                            candidate->component_id)
-      != NULL) {
-    ok = ice_session_add_remote_candidate (state->session, candidate,
-                                           g_get_monotonic_time ());
-    ice_agent_state_flush_locked (state);
-  }
+  if (!state->closed && state->session != NULL)
+    ice_session_note_remote_rejected (state->session, result);
   UNLOCK (state);
-  return ok;
 }
 
 gboolean
@@ -156,20 +187,20 @@ ice_agent_add_remote_candidate (IceAgent *agent, guint stream_id,
                                 const gchar *sdp_line, GError **error)
 {
   IceCandidate candidate;
+  GError *parse_error = NULL;
+  IceRemoteResult result;
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), FALSE);
   g_return_val_if_fail (sdp_line != NULL, FALSE);
-  if (!ice_sdp_parse_candidate (sdp_line, &candidate, error))
-    return FALSE;
-  candidate.stream_id = stream_id;
-  if (!ice_agent_add_remote_candidate_full (agent, &candidate)) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "candidate refused: stream %u or component %u unknown, or the "
-                 "session rejected it",
-                 stream_id, candidate.component_id);
+  if (!ice_sdp_parse_candidate (sdp_line, &candidate, &parse_error)) {
+    result = ice_remote_result_from_sdp_error (parse_error);
+    note_malformed (agent, result);
+    g_set_error_literal (error, ICE_REMOTE_ERROR, result, parse_error->message);
+    g_error_free (parse_error);
     return FALSE;
   }
-  return TRUE;
+  candidate.stream_id = stream_id;
+  return add_remote_candidate (agent, &candidate, error) == ICE_REMOTE_OK;
 }
 
 void
@@ -188,39 +219,98 @@ ice_agent_end_of_remote_candidates (IceAgent *agent, guint stream_id)
   UNLOCK (state);
 }
 
+/* The skipped lines as a NULL-terminated vector, or NULL if none. */
+static gchar **
+steal_errors (IceSdpDescription *desc)
+{
+  gchar **lines;
+
+  if (desc->errors->len == 0)
+    return NULL;
+  g_ptr_array_add (desc->errors, NULL);
+  lines = (gchar **)g_ptr_array_steal (desc->errors, NULL);
+  return lines;
+}
+
+/* A description refused whole (for @whole, unless %ICE_REMOTE_OK: already
+ * counted): the lines the parser refused count too. */
+static void
+note_refused_locked (IceAgentState *state, const IceSdpDescription *desc,
+                     IceRemoteResult whole)
+{
+  guint r, n;
+
+  if (state->closed || state->session == NULL)
+    return;
+  if (whole != ICE_REMOTE_OK)
+    ice_session_note_remote_rejected (state->session, whole);
+  for (r = ICE_REMOTE_OK + 1; r < ICE_REMOTE_LAST; r++)
+    for (n = 0; n < desc->rejected[r]; n++)
+      ice_session_note_remote_rejected (state->session, r);
+}
+
+static gint
+apply_description_locked (IceAgentState *state, guint stream_id,
+                          IceSdpDescription *desc, GError **error)
+{
+  gint added;
+
+  if (!check_stream_locked (state, stream_id, error)) {
+    note_refused_locked (state, desc, ICE_REMOTE_OK);
+    return -1;
+  }
+  if (desc->ufrag[0] == '\0' || desc->pwd[0] == '\0') {
+    g_set_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_BAD_CREDENTIALS,
+                 "the description has no valid a=ice-ufrag and a=ice-pwd "
+                 "lines (4-256 and 22-256 ice-chars, RFC 8839 section 5.4)");
+    note_refused_locked (state, desc,
+                         desc->rejected[ICE_REMOTE_BAD_CREDENTIALS] > 0
+                             ? ICE_REMOTE_OK
+                             : ICE_REMOTE_BAD_CREDENTIALS);
+    return -1;
+  }
+  added = ice_session_set_remote_description (state->session, stream_id, desc,
+                                              g_get_monotonic_time ());
+  ice_agent_state_flush_locked (state);
+  return added;
+}
+
 gint
-ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
-                                  const gchar *text, GError **error)
+ice_agent_set_remote_description_full (IceAgent *agent, guint stream_id,
+                                       const gchar *text, gchar ***skipped,
+                                       GError **error)
 {
   IceAgentState *state;
   IceSdpDescription *desc;
-  gint added = -1;
-  guint i;
+  gint added;
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
   g_return_val_if_fail (text != NULL, -1);
   desc = ice_sdp_parse (text, -1);
-  for (i = 0; desc->errors != NULL && i < desc->errors->len; i++)
-    g_message ("IceAgent: remote description of stream %u: skipped %s",
-               stream_id, (const gchar *)desc->errors->pdata[i]);
-  for (i = 0; desc->candidates != NULL && i < desc->candidates->len; i++)
-    g_array_index (desc->candidates, IceCandidate, i).stream_id = stream_id;
-
   state = ice_agent_get_state (agent);
   LOCK (state);
-  if (ice_agent_state_get_stream_locked (state, stream_id) == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "unknown stream %u", stream_id);
-  } else if (desc->ufrag[0] == '\0' || desc->pwd[0] == '\0') {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "the description has no a=ice-ufrag and a=ice-pwd lines");
-  } else {
-    added = ice_session_set_remote_description (state->session, stream_id, desc,
-                                                g_get_monotonic_time ());
-    ice_agent_state_flush_locked (state);
-  }
+  added = apply_description_locked (state, stream_id, desc, error);
   UNLOCK (state);
+  if (skipped != NULL)
+    *skipped = steal_errors (desc);
   ice_sdp_description_free (desc);
+  return added;
+}
+
+gint
+ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
+                                  const gchar *text, GError **error)
+{
+  gchar **skipped = NULL;
+  gint added;
+  guint i;
+
+  added = ice_agent_set_remote_description_full (agent, stream_id, text,
+                                                 &skipped, error);
+  for (i = 0; skipped != NULL && skipped[i] != NULL; i++)
+    g_debug ("IceAgent: remote description of stream %u: skipped %s", stream_id,
+             skipped[i]);
+  g_strfreev (skipped);
   return added;
 }
 
@@ -359,4 +449,6 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->selected_rtt_us = s.selected_rtt_us;
   stats->relay_allocations_lost = s.relay_allocations_lost;
   stats->relay_reallocations = s.relay_reallocations;
+  memcpy (stats->remote_rejected, s.remote_rejected,
+          sizeof (stats->remote_rejected));
 }

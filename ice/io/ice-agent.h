@@ -124,6 +124,9 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @relay_allocations_lost: TURN allocations lost while in use (server
  *   restarted or silent; each also a "relay-error")
  * @relay_reallocations: allocations made anew after such a loss
+ * @remote_rejected: the peer's lines refused (descriptions, trickled
+ *   candidates, credentials), by #IceRemoteResult: malformed, non-unicast
+ *   address, bad credentials, unknown stream or component, unresolved name
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -143,6 +146,7 @@ typedef struct {
   gint64 selected_rtt_us;
   guint64 relay_allocations_lost;
   guint64 relay_reallocations;
+  guint64 remote_rejected[ICE_REMOTE_LAST];
 } IceAgentStats;
 
 /*
@@ -284,8 +288,11 @@ gboolean ice_agent_set_remote_credentials (IceAgent *agent, guint stream_id,
  *   line ending ("candidate:1 1 UDP 2015364095 192.0.2.7 34122 typ host")
  * @error: a #GError, or %NULL
  *
- * Returns: %FALSE (with @error set) if the line does not parse, names a
- *   component the stream lacks, or the stream is unknown.
+ * Returns: %FALSE (with @error set, domain %ICE_REMOTE_ERROR, the
+ *   #IceRemoteResult as code, the message saying what was expected) if the
+ *   line does not parse, has a multicast, broadcast or unspecified
+ *   address, names a component the stream lacks, or the stream is
+ *   unknown. Every refusal is counted in #IceAgentStats.remote_rejected.
  */
 gboolean ice_agent_add_remote_candidate (IceAgent *agent, guint stream_id,
                                          const gchar *sdp_line, GError **error);
@@ -311,13 +318,29 @@ void ice_agent_end_of_remote_candidates (IceAgent *agent, guint stream_id);
  *   candidates, end-of-candidates), CRLF or LF; other lines are ignored
  * @error: a #GError, or %NULL
  *
- * Bad candidate lines are skipped and logged, never fatal to the rest.
+ * Bad lines are skipped (logged with g_debug and counted in
+ * #IceAgentStats.remote_rejected), never fatal to the rest.
  *
- * Returns: the number of candidates added, or -1 (with @error set) if the
- *   stream is unknown or the text carries no usable credentials.
+ * Returns: the number of candidates added, or -1 (with @error set, domain
+ *   %ICE_REMOTE_ERROR: %ICE_REMOTE_UNKNOWN_STREAM or
+ *   %ICE_REMOTE_BAD_CREDENTIALS) if the stream is unknown or the text
+ *   carries no valid credentials.
  */
 gint ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
                                        const gchar *text, GError **error);
+
+/**
+ * ice_agent_set_remote_description_full:
+ * @skipped: (out) (optional) (transfer full) (nullable): the lines skipped,
+ *   "line N: <what was expected>", as a %NULL-terminated vector (free with
+ *   g_strfreev()), or %NULL if none was
+ *
+ * ice_agent_set_remote_description(), telling the caller which lines were
+ * skipped (also when the whole description is refused).
+ */
+gint ice_agent_set_remote_description_full (IceAgent *agent, guint stream_id,
+                                            const gchar *text, gchar ***skipped,
+                                            GError **error);
 
 /**
  * ice_agent_get_local_description:

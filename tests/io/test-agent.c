@@ -190,7 +190,7 @@ test_bad_parameters (void)
   g_assert_false (ice_agent_add_remote_candidate (
       agent, stream, "candidate:1 2 UDP 2015364095 127.0.0.1 4000 typ host",
       &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_UNKNOWN_COMPONENT);
   g_clear_error (&error);
   g_assert_false (ice_agent_gather (agent, 7, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -204,7 +204,7 @@ test_bad_parameters (void)
                        "a=candidate:1 1 UDP 1 127.0.0.1 4000 typ host\n",
                        &error),
                    ==, -1);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_BAD_CREDENTIALS);
   g_clear_error (&error);
   g_object_unref (agent);
 }
