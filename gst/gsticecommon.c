@@ -13,6 +13,8 @@
 #include "gsticestats.h"
 #include "gsticeturn.h"
 
+#include <string.h>
+
 #define GST_CAT_DEFAULT gst_ice_debug
 
 static GQuark common_quark;
@@ -216,6 +218,30 @@ agent_or_queue (GstIceCommon *c, PendingKind kind, guint stream,
   return agent;
 }
 
+/* The peer's input is untrusted: a refusal is a warning on the bus (the
+ * macro logs it with GST_WARNING_OBJECT too) that names the line and what
+ * was expected, and a counter in "stats"; never a pipeline error.
+ * @reason: an #IceRemoteResult name, or "" if @expected says it all. */
+static void
+warn_remote_refused (GstElement *element, guint stream, const gchar *what,
+                     const gchar *line, const gchar *reason,
+                     const gchar *expected)
+{
+  GST_ELEMENT_WARNING_WITH_DETAILS (
+      element, STREAM, FORMAT, ("The peer's ICE %s was refused", what),
+      ("stream %u: '%s': %s", stream, line, expected),
+      ("stream", G_TYPE_UINT, stream, "line", G_TYPE_STRING, line, "reason",
+       G_TYPE_STRING, reason, "expected", G_TYPE_STRING, expected, NULL));
+}
+
+static const gchar *
+reason_of (const GError *err)
+{
+  if (err->domain != ICE_REMOTE_ERROR)
+    return "malformed";
+  return ice_remote_result_to_string (err->code);
+}
+
 static void
 apply_candidate (GstElement *element, IceAgent *agent, guint stream,
                  const gchar *line)
@@ -226,9 +252,26 @@ apply_candidate (GstElement *element, IceAgent *agent, guint stream,
       || g_str_has_prefix (line, "end-of-candidates")) {
     ice_agent_end_of_remote_candidates (agent, stream);
   } else if (!ice_agent_add_remote_candidate (agent, stream, line, &err)) {
-    GST_WARNING_OBJECT (element, "remote candidate '%s' refused: %s", line,
-                        err->message);
+    warn_remote_refused (element, stream, "candidate", line, reason_of (err),
+                         err->message);
     g_error_free (err);
+  }
+}
+
+/* Each line the agent skipped ("line N: <what was expected>"). */
+static void
+warn_skipped_lines (GstElement *element, guint stream, gchar **skipped)
+{
+  guint i;
+
+  for (i = 0; skipped != NULL && skipped[i] != NULL; i++) {
+    const gchar *colon = strchr (skipped[i], ':');
+    gchar *where = colon ? g_strndup (skipped[i], colon - skipped[i])
+                         : g_strdup (skipped[i]);
+
+    warn_remote_refused (element, stream, "description line", where, "",
+                         colon ? colon + 2 : skipped[i]);
+    g_free (where);
   }
 }
 
@@ -237,11 +280,15 @@ apply_description (GstElement *element, IceAgent *agent, guint stream,
                    const gchar *text)
 {
   GError *err = NULL;
-  gint n = ice_agent_set_remote_description (agent, stream, text, &err);
+  gchar **skipped = NULL;
+  gint n = ice_agent_set_remote_description_full (agent, stream, text, &skipped,
+                                                  &err);
 
+  warn_skipped_lines (element, stream, skipped);
+  g_strfreev (skipped);
   if (n < 0) {
-    GST_WARNING_OBJECT (element, "remote description refused: %s",
-                        err->message);
+    warn_remote_refused (element, stream, "description", "(whole)",
+                         reason_of (err), err->message);
     g_error_free (err);
     return FALSE;
   }

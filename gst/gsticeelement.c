@@ -472,17 +472,25 @@ gst_ice_shared_agent_apply_remote_text (GstIceSharedAgent *shared,
                                         gboolean first)
 {
   GError *err = NULL;
+  gchar **skipped = NULL;
+  guint i;
 
   if (!first) {
     apply_candidate_lines (shared->agent, stream_id, text);
     return;
   }
-  if (ice_agent_set_remote_description (shared->agent, stream_id, text, &err)
+  if (ice_agent_set_remote_description_full (shared->agent, stream_id, text,
+                                             &skipped, &err)
       < 0) {
     GST_WARNING ("agent '%s': peer description refused: %s", shared->name,
                  err->message);
     g_clear_error (&err);
   }
+  /* counted in "stats" (remote-rejected) by the agent */
+  for (i = 0; skipped != NULL && skipped[i] != NULL; i++)
+    GST_WARNING ("agent '%s': peer description, skipped %s", shared->name,
+                 skipped[i]);
+  g_strfreev (skipped);
 }
 
 /**

@@ -52,7 +52,8 @@ gst_ice_stats_install_properties (GObjectClass *klass)
   /**
    * GstIceSrc:stats:
    * Counters of the shared agent: packets/bytes in and out, drops by
-   * reason, checks sent/received, RTT of the selected pair; and for the
+   * reason, checks sent/received, RTT of the selected pair, the peer's
+   * lines refused (remote-rejected, and by reason); and for the
    * element's stream, the relayed candidates gathered and whether the
    * selected pair goes through a TURN relay.
    */
@@ -70,6 +71,25 @@ gst_ice_stats_install_properties (GObjectClass *klass)
       g_param_spec_string ("local-description", "Local description",
                            "Our ICE description of the stream (RFC 8839 lines)",
                            NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+/* The peer's lines refused (descriptions, trickled candidates), in all
+ * and by reason: "remote-rejected", "remote-rejected-malformed", ... */
+static void
+add_remote_rejected (GstStructure *s, const IceAgentStats *st)
+{
+  guint64 total = 0;
+  guint r;
+
+  for (r = ICE_REMOTE_OK + 1; r < ICE_REMOTE_LAST; r++) {
+    gchar *name = g_strdup_printf ("remote-rejected-%s",
+                                   ice_remote_result_to_string (r));
+
+    gst_structure_set (s, name, G_TYPE_UINT64, st->remote_rejected[r], NULL);
+    total += st->remote_rejected[r];
+    g_free (name);
+  }
+  gst_structure_set (s, "remote-rejected", G_TYPE_UINT64, total, NULL);
 }
 
 /**
@@ -110,6 +130,7 @@ gst_ice_stats_new_structure (IceAgent *agent)
     gst_structure_set (s, name, G_TYPE_UINT64, st.dropped[i], NULL);
     g_free (name);
   }
+  add_remote_rejected (s, &st);
   return s;
 }
 
