@@ -374,6 +374,10 @@ install_signals (GObjectClass *klass)
    * @stream: the stream
    * @candidate: a peer's candidate line (with or without "a="), or
    *   "a=end-of-candidates"
+   *
+   * A line that is refused (malformed, multicast/broadcast/unspecified
+   * address, unknown component...) posts a warning message naming it and
+   * what was expected, and counts in "stats" (remote-rejected-*).
    */
   g_signal_new_class_handler ("add-ice-candidate", type,
                               G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
@@ -383,6 +387,9 @@ install_signals (GObjectClass *klass)
    * GstIceSrc::set-remote-description:
    * @stream: the stream
    * @description: the peer's RFC 8839 lines (credentials, candidates...)
+   *
+   * Bad lines are skipped, each with a warning message naming it and what
+   * was expected, and counted in "stats"; the rest is applied.
    *
    * Returns: %FALSE if the description carries no usable credentials.
    */
