@@ -182,6 +182,7 @@ test_bad_parameters (void)
   GError *error = NULL;
   guint stream = ice_agent_add_stream (agent, 1);
   IceAgentDatagram d;
+  IceAgentStats stats;
 
   g_assert_false (ice_agent_add_remote_candidate (agent, stream,
                                                   "candidate:garbage", &error));
@@ -206,6 +207,16 @@ test_bad_parameters (void)
                    ==, -1);
   g_assert_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_BAD_CREDENTIALS);
   g_clear_error (&error);
+  g_assert_false (ice_agent_add_remote_candidate (
+      agent, stream, "candidate:1 1 UDP 1 224.0.0.251 5353 typ host", &error));
+  g_assert_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_NOT_UNICAST);
+  g_clear_error (&error);
+  /* the peer's refusals above are counted, by reason */
+  ice_agent_get_stats (agent, &stats);
+  g_assert_cmpuint (stats.remote_rejected[ICE_REMOTE_MALFORMED], ==, 1);
+  g_assert_cmpuint (stats.remote_rejected[ICE_REMOTE_UNKNOWN_COMPONENT], ==, 1);
+  g_assert_cmpuint (stats.remote_rejected[ICE_REMOTE_BAD_CREDENTIALS], ==, 1);
+  g_assert_cmpuint (stats.remote_rejected[ICE_REMOTE_NOT_UNICAST], ==, 1);
   g_object_unref (agent);
 }
 
