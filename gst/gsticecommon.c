@@ -221,7 +221,7 @@ agent_or_queue (GstIceCommon *c, PendingKind kind, guint stream,
 /* The peer's input is untrusted: a refusal is a warning on the bus (the
  * macro logs it with GST_WARNING_OBJECT too) that names the line and what
  * was expected, and a counter in "stats"; never a pipeline error.
- * @reason: an #IceRemoteResult name, or "" if @expected says it all. */
+ * @reason: an #IceRemoteResult name. */
 static void
 warn_remote_refused (GstElement *element, guint stream, const gchar *what,
                      const gchar *line, const gchar *reason,
@@ -258,19 +258,20 @@ apply_candidate (GstElement *element, IceAgent *agent, guint stream,
   }
 }
 
-/* Each line the agent skipped ("line N: <what was expected>"). */
+/* Each line the agent skipped: "line N: <what was expected>". */
 static void
-warn_skipped_lines (GstElement *element, guint stream, gchar **skipped)
+warn_skipped_lines (GstElement *element, guint stream, GPtrArray *skipped)
 {
   guint i;
 
-  for (i = 0; skipped != NULL && skipped[i] != NULL; i++) {
-    const gchar *colon = strchr (skipped[i], ':');
-    gchar *where = colon ? g_strndup (skipped[i], colon - skipped[i])
-                         : g_strdup (skipped[i]);
+  for (i = 0; i < skipped->len; i++) {
+    const GError *err = g_ptr_array_index (skipped, i);
+    const gchar *colon = strchr (err->message, ':');
+    gchar *where = colon ? g_strndup (err->message, colon - err->message)
+                         : g_strdup (err->message);
 
-    warn_remote_refused (element, stream, "description line", where, "",
-                         colon ? colon + 2 : skipped[i]);
+    warn_remote_refused (element, stream, "description line", where,
+                         reason_of (err), colon ? colon + 2 : err->message);
     g_free (where);
   }
 }
@@ -280,12 +281,12 @@ apply_description (GstElement *element, IceAgent *agent, guint stream,
                    const gchar *text)
 {
   GError *err = NULL;
-  gchar **skipped = NULL;
+  GPtrArray *skipped = NULL;
   gint n = ice_agent_set_remote_description_full (agent, stream, text, &skipped,
                                                   &err);
 
   warn_skipped_lines (element, stream, skipped);
-  g_strfreev (skipped);
+  g_ptr_array_unref (skipped);
   if (n < 0) {
     warn_remote_refused (element, stream, "description", "(whole)",
                          reason_of (err), err->message);

@@ -472,7 +472,7 @@ gst_ice_shared_agent_apply_remote_text (GstIceSharedAgent *shared,
                                         gboolean first)
 {
   GError *err = NULL;
-  gchar **skipped = NULL;
+  GPtrArray *skipped = NULL;
   guint i;
 
   if (!first) {
@@ -487,10 +487,10 @@ gst_ice_shared_agent_apply_remote_text (GstIceSharedAgent *shared,
     g_clear_error (&err);
   }
   /* counted in "stats" (remote-rejected) by the agent */
-  for (i = 0; skipped != NULL && skipped[i] != NULL; i++)
+  for (i = 0; i < skipped->len; i++)
     GST_WARNING ("agent '%s': peer description, skipped %s", shared->name,
-                 skipped[i]);
-  g_strfreev (skipped);
+                 ((GError *)g_ptr_array_index (skipped, i))->message);
+  g_ptr_array_unref (skipped);
 }
 
 /**

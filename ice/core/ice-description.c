@@ -69,23 +69,20 @@ add_description_candidate (IceSession *session, IceSdpDescription *desc,
   IceCandidate cand = g_array_index (desc->candidates, IceCandidate, i);
   GError *error = NULL;
   IceRemoteResult result;
+  gchar *message;
 
   cand.stream_id = stream_id;
   result = ice_session_add_remote_candidate_with_result (session, &cand, now_us,
                                                          &error);
   if (result == ICE_REMOTE_OK)
     return TRUE;
-  desc->rejected[result]++;
-  if (desc->errors != NULL && desc->candidate_lines != NULL
-      && i < desc->candidate_lines->len)
-    g_ptr_array_add (
-        desc->errors,
-        g_strdup_printf ("line %u: %s",
-                         g_array_index (desc->candidate_lines, guint, i),
-                         error->message));
-  else if (desc->errors != NULL)
-    g_ptr_array_add (desc->errors, g_strdup_printf ("candidate %u: %s", i + 1,
-                                                    error->message));
+  if (i < desc->candidate_lines->len)
+    message = g_strdup_printf ("line %u: %s",
+                               g_array_index (desc->candidate_lines, guint, i),
+                               error->message);
+  else
+    message = g_strdup_printf ("candidate %u: %s", i + 1, error->message);
+  ice_sdp_description_add_error (desc, result, message);
   g_error_free (error);
   return FALSE;
 }
@@ -94,9 +91,10 @@ add_description_candidate (IceSession *session, IceSdpDescription *desc,
  * ice_session_set_remote_description:
  * @session: the session
  * @stream_id: the stream the description is for
- * @desc: the peer's description (options, credentials, candidates,
+ * @desc: the peer's description from ice_sdp_parse() or
+ *   ice_sdp_description_new() (options, credentials, candidates,
  *   end-of-candidates are applied in that order); the candidates the
- *   session refuses are added to its errors and rejected counts
+ *   session refuses are added to its errors (ice_sdp_description_add_error())
  * @now_us: the current time
  *
  * Returns: the number of candidates added.

@@ -421,6 +421,7 @@ ice_sdp_description_new (void)
   desc->candidates = g_array_new (FALSE, TRUE, sizeof (IceCandidate));
   desc->errors = g_ptr_array_new_with_free_func (g_free);
   desc->candidate_lines = g_array_new (FALSE, TRUE, sizeof (guint));
+  desc->error_reasons = g_array_new (FALSE, TRUE, sizeof (IceRemoteResult));
   return desc;
 }
 
@@ -432,7 +433,20 @@ ice_sdp_description_free (IceSdpDescription *desc)
   g_array_unref (desc->candidates);
   g_ptr_array_unref (desc->errors);
   g_array_unref (desc->candidate_lines);
+  g_array_unref (desc->error_reasons);
   g_free (desc);
+}
+
+void
+ice_sdp_description_add_error (IceSdpDescription *desc, IceRemoteResult reason,
+                               gchar *message)
+{
+  g_return_if_fail (desc != NULL && message != NULL);
+  g_return_if_fail (reason > ICE_REMOTE_OK && reason < ICE_REMOTE_LAST);
+
+  g_ptr_array_add (desc->errors, message);
+  g_array_append_val (desc->error_reasons, reason);
+  desc->rejected[reason]++;
 }
 
 /* The attributes that may appear at session and at media level, kept apart
@@ -638,10 +652,9 @@ ice_sdp_parse (const gchar *text, gssize len)
     st.line_no++;
     g_strstrip (line); /* also drops the CR of CRLF */
     if (*line != '\0' && !parse_line (&st, line, &error)) {
-      g_ptr_array_add (
-          st.desc->errors,
+      ice_sdp_description_add_error (
+          st.desc, ice_remote_result_from_sdp_error (error),
           g_strdup_printf ("line %u: %s", st.line_no, error->message));
-      st.desc->rejected[ice_remote_result_from_sdp_error (error)]++;
       g_clear_error (&error);
     }
   }

@@ -61,6 +61,7 @@ const gchar *ice_remote_result_to_string (IceRemoteResult result);
  * @candidate_lines: guint array, the line number of each candidate (may be
  *   shorter than @candidates when candidates were added by hand: 0)
  * @rejected: how many lines were skipped, by #IceRemoteResult
+ * @error_reasons: #IceRemoteResult array, the reason of each @errors entry
  */
 typedef struct {
   gchar ufrag[ICE_CREDENTIAL_MAX + 1];
@@ -74,12 +75,18 @@ typedef struct {
   GPtrArray *errors;
   GArray *candidate_lines;
   guint rejected[ICE_REMOTE_LAST];
+  GArray *error_reasons;
 } IceSdpDescription;
 
 /* An empty description with empty arrays; free with
  * ice_sdp_description_free() (NULL is allowed). */
 IceSdpDescription *ice_sdp_description_new (void);
 void ice_sdp_description_free (IceSdpDescription *desc);
+
+/* Records a skipped line: @message ("line N: <what was expected>", taken)
+ * joins @desc->errors, @reason @desc->error_reasons and @desc->rejected. */
+void ice_sdp_description_add_error (IceSdpDescription *desc,
+                                    IceRemoteResult reason, gchar *message);
 
 /* Parses lines separated by LF or CRLF (@len -1: NUL-terminated); lines
  * that are not ICE attributes (v=, m=, a=rtpmap, ...) are ignored silently,

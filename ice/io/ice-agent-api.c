@@ -219,17 +219,21 @@ ice_agent_end_of_remote_candidates (IceAgent *agent, guint stream_id)
   UNLOCK (state);
 }
 
-/* The skipped lines as a NULL-terminated vector, or NULL if none. */
-static gchar **
-steal_errors (IceSdpDescription *desc)
+/* The skipped lines, as #GError with their reason as code. */
+static GPtrArray *
+skipped_lines (const IceSdpDescription *desc)
 {
-  gchar **lines;
+  GPtrArray *skipped
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)g_error_free);
+  guint i;
 
-  if (desc->errors->len == 0)
-    return NULL;
-  g_ptr_array_add (desc->errors, NULL);
-  lines = (gchar **)g_ptr_array_steal (desc->errors, NULL);
-  return lines;
+  for (i = 0; i < desc->errors->len; i++)
+    g_ptr_array_add (skipped,
+                     g_error_new_literal (ICE_REMOTE_ERROR,
+                                          g_array_index (desc->error_reasons,
+                                                         IceRemoteResult, i),
+                                          g_ptr_array_index (desc->errors, i)));
+  return skipped;
 }
 
 /* A description refused whole (for @whole, unless %ICE_REMOTE_OK: already
@@ -277,7 +281,7 @@ apply_description_locked (IceAgentState *state, guint stream_id,
 
 gint
 ice_agent_set_remote_description_full (IceAgent *agent, guint stream_id,
-                                       const gchar *text, gchar ***skipped,
+                                       const gchar *text, GPtrArray **skipped,
                                        GError **error)
 {
   IceAgentState *state;
@@ -292,7 +296,7 @@ ice_agent_set_remote_description_full (IceAgent *agent, guint stream_id,
   added = apply_description_locked (state, stream_id, desc, error);
   UNLOCK (state);
   if (skipped != NULL)
-    *skipped = steal_errors (desc);
+    *skipped = skipped_lines (desc);
   ice_sdp_description_free (desc);
   return added;
 }
@@ -301,16 +305,18 @@ gint
 ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
                                   const gchar *text, GError **error)
 {
-  gchar **skipped = NULL;
+  GPtrArray *skipped = NULL;
   gint added;
   guint i;
 
+  g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
+  g_return_val_if_fail (text != NULL, -1);
   added = ice_agent_set_remote_description_full (agent, stream_id, text,
                                                  &skipped, error);
-  for (i = 0; skipped != NULL && skipped[i] != NULL; i++)
+  for (i = 0; i < skipped->len; i++)
     g_debug ("IceAgent: remote description of stream %u: skipped %s", stream_id,
-             skipped[i]);
-  g_strfreev (skipped);
+             ((GError *)g_ptr_array_index (skipped, i))->message);
+  g_ptr_array_unref (skipped);
   return added;
 }
 

@@ -331,15 +331,17 @@ gint ice_agent_set_remote_description (IceAgent *agent, guint stream_id,
 
 /**
  * ice_agent_set_remote_description_full:
- * @skipped: (out) (optional) (transfer full) (nullable): the lines skipped,
- *   "line N: <what was expected>", as a %NULL-terminated vector (free with
- *   g_strfreev()), or %NULL if none was
+ * @skipped: (out) (optional) (transfer full) (element-type GError):
+ *   one #GError per line skipped, in domain %ICE_REMOTE_ERROR with the
+ *   #IceRemoteResult as code and "line N: <what was expected>" as message;
+ *   free with g_ptr_array_unref() (never %NULL when asked for)
  *
  * ice_agent_set_remote_description(), telling the caller which lines were
  * skipped (also when the whole description is refused).
  */
 gint ice_agent_set_remote_description_full (IceAgent *agent, guint stream_id,
-                                            const gchar *text, gchar ***skipped,
+                                            const gchar *text,
+                                            GPtrArray **skipped,
                                             GError **error);
 
 /**

@@ -182,6 +182,13 @@ test_description_session_refusals (void)
                                    "line 4: an IP address expected"));
   g_assert_cmpuint (d->rejected[ICE_REMOTE_UNKNOWN_COMPONENT], ==, 1);
   g_assert_cmpuint (d->rejected[ICE_REMOTE_UNRESOLVED], ==, 1);
+  g_assert_cmpuint (d->error_reasons->len, ==, 3);
+  g_assert_cmpint (g_array_index (d->error_reasons, IceRemoteResult, 0), ==,
+                   ICE_REMOTE_NOT_UNICAST);
+  g_assert_cmpint (g_array_index (d->error_reasons, IceRemoteResult, 1), ==,
+                   ICE_REMOTE_UNKNOWN_COMPONENT);
+  g_assert_cmpint (g_array_index (d->error_reasons, IceRemoteResult, 2), ==,
+                   ICE_REMOTE_UNRESOLVED);
   g_assert_cmpuint (rejected (session, ICE_REMOTE_UNKNOWN_COMPONENT), ==, 1);
   g_assert_cmpuint (rejected (session, ICE_REMOTE_UNRESOLVED), ==, 1);
   g_assert_cmpuint (rejected (session, ICE_REMOTE_NOT_UNICAST), ==, 1);

@@ -162,12 +162,14 @@ test_bad_credentials (void)
                          "a=ice-pwd:asd88fgpdd777uzjYhagZg\r\n",
                          &ok);
   g_assert_false (ok);
-  assert_refusal (bus, "line 1", "", "ice-ufrag of 4-256 ice-chars");
+  assert_refusal (bus, "line 1", "bad-credentials",
+                  "ice-ufrag of 4-256 ice-chars");
   assert_refusal (bus, "(whole)", "bad-credentials", "a=ice-ufrag");
   g_signal_emit_by_name (h->element, "set-remote-description", 0,
                          "a=ice-ufrag:abcd\r\na=ice-pwd:short\r\n", &ok);
   g_assert_false (ok);
-  assert_refusal (bus, "line 2", "", "ice-pwd of 22-256 ice-chars");
+  assert_refusal (bus, "line 2", "bad-credentials",
+                  "ice-pwd of 22-256 ice-chars");
   assert_refusal (bus, "(whole)", "bad-credentials", "a=ice-pwd");
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-bad-credentials"), ==,
                     2);
@@ -220,9 +222,10 @@ assert_description_refusals (GstBus *bus, Forward *f)
   for (i = 0; i < 3; i++)
     names[i] = g_strdup_printf ("line %u", first + i);
   /* the parser's refusals come first, then the session's */
-  assert_refusal (bus, names[1], "", "8 fields");
-  assert_refusal (bus, names[2], "", "a unicast address");
-  assert_refusal (bus, names[0], "", "component 1..1 of stream 0 expected");
+  assert_refusal (bus, names[1], "malformed", "8 fields");
+  assert_refusal (bus, names[2], "not-unicast", "a unicast address");
+  assert_refusal (bus, names[0], "unknown-component",
+                  "component 1..1 of stream 0 expected");
   for (i = 0; i < 3; i++)
     g_free (names[i]);
   g_assert_cmpuint (stat_of (f->peer, "remote-rejected-unknown-component"), ==,
