@@ -280,13 +280,9 @@ ice_turn_client_allocate (IceTurnClient *client, gint64 now_us)
     return FALSE;
   }
   turn_client_set_state (client, ICE_TURN_CLIENT_ALLOCATING);
-  if (!turn_request_send (client, turn_request_new (ICE_TURN_OP_ALLOCATE),
-                          now_us)) {
-    turn_client_fail (client, ICE_TURN_OP_ALLOCATE, 0,
-                      "the request does not fit in a message");
-    return FALSE;
-  }
-  return TRUE;
+  /* a request that does not fit fails the client (turn_request_send) */
+  return turn_request_send (client, turn_request_new (ICE_TURN_OP_ALLOCATE),
+                            now_us);
 }
 
 static gboolean

@@ -91,10 +91,18 @@ gboolean
 turn_request_send (IceTurnClient *c, TurnRequest *r, gint64 now_us)
 {
   if (!request_build (c, r)) {
-    g_warning ("%s request does not fit in %u bytes",
-               ice_turn_operation_to_string (r->op), ICE_STUN_MAX_MESSAGE_SIZE);
+    IceTurnOperation op = r->op;
+
     request_finish (c, r);
     g_free (r);
+    /* Reachable from the network: every request echoes the server's REALM
+     * and NONCE (up to 763 bytes each, RFC 8489 §14.9, §14.10), so a long
+     * challenge plus a long USERNAME cannot fit. Later requests would carry
+     * the same attributes: the allocation is given up with a reason. */
+    if (op != ICE_TURN_OP_DEALLOCATE && c->state != ICE_TURN_CLIENT_FAILED)
+      turn_client_fail (c, op, 0,
+                        "the request with the server's REALM and NONCE is "
+                        "too long for one STUN message");
     return FALSE;
   }
   if (!g_ptr_array_find (c->requests, r, NULL))

@@ -454,6 +454,54 @@ test_unknown_dont_fragment (void)
 
 /* Wrong password: the server answers the authenticated Allocate with 401
  * again; the client gives up instead of looping. */
+/* A long USERNAME (ours) and a challenge whose REALM and NONCE are at
+ * their RFC 8489 §14.9/§14.10 limit (127 characters of 4 bytes each) leave
+ * no room for the request that must echo them: the client gives up with a
+ * reason instead of a g_warning (fatal in the tests: a server could abort
+ * us). */
+static void
+long_username (IceTurnClientConfig *cfg)
+{
+  static gchar name[501];
+
+  memset (name, 'u', 500);
+  cfg->username = name;
+}
+
+static gchar *
+four_byte_text (void)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 127; i++)
+    g_string_append (text, "\xf0\x9d\x84\x9e"); /* U+1D11E */
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_oversized_challenge (void)
+{
+  FakeServer s;
+  IceTurnEvent e;
+  gchar *text = four_byte_text ();
+
+  fake_server_init_full (&s, ICE_TRANSPORT_UDP, NULL, long_username);
+  g_assert_true (ice_turn_client_allocate (s.client, s.now));
+  fake_server_expect_request (&s, ICE_STUN_METHOD_ALLOCATE);
+  fake_server_begin_error (&s, 401, "Unauthorized");
+  g_assert_true (ice_stun_builder_add_string (&s.b, ICE_STUN_ATTR_REALM, text));
+  g_assert_true (ice_stun_builder_add_string (&s.b, ICE_STUN_ATTR_NONCE, text));
+  g_assert_cmpint (fake_server_send (&s, FALSE), ==, ICE_TURN_PACKET_HANDLED);
+  fake_server_expect_event (&s, ICE_TURN_EVENT_ERROR, &e);
+  g_assert_true (e.fatal);
+  g_assert_nonnull (strstr (e.message, "too long"));
+  fake_server_expect_no_transmit (&s);
+  g_assert_cmpint (ice_turn_client_get_state (s.client), ==,
+                   ICE_TURN_CLIENT_FAILED);
+  g_free (text);
+  fake_server_clear (&s);
+}
+
 static void
 test_wrong_password (void)
 {
@@ -586,6 +634,8 @@ main (int argc, char **argv)
   g_test_add_func ("/turn/allocate/deallocate", test_deallocate);
   g_test_add_func ("/turn/allocate/errors", test_allocate_errors);
   g_test_add_func ("/turn/allocate/wrong-password", test_wrong_password);
+  g_test_add_func ("/turn/allocate/oversized-challenge",
+                   test_oversized_challenge);
   g_test_add_func ("/turn/allocate/unknown-dont-fragment",
                    test_unknown_dont_fragment);
   g_test_add_func ("/turn/allocate/alternate-server", test_alternate_server);
