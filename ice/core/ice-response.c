@@ -174,8 +174,12 @@ check_succeeded (IceSession *session, IcePair *pair,
   valid = construct_valid_pair (stream, pair, mapped);
   valid->valid = TRUE;
   link_valid_pair (pair, valid);
-  if (comp->first_valid_us < 0)
+  if (comp->first_valid_us < 0) {
     comp->first_valid_us = now_us;
+    comp->max_rtt_us = 0;
+  }
+  /* the nomination wait is sized from these (ice-nominate.c) */
+  comp->max_rtt_us = MAX (comp->max_rtt_us, now_us - pair->first_sent_us);
   ice_session_authenticate_source (session, &pair->local.base,
                                    &pair->remote.addr, stream->id,
                                    pair->component_id);
