@@ -106,6 +106,8 @@ struct _IcePair {
   gboolean tx_controlling; /* role the current request was sent in */
   gboolean tx_use_candidate;
   gint64 first_sent_us;
+  gint64 prev_sent_us;         /* first send of prev_txid, for its round trip */
+  gboolean prev_use_candidate; /* prev_txid carried USE-CANDIDATE */
 };
 
 /* Consent freshness (RFC 7675) and keepalives (RFC 8445 §11) on a
