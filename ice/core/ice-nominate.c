@@ -133,9 +133,8 @@ nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
       break;
     if (pair->component_id != comp->id || !may_still_succeed (pair))
       continue;
-    start = pair->state == ICE_PAIR_IN_PROGRESS
-                ? MAX (pair->first_sent_us, comp->first_valid_us)
-                : comp->first_valid_us;
+    start = pair->state == ICE_PAIR_IN_PROGRESS ? pair->first_sent_us
+                                                : comp->first_valid_us;
     latest = MAX (latest, start + plausible);
   }
   if (latest < 0)

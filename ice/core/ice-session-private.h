@@ -270,6 +270,7 @@ void ice_stream_restart_announced (IceSession *session, IceStream *stream,
                                    gint64 now_us);
 void ice_stream_note_wait_start (IceStream *stream, gint64 now_us);
 gint64 ice_stream_failure_timeout (IceStream *stream);
+gboolean ice_stream_awaits_candidates (IceStream *stream);
 void ice_session_update_states (IceSession *session, gint64 now_us);
 
 /* ice-checklist.c */

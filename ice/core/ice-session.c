@@ -589,9 +589,15 @@ ice_drop_reason_to_string (IceDropReason reason)
 void
 ice_session_get_stats (IceSession *session, IceSessionStats *stats)
 {
+  guint i;
+
   g_return_if_fail (session != NULL && stats != NULL);
 
   *stats = session->stats;
   stats->transmits_dropped = session->dropped_transmits;
   stats->events_dropped = session->dropped_events;
+  stats->streams_awaiting_candidates = 0;
+  for (i = 0; i < session->streams->len; i++)
+    if (ice_stream_awaits_candidates (g_ptr_array_index (session->streams, i)))
+      stats->streams_awaiting_candidates++;
 }

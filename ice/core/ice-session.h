@@ -378,6 +378,10 @@ typedef struct {
   guint64 relay_reallocations;    /* allocations made anew after a loss */
   /* remote lines refused, by IceRemoteResult ([ICE_REMOTE_OK] stays 0) */
   guint64 remote_rejected[ICE_REMOTE_LAST];
+  /* streams where no pair can succeed any more while the peer may still
+   * trickle candidates (no end-of-candidates): state stays CHECKING until
+   * a new candidate or failure_timeout_us */
+  guint streams_awaiting_candidates;
 } IceSessionStats;
 
 void ice_session_get_stats (IceSession *session, IceSessionStats *stats);
