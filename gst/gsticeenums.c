@@ -46,7 +46,8 @@ gst_ice_nomination_mode_get_type (void)
     { GST_ICE_NOMINATION_MODE_REGULAR, "Regular nomination (RFC 8445)",
       "regular" },
     { GST_ICE_NOMINATION_MODE_AGGRESSIVE,
-      "Aggressive nomination (RFC 5245, for older peers)", "aggressive" },
+      "Aggressive nomination (every check nominates; whatever the peer)",
+      "aggressive" },
     { 0, NULL, NULL },
   };
 

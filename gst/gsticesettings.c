@@ -232,7 +232,11 @@ install_agent_properties (GObjectClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
    * GstIceSrc:nomination:
-   * Regular (RFC 8445) or aggressive nomination. Agent-level.
+   * Regular (RFC 8445, the default: the best valid pair is nominated as soon
+   * as no better pair can plausibly still answer) or aggressive (every check
+   * nominates, whatever the peer announces, but never toward an ice-lite
+   * peer: one round trip less, but the first pair to answer is used until
+   * a better one does). Agent-level.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_NOMINATION,

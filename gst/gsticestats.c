@@ -122,7 +122,9 @@ gst_ice_stats_new_structure (IceAgent *agent)
       st.checks_received, "responses-received", G_TYPE_UINT64,
       st.responses_received, "rtt-us", G_TYPE_INT64, st.selected_rtt_us,
       "relay-allocations-lost", G_TYPE_UINT64, st.relay_allocations_lost,
-      "relay-reallocations", G_TYPE_UINT64, st.relay_reallocations, NULL);
+      "relay-reallocations", G_TYPE_UINT64, st.relay_reallocations,
+      "streams-awaiting-candidates", G_TYPE_UINT,
+      st.streams_awaiting_candidates, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

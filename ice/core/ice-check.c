@@ -126,6 +126,8 @@ ice_check_send (IceSession *session, IcePair *pair, gint64 now_us)
     /* A late response to the previous request still counts */
     memcpy (pair->prev_txid, pair->txid, sizeof (pair->txid));
     pair->have_prev_txid = TRUE;
+    pair->prev_sent_us = pair->first_sent_us;
+    pair->prev_use_candidate = pair->tx_use_candidate;
   }
   ice_session_random_bytes (session, pair->txid, sizeof (pair->txid));
   pair->tx_controlling = session->role == ICE_ROLE_CONTROLLING;
@@ -317,10 +319,13 @@ process_check (IceStream *stream, const IceEarlyCheck *check, gint64 now_us)
       ice_checklist_update_selection (stream, check->component_id, now_us);
     }
   }
-  /* §7.3.1.4: Succeeded needs nothing; an In-Progress check is replaced
-   * by a new one (its earlier requests may have met a closed NAT filter),
-   * a response to the old one still counts. */
-  if (pair->state != ICE_PAIR_SUCCEEDED)
+  /* §7.3.1.4: Succeeded needs nothing, nor does a pair already proven
+   * whose nominating check is in flight; another In-Progress check is
+   * replaced by a new one (its earlier requests may have met a closed NAT
+   * filter, or the peer's TURN permission did not exist yet), a response
+   * to the old one still counts. */
+  if (pair->state != ICE_PAIR_SUCCEEDED
+      && !(pair->valid_pair != NULL && pair->valid_pair->valid))
     ice_checklist_trigger (session, pair);
 }
 

@@ -400,6 +400,27 @@ ice_checklist_count_active (IceSession *session)
   return n;
 }
 
+/* Checks whose transaction still runs (they may be retransmitted): what
+ * sizes the automatic Ta */
+guint
+ice_checklist_count_in_progress (IceSession *session)
+{
+  guint i, j, n = 0;
+
+  for (i = 0; i < session->streams->len; i++) {
+    IceStream *stream = g_ptr_array_index (session->streams, i);
+
+    for (j = 0; j < stream->pairs->len; j++) {
+      IcePair *pair = g_ptr_array_index (stream->pairs, j);
+
+      if (pair->state == ICE_PAIR_IN_PROGRESS
+          && ice_stun_transaction_is_active (&pair->tx))
+        n++;
+    }
+  }
+  return n;
+}
+
 void
 ice_checklist_free_pairs (IceSession *session, IceStream *stream)
 {

@@ -2,13 +2,18 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Nomination and selection (RFC 8445 §8.1). The controlling agent uses
- * regular nomination: once a component has a valid pair and no
- * higher-priority pair can still succeed (or ICE_NOMINATION_SETTLE_US after
- * its first valid pair), it repeats the check of the best valid pair with
- * USE-CANDIDATE. Aggressive nomination (every check carries USE-CANDIDATE)
- * only by configuration and only toward peers that do not announce ice2.
- * Both roles select the highest-priority nominated valid pair, so a
- * controlled agent follows an aggressive peer upward.
+ * regular nomination by default: it nominates a component's best valid pair
+ * the moment no higher-priority pair can still succeed, and while one is
+ * in progress it waits only as long as that pair can plausibly take (twice
+ * the longest round trip seen, plus a margin: a few ms on a LAN; at most
+ * ICE_NOMINATION_MAX_WAIT_US). The nominating check (the check that
+ * produced the valid pair, repeated with USE-CANDIDATE) leaves at once.
+ * Aggressive nomination (every check carries USE-CANDIDATE, RFC 5245
+ * §8.1.1.2) is used whenever configured, whatever the peer announces:
+ * it saves one round trip but may settle on a lower-priority pair first
+ * and switch up later (not toward a lite peer, which gets regular). Both roles
+ * select the highest-priority nominated valid pair, so a controlled agent
+ * follows an aggressive peer upward.
  */
 #define G_LOG_DOMAIN "ice-session"
 
@@ -19,9 +24,11 @@ ice_stream_uses_aggressive (IceStream *stream)
 {
   IceSession *session = stream->session;
 
+  /* RFC 8445 §8.1 and RFC 5245 §8.1.1: a lite peer gets regular
+   * nomination; anyone else what was configured (ice2 or not) */
   return session->role == ICE_ROLE_CONTROLLING
          && session->config.nomination == ICE_NOMINATION_AGGRESSIVE
-         && !stream->remote_ice2;
+         && !stream->remote_lite;
 }
 
 static IcePair *
@@ -96,24 +103,43 @@ ice_checklist_update_selection (IceStream *stream, guint component_id,
   announce_selection (stream, comp, best, now_us);
 }
 
-/* Whether a pair that was not checked to the end yet could produce a
- * valid pair above @priority. */
 static gboolean
-higher_pair_pending (IceStream *stream, guint component_id, guint64 priority)
+may_still_succeed (const IcePair *pair)
 {
+  return !pair->derived
+         && (pair->triggered || pair->state == ICE_PAIR_FROZEN
+             || pair->state == ICE_PAIR_WAITING
+             || pair->state == ICE_PAIR_IN_PROGRESS);
+}
+
+/* RFC 8445 §8.1.1 leaves it to the agent how long to wait for better
+ * pairs. Returns when the component's best valid pair @best may be
+ * nominated: -1 at once (no higher-priority pair can still succeed), else
+ * when the last of those pairs has had the time it plausibly takes: its
+ * latest check (or, not sent yet, the first valid pair) plus twice the
+ * longest round trip answered so far plus a margin. */
+static gint64
+nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
+{
+  gint64 plausible = 2 * comp->max_rtt_us + ICE_NOMINATION_RTT_MARGIN_US;
+  gint64 latest = -1;
   guint i;
 
   for (i = 0; i < stream->pairs->len; i++) {
     IcePair *pair = g_ptr_array_index (stream->pairs, i);
+    gint64 start;
 
-    if (pair->priority <= priority)
+    if (pair->priority <= best->priority)
       break;
-    if (pair->component_id == component_id && !pair->derived
-        && (pair->state == ICE_PAIR_FROZEN || pair->state == ICE_PAIR_WAITING
-            || pair->state == ICE_PAIR_IN_PROGRESS))
-      return TRUE;
+    if (pair->component_id != comp->id || !may_still_succeed (pair))
+      continue;
+    start = pair->state == ICE_PAIR_IN_PROGRESS ? pair->first_sent_us
+                                                : comp->first_valid_us;
+    latest = MAX (latest, start + plausible);
   }
-  return FALSE;
+  if (latest < 0)
+    return -1;
+  return MIN (latest, comp->first_valid_us + ICE_NOMINATION_MAX_WAIT_US);
 }
 
 static gboolean
@@ -152,8 +178,27 @@ recheck_best (IceStream *stream, IceComponent *comp, gint64 now_us)
   ice_checklist_trigger (stream->session, best);
 }
 
-/* RFC 8445 §8.1.1: the controlling agent picks the best valid pair and
- * repeats the check that produced it with USE-CANDIDATE. */
+/* RFC 8445 §8.1.1: the controlling agent repeats the check that produced
+ * the best valid pair with USE-CANDIDATE. It leaves at once, ahead of the
+ * paced checks: it decides the connection and probes nothing new. */
+static void
+nominate (IceStream *stream, IceComponent *comp, IcePair *best, gint64 now_us)
+{
+  IceSession *session = stream->session;
+  IcePair *gen = best->generator != NULL ? best->generator : best;
+  gchar desc[2 * ICE_ADDR_STRLEN + 48];
+
+  g_debug ("stream %u component %u: nominating %s", stream->id, comp->id,
+           ice_pair_describe (gen, desc, sizeof (desc)));
+  gen->use_candidate = TRUE;
+  comp->nomination_sent = TRUE;
+  ice_checklist_untrigger (session, gen);
+  gen->recheck = FALSE;
+  ice_check_send (session, gen, now_us);
+  session->next_pace_us = MAX (session->next_pace_us,
+                               now_us + ice_session_effective_ta (session));
+}
+
 void
 ice_checklist_check_nomination (IceStream *stream, gint64 now_us)
 {
@@ -161,7 +206,8 @@ ice_checklist_check_nomination (IceStream *stream, gint64 now_us)
 
   for (i = 0; i < stream->n_components; i++) {
     IceComponent *comp = &stream->components[i];
-    IcePair *best, *gen;
+    IcePair *best;
+    gint64 deadline;
 
     if (awaits_nomination (stream, comp))
       recheck_best (stream, comp, now_us);
@@ -170,14 +216,9 @@ ice_checklist_check_nomination (IceStream *stream, gint64 now_us)
     best = best_valid_pair (stream, comp->id, FALSE);
     if (best == NULL)
       continue;
-    if (higher_pair_pending (stream, comp->id, best->priority)
-        && now_us < comp->first_valid_us + ICE_NOMINATION_SETTLE_US)
-      continue;
-    gen = best->generator != NULL ? best->generator : best;
-    g_debug ("stream %u component %u: nominating", stream->id, comp->id);
-    gen->use_candidate = TRUE;
-    comp->nomination_sent = TRUE;
-    ice_checklist_trigger (stream->session, gen);
+    deadline = nomination_deadline (stream, comp, best);
+    if (deadline < 0 || now_us >= deadline)
+      nominate (stream, comp, best, now_us);
   }
 }
 
@@ -189,13 +230,14 @@ ice_checklist_nomination_timeout (IceStream *stream)
 
   for (i = 0; i < stream->n_components; i++) {
     IceComponent *comp = &stream->components[i];
+    IcePair *best;
     gint64 t;
 
     if (awaits_nomination (stream, comp) && comp->next_recheck_us > 0)
       t = comp->next_recheck_us;
     else if (needs_regular_nomination (stream, comp)
-             && best_valid_pair (stream, comp->id, FALSE) != NULL)
-      t = comp->first_valid_us + ICE_NOMINATION_SETTLE_US;
+             && (best = best_valid_pair (stream, comp->id, FALSE)) != NULL)
+      t = MAX (nomination_deadline (stream, comp, best), 0);
     else
       continue;
     if (next < 0 || t < next)

@@ -160,7 +160,7 @@ link_valid_pair (IcePair *pair, IcePair *valid)
 static void
 check_succeeded (IceSession *session, IcePair *pair,
                  const IceTransportAddr *mapped, gboolean use_candidate,
-                 gint64 now_us)
+                 gint64 sent_us, gint64 now_us)
 {
   IceStream *stream = pair->stream;
   IceComponent *comp = ice_stream_get_component (stream, pair->component_id);
@@ -174,8 +174,12 @@ check_succeeded (IceSession *session, IcePair *pair,
   valid = construct_valid_pair (stream, pair, mapped);
   valid->valid = TRUE;
   link_valid_pair (pair, valid);
-  if (comp->first_valid_us < 0)
+  if (comp->first_valid_us < 0) {
     comp->first_valid_us = now_us;
+    comp->max_rtt_us = 0;
+  }
+  /* the nomination wait is sized from these (ice-nominate.c) */
+  comp->max_rtt_us = MAX (comp->max_rtt_us, now_us - sent_us);
   ice_session_authenticate_source (session, &pair->local.base,
                                    &pair->remote.addr, stream->id,
                                    pair->component_id);
@@ -186,7 +190,7 @@ check_succeeded (IceSession *session, IcePair *pair,
   ice_checklist_update_frozen (session);
   ice_checklist_update_selection (stream, pair->component_id, now_us);
   if (comp->selected == valid)
-    session->stats.selected_rtt_us = now_us - pair->first_sent_us;
+    session->stats.selected_rtt_us = now_us - sent_us;
   ice_checklist_check_nomination (stream, now_us);
 }
 
@@ -205,7 +209,9 @@ process_response (IceSession *session, IcePair *pair, gboolean is_prev,
                   const IceTransportAddr *local, const IceTransportAddr *from,
                   const IceStunMessage *msg, gint64 now_us)
 {
-  gboolean use_candidate = !is_prev && pair->tx_use_candidate;
+  /* an answer to the request before counts with what that one carried */
+  gboolean use_candidate
+      = is_prev ? pair->prev_use_candidate : pair->tx_use_candidate;
   IceTransportAddr mapped;
   guint code = 0;
 
@@ -237,7 +243,8 @@ process_response (IceSession *session, IcePair *pair, gboolean is_prev,
                                          &mapped))
     return ice_session_drop (session, ICE_DROP_MALFORMED_STUN);
   mapped.transport = pair->local.addr.transport;
-  check_succeeded (session, pair, &mapped, use_candidate, now_us);
+  check_succeeded (session, pair, &mapped, use_candidate,
+                   is_prev ? pair->prev_sent_us : pair->first_sent_us, now_us);
   return ICE_PACKET_HANDLED;
 }
 

@@ -15,8 +15,13 @@
 
 G_BEGIN_DECLS
 
-/* RFC 8445 §14.2: Ta is 50 ms by default */
+/* RFC 8445 §14.2: Ta is 50 ms by default, but the agent's choice, and no
+ * less than 5 ms. With IceSessionConfig.ta_us 0 (the default) the session
+ * sizes it as browsers do: 5 ms, plus 1 ms per check in flight, at most the
+ * RFC's 50 ms, so a few pairs go out at once and a hundred stay paced. */
 #define ICE_DEFAULT_TA_US (50 * G_TIME_SPAN_MILLISECOND)
+#define ICE_MIN_TA_US (5 * G_TIME_SPAN_MILLISECOND)
+#define ICE_TA_PER_CHECK_IN_FLIGHT_US (1 * G_TIME_SPAN_MILLISECOND)
 /* RFC 8445 §11: Tr is 15 s by default and at least 15 s */
 #define ICE_DEFAULT_TR_US (15 * G_TIME_SPAN_SECOND)
 /* RFC 8445 §6.1.2.5: 100 pairs per checklist by default */
@@ -32,9 +37,14 @@ G_BEGIN_DECLS
  * in 3.5 % of the cases instead of 7 %. */
 #define ICE_CHECK_RC 5
 #define ICE_CHECK_RM 2
-/* Regular nomination (RFC 8445 §8.1.1): how long the controlling agent waits
- * for higher-priority pairs after the first valid pair of a component. */
-#define ICE_NOMINATION_SETTLE_US (500 * G_TIME_SPAN_MILLISECOND)
+/* Regular nomination (RFC 8445 §8.1.1): while a higher-priority pair than
+ * the best valid one may still succeed, the controlling agent waits as long
+ * as that pair can plausibly take: twice the longest round trip of the
+ * component's answered checks plus this margin, counted from the pair's
+ * latest check, never more than ICE_NOMINATION_MAX_WAIT_US after the
+ * component's first valid pair. */
+#define ICE_NOMINATION_RTT_MARGIN_US (3 * G_TIME_SPAN_MILLISECOND)
+#define ICE_NOMINATION_MAX_WAIT_US (500 * G_TIME_SPAN_MILLISECOND)
 /* A nomination check that times out (loss) is repeated this many times
  * before its valid pair is given up */
 #define ICE_NOMINATION_ATTEMPTS 3
@@ -96,6 +106,8 @@ struct _IcePair {
   gboolean tx_controlling; /* role the current request was sent in */
   gboolean tx_use_candidate;
   gint64 first_sent_us;
+  gint64 prev_sent_us;         /* first send of prev_txid, for its round trip */
+  gboolean prev_use_candidate; /* prev_txid carried USE-CANDIDATE */
 };
 
 /* Consent freshness (RFC 7675) and keepalives (RFC 8445 §11) on a
@@ -132,6 +144,8 @@ struct _IceComponent {
   guint nomination_attempts;
   gint64 next_recheck_us; /* controlled, awaiting nomination */
   IceConsent consent;
+  /* longest round trip of an answered check since first_valid_us */
+  gint64 max_rtt_us;
 };
 
 /* A check received before the peer's credentials (RFC 8445 §7.3): the
@@ -256,6 +270,7 @@ void ice_stream_restart_announced (IceSession *session, IceStream *stream,
                                    gint64 now_us);
 void ice_stream_note_wait_start (IceStream *stream, gint64 now_us);
 gint64 ice_stream_failure_timeout (IceStream *stream);
+gboolean ice_stream_awaits_candidates (IceStream *stream);
 void ice_session_update_states (IceSession *session, gint64 now_us);
 
 /* ice-checklist.c */
@@ -275,6 +290,7 @@ void ice_checklist_trigger (IceSession *session, IcePair *pair);
 void ice_checklist_untrigger (IceSession *session, IcePair *pair);
 IcePair *ice_checklist_next_ordinary (IceSession *session);
 guint ice_checklist_count_active (IceSession *session);
+guint ice_checklist_count_in_progress (IceSession *session);
 void ice_checklist_free_pairs (IceSession *session, IceStream *stream);
 void ice_checklist_prune_below (IceStream *stream, guint component_id,
                                 guint64 priority);

@@ -24,7 +24,8 @@ typedef struct {
  * ice_session_config_init:
  * @config: the configuration to fill with the defaults
  *
- * Defaults: controlling, regular nomination, Ta 50 ms, consent freshness on,
+ * Defaults: controlling, regular nomination, Ta sized by the session (0:
+ * 5 ms plus 1 ms per check in flight, at most 50 ms), consent freshness on,
  * Tr 15 s, 100 pairs, 32 peer-reflexive candidates per stream, failure 10 s
  * after the last progress. @config->random must still be set.
  */
@@ -34,7 +35,7 @@ ice_session_config_init (IceSessionConfig *config)
   memset (config, 0, sizeof (*config));
   config->role = ICE_ROLE_CONTROLLING;
   config->nomination = ICE_NOMINATION_REGULAR;
-  config->ta_us = ICE_DEFAULT_TA_US;
+  config->ta_us = 0;
   config->consent_freshness = TRUE;
   config->keepalive_us = ICE_DEFAULT_TR_US;
   config->max_pairs = ICE_DEFAULT_MAX_PAIRS;
@@ -77,8 +78,11 @@ ice_session_new (const IceSessionConfig *config)
 
   session = g_new0 (IceSession, 1);
   session->config = *config;
-  if (session->config.ta_us <= 0)
-    session->config.ta_us = ICE_DEFAULT_TA_US;
+  /* RFC 8445 §14.2: Ta is never below 5 ms; 0 (or less) sizes it */
+  if (session->config.ta_us < 0)
+    session->config.ta_us = 0;
+  else if (session->config.ta_us > 0)
+    session->config.ta_us = MAX (session->config.ta_us, ICE_MIN_TA_US);
   /* RFC 8445 §11: Tr is at least 15 s */
   if (session->config.keepalive_us < ICE_DEFAULT_TR_US)
     session->config.keepalive_us = ICE_DEFAULT_TR_US;
@@ -155,12 +159,20 @@ ice_session_random_bytes (IceSession *session, guint8 *out, gsize len)
 }
 
 /* RFC 8445 §14.2 with the peer's a=ice-pacing (RFC 8839 §5.5): both sides
- * use the larger value. */
+ * use the larger value. Ours is the configured one, or sized to the
+ * checks in flight (the count also sets the RTO, §14.3): a handful of pairs
+ * go out 5 ms apart, a full checklist back at the RFC's 50 ms. */
 gint64
 ice_session_effective_ta (IceSession *session)
 {
   gint64 ta = session->config.ta_us;
   guint i;
+
+  if (ta == 0)
+    ta = MIN (ICE_DEFAULT_TA_US,
+              ICE_MIN_TA_US
+                  + ICE_TA_PER_CHECK_IN_FLIGHT_US
+                        * (gint64)ice_checklist_count_in_progress (session));
 
   for (i = 0; i < session->streams->len; i++) {
     IceStream *stream = g_ptr_array_index (session->streams, i);
@@ -577,9 +589,15 @@ ice_drop_reason_to_string (IceDropReason reason)
 void
 ice_session_get_stats (IceSession *session, IceSessionStats *stats)
 {
+  guint i;
+
   g_return_if_fail (session != NULL && stats != NULL);
 
   *stats = session->stats;
   stats->transmits_dropped = session->dropped_transmits;
   stats->events_dropped = session->dropped_events;
+  stats->streams_awaiting_candidates = 0;
+  for (i = 0; i < session->streams->len; i++)
+    if (ice_stream_awaits_candidates (g_ptr_array_index (session->streams, i)))
+      stats->streams_awaiting_candidates++;
 }

@@ -8,10 +8,14 @@
  * Not thread-safe: the owner (IceAgent, or a test) serialises calls.
  *
  * Timing (see ice-session-private.h): one check or STUN request per Ta
- * across the session; a check is sent 5 times (RTO = MAX (500 ms, Ta * N),
+ * across the session (Ta 5 ms plus 1 ms per check in flight, at most 50 ms,
+ * unless configured); a check is sent 5 times (RTO = MAX (500 ms, Ta * N),
  * doubling) and its pair fails 8.5 s after the first send at the minimum
- * RTO. The controlling agent nominates once no higher-priority pair can
- * still succeed, or 500 ms after a component's first valid pair.
+ * RTO. The controlling agent (regular nomination) nominates a component's
+ * best valid pair at once when no higher-priority pair can still succeed;
+ * while one is in progress it waits twice the longest round trip seen plus
+ * 3 ms from that pair's latest check (at most 500 ms after the first valid
+ * pair). The nominating check leaves at once, not at the next Ta.
  *
  * When a stream fails (CONNECTION_STATE FAILED, also from NEW): never
  * while it gathers or while every component has a route. Without the
@@ -46,7 +50,10 @@ typedef enum {
 
 typedef enum {
   ICE_NOMINATION_REGULAR = 0, /* RFC 8445 §8.1.1, the default */
-  ICE_NOMINATION_AGGRESSIVE,  /* RFC 5245 style, toward non-ice2 peers */
+  /* RFC 5245 §8.1.1.2: every check nominates, whatever the peer announces
+   * (but toward a lite peer); one round trip less, but the first pair to
+   * answer is used until a better one answers */
+  ICE_NOMINATION_AGGRESSIVE,
 } IceNomination;
 
 /* Connection state of a stream (and, aggregated, of the session), in the
@@ -77,7 +84,9 @@ typedef guint64 (*IceRandomFunc) (gpointer user_data);
 typedef struct {
   IceRole role;
   IceNomination nomination;
-  gint64 ta_us;               /* RFC 8445 §14.2: default 50 ms */
+  /* RFC 8445 §14.2: Ta, at least 5 ms; 0 (the default): sized to the
+   * checks in flight, 5 to 50 ms */
+  gint64 ta_us;
   gboolean consent_freshness; /* RFC 7675, default TRUE */
   gint64 keepalive_us;        /* RFC 8445 §11: Tr, default and minimum 15 s */
   guint max_pairs;            /* RFC 8445 §6.1.2.5: default 100 */
@@ -369,6 +378,10 @@ typedef struct {
   guint64 relay_reallocations;    /* allocations made anew after a loss */
   /* remote lines refused, by IceRemoteResult ([ICE_REMOTE_OK] stays 0) */
   guint64 remote_rejected[ICE_REMOTE_LAST];
+  /* streams where no pair can succeed any more while the peer may still
+   * trickle candidates (no end-of-candidates): state stays CHECKING until
+   * a new candidate or failure_timeout_us */
+  guint streams_awaiting_candidates;
 } IceSessionStats;
 
 void ice_session_get_stats (IceSession *session, IceSessionStats *stats);

@@ -164,6 +164,16 @@ ice_stream_failure_timeout (IceStream *stream)
   return deadline;
 }
 
+/* Nothing left to try and no end-of-candidates: only a candidate the
+ * peer still trickles can help (counted in the stats). */
+gboolean
+ice_stream_awaits_candidates (IceStream *stream)
+{
+  return stream->start_us >= 0 && !stream->remote_eoc
+         && stream->state == ICE_CONNECTION_CHECKING && stream->pair_tried
+         && !all_components_routed (stream) && stream_is_stuck (stream);
+}
+
 void
 ice_stream_note_wait_start (IceStream *stream, gint64 now_us)
 {

@@ -457,4 +457,5 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->relay_reallocations = s.relay_reallocations;
   memcpy (stats->remote_rejected, s.remote_rejected,
           sizeof (stats->remote_rejected));
+  stats->streams_awaiting_candidates = s.streams_awaiting_candidates;
 }

@@ -127,6 +127,8 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @remote_rejected: the peer's lines refused (descriptions, trickled
  *   candidates, credentials), by #IceRemoteResult: malformed, non-unicast
  *   address, bad credentials, unknown stream or component, unresolved name
+ * @streams_awaiting_candidates: streams where no pair can succeed any more
+ *   while the peer may still trickle (no end-of-candidates yet)
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -147,6 +149,7 @@ typedef struct {
   guint64 relay_allocations_lost;
   guint64 relay_reallocations;
   guint64 remote_rejected[ICE_REMOTE_LAST];
+  guint streams_awaiting_candidates;
 } IceAgentStats;
 
 /*
