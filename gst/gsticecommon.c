@@ -13,6 +13,8 @@
 #include "gsticestats.h"
 #include "gsticeturn.h"
 
+#include <string.h>
+
 #define GST_CAT_DEFAULT gst_ice_debug
 
 static GQuark common_quark;
@@ -98,28 +100,33 @@ end_relay (GstIceCommon *c)
   GST_OBJECT_UNLOCK (c->element);
 }
 
-static void
-on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
-                  GstElement *element)
+/* The next entry of our stream's gather log, while we still hold @agent
+ * (the application may stop us from its handler, on this very thread). */
+static gboolean
+next_gathered (GstIceCommon *c, IceAgent *agent, gchar **line)
 {
-  GstIceCommon *c = common_of (element);
+  GstIceSharedAgent *shared;
 
-  if (!begin_relay (c, agent, stream))
-    return;
+  GST_OBJECT_LOCK (c->element);
+  shared = c->agent == agent ? c->shared : NULL;
+  GST_OBJECT_UNLOCK (c->element);
+  return shared
+         && gst_ice_shared_agent_next_gathered (shared, c->active.stream,
+                                                &c->gather_cursor, line);
+}
+
+static void
+relay_candidate (GstElement *element, guint stream, const gchar *line)
+{
   GST_DEBUG_OBJECT (element, "local candidate %s", line);
   g_signal_emit_by_name (element, "on-ice-candidate", stream, line);
-  end_relay (c);
 }
 
 /* The application's handler reads "local-description": it must still
  * answer (begin_relay keeps release from dropping the agent meanwhile). */
 static void
-on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
+relay_gathering_done (GstElement *element, guint stream)
 {
-  GstIceCommon *c = common_of (element);
-
-  if (!begin_relay (c, agent, stream))
-    return;
   GST_INFO_OBJECT (element, "gathering done for stream %u", stream);
   g_object_notify (G_OBJECT (element), "ice-gathering-state");
   post_element_message (element,
@@ -127,7 +134,84 @@ on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
                                            G_TYPE_UINT, stream, "state",
                                            G_TYPE_STRING, "complete", NULL));
   g_signal_emit_by_name (element, "on-gathering-done", stream);
+}
+
+/* Relays what our stream gathered and we did not relay yet. Runs on the
+ * agent's thread only: from our handlers of the agent's signals, and once
+ * when we take the agent, for what was gathered before (another element
+ * of the agent may have started the stream already). */
+static void
+relay_gathered (GstIceCommon *c, IceAgent *agent)
+{
+  guint stream = c->active.stream;
+  gchar *line;
+
+  if (!begin_relay (c, agent, stream))
+    return;
+  while (next_gathered (c, agent, &line)) {
+    if (line)
+      relay_candidate (c->element, stream, line);
+    else
+      relay_gathering_done (c->element, stream);
+    g_free (line);
+  }
   end_relay (c);
+}
+
+static void
+on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
+                  GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream == c->active.stream)
+    relay_gathered (c, agent);
+}
+
+static void
+on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
+{
+  GstIceCommon *c = common_of (element);
+
+  if (stream == c->active.stream)
+    relay_gathered (c, agent);
+}
+
+typedef struct {
+  GstElement *element;
+  IceAgent *agent;
+} CatchUp;
+
+static gboolean
+catch_up (gpointer data)
+{
+  CatchUp *u = data;
+
+  relay_gathered (common_of (u->element), u->agent);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+catch_up_free (gpointer data)
+{
+  CatchUp *u = data;
+
+  gst_object_unref (u->element);
+  g_object_unref (u->agent);
+  g_free (u);
+}
+
+/* On the agent's thread, where the agent emits: what it emitted before is
+ * in the log, what it emits after reaches our handlers. */
+static void
+schedule_catch_up (GstIceCommon *c)
+{
+  CatchUp *u = g_new0 (CatchUp, 1);
+
+  u->element = gst_object_ref (c->element);
+  u->agent = g_object_ref (c->agent);
+  g_main_context_invoke_full (ice_agent_get_main_context (c->agent),
+                              G_PRIORITY_DEFAULT, catch_up, u, catch_up_free);
 }
 
 static void
@@ -452,8 +536,10 @@ gst_ice_common_get_property (GstIceCommon *c, guint prop_id, GValue *value)
 /**
  * gst_ice_common_acquire:
  *
- * NULL→READY: takes the shared agent of our agent-name and applies our
- * explicit agent-level settings to it.
+ * NULL→READY: takes the shared agent of our agent-name (the default name
+ * within our top-level bin) and applies our explicit agent-level settings
+ * to it. Candidates the agent announced for our stream before are
+ * relayed to the application soon after, on the agent's thread.
  */
 gboolean
 gst_ice_common_acquire (GstIceCommon *c)
@@ -470,15 +556,17 @@ gst_ice_common_acquire (GstIceCommon *c)
                        ("component 2 (RTCP) needs rtcp-mux=false"), (NULL));
     return FALSE;
   }
-  shared = gst_ice_shared_agent_acquire (c->active.agent_name);
+  shared = gst_ice_shared_agent_acquire (GST_OBJECT (c->element), &c->active);
   gst_ice_shared_agent_configure (shared, GST_OBJECT (c->element), &c->active);
 
   GST_OBJECT_LOCK (c->element);
   c->shared = shared;
   c->agent = gst_ice_shared_agent_get_agent (shared);
+  memset (&c->gather_cursor, 0, sizeof (c->gather_cursor));
   g_atomic_int_set (&c->state, ICE_CONNECTION_NEW);
   GST_OBJECT_UNLOCK (c->element);
   connect_agent_signals (c);
+  schedule_catch_up (c);
   return TRUE;
 }
 
@@ -566,7 +654,7 @@ gst_ice_common_release (GstIceCommon *c)
   c->agent = NULL;
   c->started = FALSE;
   GST_OBJECT_UNLOCK (c->element);
-  gst_ice_shared_agent_release (shared);
+  gst_ice_shared_agent_release (shared, &c->active);
 }
 
 /**
@@ -579,4 +667,22 @@ IceConnectionState
 gst_ice_common_get_state (GstIceCommon *c)
 {
   return g_atomic_int_get (&c->state);
+}
+
+/**
+ * gst_ice_common_failed:
+ *
+ * Whether our stream failed: no candidate pair works (RFC 8445 §8.1.2),
+ * after an ICE restart as well as the first time. The announced state
+ * may still be a FAILED that a restart already left (the restart resets
+ * it at once, the signal comes later): the agent's own state decides.
+ *
+ * Returns: %TRUE if the element should post an error and stop.
+ */
+gboolean
+gst_ice_common_failed (GstIceCommon *c)
+{
+  return gst_ice_common_get_state (c) == ICE_CONNECTION_FAILED
+         && ice_agent_get_connection_state (c->agent, c->active.stream)
+                == ICE_CONNECTION_FAILED;
 }

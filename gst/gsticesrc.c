@@ -203,13 +203,6 @@ push_batch (GstIceSrc *self, guint n, GstBuffer **outbuf)
   return GST_FLOW_OK;
 }
 
-static gboolean
-connection_failed (GstIceSrc *self)
-{
-  return gst_ice_common_get_state (&self->ice) == ICE_CONNECTION_FAILED
-         && !gst_ice_shared_agent_is_restarting (self->ice.shared);
-}
-
 static GstFlowReturn
 gst_ice_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 {
@@ -219,7 +212,7 @@ gst_ice_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   gint n;
 
   do {
-    if (connection_failed (self))
+    if (gst_ice_common_failed (&self->ice))
       goto failed;
     n = ice_agent_recv_batch (self->ice.agent, s->stream, s->component,
                               self->batch, GST_ICE_SRC_BATCH, WAIT_SLICE_US,
