@@ -17,6 +17,14 @@
  * elements' values; so does ice-transport-policy. TURN servers add up:
  * each distinct URI is given to the agent once, whichever element names
  * it.
+ *
+ * Names: "default" is one agent per top-level bin (each bin gets a
+ * number, kept on it as qdata), any other name one agent per process.
+ * Components: a stream gets two if any element holding the agent when
+ * it is added has rtcp-mux=false for it. Gathering: every candidate and
+ * gathering-done of a stream is logged (per ICE restart generation), so
+ * that an element taking the agent late relays them too, see
+ * gst_ice_shared_agent_next_gathered().
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,6 +47,7 @@ struct _GstIceSharedAgent {
   gint refcount; /* memory, atomic */
   guint users;   /* elements, under registry_lock */
   IceAgent *agent;
+  GstIceGatherLog *gather_log; /* has its own lock */
 
   GMutex lock; /* everything below */
   guint n_streams;
@@ -47,18 +56,9 @@ struct _GstIceSharedAgent {
   guint8 n_components[GST_ICE_MAX_STREAMS];
   /* elements holding the agent that need component 2 of a stream */
   guint rtcp_users[GST_ICE_MAX_STREAMS];
-  /* what each stream gathered since its last restart, in order */
-  GstIceGatherLog *gather_logs[GST_ICE_MAX_STREAMS];
   GHashTable *signallers; /* stream id → GstIceFileSignaller */
   gboolean bind_explicit;
   GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
-};
-
-/* The agent's "new-candidate" lines and "gathering-done" marks (NULL) of
- * one stream for the current generation; a restart starts a new one. */
-struct _GstIceGatherLog {
-  guint generation;
-  GPtrArray *entries;
 };
 
 static GMutex registry_lock;
@@ -90,60 +90,6 @@ ice_element_init (GstPlugin *plugin)
   }
 }
 
-static void
-gather_log_free (GstIceGatherLog *log)
-{
-  if (log == NULL)
-    return;
-  g_ptr_array_unref (log->entries);
-  g_free (log);
-}
-
-/* Called with shared->lock held. */
-static GstIceGatherLog *
-gather_log_of_locked (GstIceSharedAgent *shared, guint stream_id)
-{
-  GstIceGatherLog **log;
-
-  if (stream_id >= G_N_ELEMENTS (shared->gather_logs))
-    return NULL;
-  log = &shared->gather_logs[stream_id];
-  if (*log == NULL) {
-    *log = g_new0 (GstIceGatherLog, 1);
-    (*log)->entries = g_ptr_array_new_with_free_func (g_free);
-  }
-  return *log;
-}
-
-/* @line: a candidate, or NULL for gathering-done */
-static void
-gather_log_append (GstIceSharedAgent *shared, guint stream_id,
-                   const gchar *line)
-{
-  GstIceGatherLog *log;
-
-  g_mutex_lock (&shared->lock);
-  log = gather_log_of_locked (shared, stream_id);
-  if (log)
-    g_ptr_array_add (log->entries, g_strdup (line));
-  g_mutex_unlock (&shared->lock);
-}
-
-/* A restart gathers anew: what came before is not replayed any more. */
-static void
-gather_log_restart (GstIceSharedAgent *shared, guint stream_id)
-{
-  GstIceGatherLog *log;
-
-  g_mutex_lock (&shared->lock);
-  log = gather_log_of_locked (shared, stream_id);
-  if (log) {
-    log->generation++;
-    g_ptr_array_set_size (log->entries, 0);
-  }
-  g_mutex_unlock (&shared->lock);
-}
-
 static GstIceSharedAgent *
 shared_ref (GstIceSharedAgent *shared)
 {
@@ -155,13 +101,11 @@ static void
 shared_unref (gpointer data)
 {
   GstIceSharedAgent *shared = data;
-  guint i;
 
   if (!g_atomic_int_dec_and_test (&shared->refcount))
     return;
   g_clear_object (&shared->agent);
-  for (i = 0; i < G_N_ELEMENTS (shared->gather_logs); i++)
-    gather_log_free (shared->gather_logs[i]);
+  gst_ice_gather_log_free (shared->gather_log);
   g_hash_table_unref (shared->signallers);
   g_hash_table_unref (shared->turn_uris);
   g_mutex_clear (&shared->lock);
@@ -199,14 +143,16 @@ static void
 on_agent_candidate (IceAgent *agent, guint stream_id, const gchar *line,
                     gpointer data)
 {
-  gather_log_append (data, stream_id, line);
+  gst_ice_gather_log_append (((GstIceSharedAgent *)data)->gather_log, stream_id,
+                             line);
   publish_description (data, stream_id);
 }
 
 static void
 on_agent_gathering_done (IceAgent *agent, guint stream_id, gpointer data)
 {
-  gather_log_append (data, stream_id, NULL);
+  gst_ice_gather_log_append (((GstIceSharedAgent *)data)->gather_log, stream_id,
+                             NULL);
   publish_description (data, stream_id);
 }
 
@@ -215,7 +161,8 @@ static void
 on_agent_credentials (IceAgent *agent, guint stream_id, const gchar *ufrag,
                       const gchar *pwd, gpointer data)
 {
-  gather_log_restart (data, stream_id);
+  gst_ice_gather_log_restart (((GstIceSharedAgent *)data)->gather_log,
+                              stream_id);
 }
 
 static GstIceSharedAgent *
@@ -236,6 +183,7 @@ shared_new (const gchar *name)
       NULL, NULL, NULL, (GDestroyNotify)gst_ice_file_signaller_free);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shared->gather_log = gst_ice_gather_log_new ();
   /* Each handler holds a memory ref, dropped when the closure dies (after
    * an emission in progress on the agent's thread has returned). These
    * run before any element's handler (connected later), so an element
@@ -682,7 +630,7 @@ gst_ice_shared_agent_restart (GstIceSharedAgent *shared)
   n_streams = shared->n_streams;
   g_mutex_unlock (&shared->lock);
   for (i = 0; i < n_streams; i++)
-    gather_log_restart (shared, i);
+    gst_ice_gather_log_restart (shared->gather_log, i);
   ice_agent_restart (shared->agent);
   g_mutex_lock (&shared->lock);
   streams = g_hash_table_get_keys (shared->signallers);
@@ -727,21 +675,5 @@ gboolean
 gst_ice_shared_agent_next_gathered (GstIceSharedAgent *shared, guint stream_id,
                                     GstIceGatherCursor *cursor, gchar **line)
 {
-  GstIceGatherLog *log;
-  gboolean more = FALSE;
-
-  g_mutex_lock (&shared->lock);
-  log = stream_id < G_N_ELEMENTS (shared->gather_logs)
-            ? shared->gather_logs[stream_id]
-            : NULL;
-  if (log && log->generation != cursor->generation) {
-    cursor->generation = log->generation;
-    cursor->next = 0;
-  }
-  if (log && cursor->next < log->entries->len) {
-    *line = g_strdup (g_ptr_array_index (log->entries, cursor->next++));
-    more = TRUE;
-  }
-  g_mutex_unlock (&shared->lock);
-  return more;
+  return gst_ice_gather_log_next (shared->gather_log, stream_id, cursor, line);
 }

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include "ice/io/ice-agent.h"
+#include "gsticegatherlog.h"
 #include "gsticesettings.h"
 
 G_BEGIN_DECLS
@@ -18,17 +19,6 @@ G_BEGIN_DECLS
 GST_DEBUG_CATEGORY_EXTERN (gst_ice_debug);
 
 typedef struct _GstIceSharedAgent GstIceSharedAgent;
-typedef struct _GstIceGatherLog GstIceGatherLog;
-
-/**
- * GstIceGatherCursor:
- * How far an element relayed a stream's gathering (see
- * gst_ice_shared_agent_next_gathered()); zero-filled at first.
- */
-typedef struct {
-  guint generation;
-  guint next;
-} GstIceGatherCursor;
 
 GstIceSharedAgent *
 gst_ice_shared_agent_acquire (GstObject *element,

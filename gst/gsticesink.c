@@ -19,7 +19,9 @@
  * source is paced by its timestamps.
  *
  * The ICE agent is shared with every icesrc/icesink of the same
- * #GstIceSink:agent-name in the process; see icesrc for signalling.
+ * #GstIceSink:agent-name in the process (without one, of the same
+ * top-level pipeline); see icesrc for signalling. Its stream is added and
+ * gathered at READY→PAUSED, as icesrc's, not in GstBaseSink's start.
  *
  * ## Example launch line
  * |[

@@ -12,7 +12,10 @@
  * carries a #GstNetAddressMeta with the peer's address.
  *
  * The ICE agent is shared with every icesrc/icesink of the same
- * #GstIceSrc:agent-name in the process. The peer is found through the
+ * #GstIceSrc:agent-name in the process; without one, with the other
+ * elements of the same top-level pipeline. When the connection fails,
+ * the first time or after an ICE restart, icesrc posts an error and
+ * stops. The peer is found through the
  * #GstIceSrc:signaller (a room directory), or by the application with the
  * #GstIceSrc::on-ice-candidate and #GstIceSrc::add-ice-candidate signals.
  * Connection state changes are posted as element messages named
