@@ -426,7 +426,6 @@ gst_ice_common_release (GstIceCommon *c)
 {
   GstIceSharedAgent *shared;
   IceAgent *agent;
-  guint i;
 
   GST_OBJECT_LOCK (c->element);
   agent = c->agent;
@@ -435,11 +434,7 @@ gst_ice_common_release (GstIceCommon *c)
     return;
   /* No new relay starts once the handlers are gone; wait for the ones
    * running on the agent's thread before the properties stop answering. */
-  for (i = 0; i < G_N_ELEMENTS (c->handlers); i++) {
-    if (c->handlers[i])
-      g_signal_handler_disconnect (agent, c->handlers[i]);
-    c->handlers[i] = 0;
-  }
+  gst_ice_relay_detach (c, agent);
   GST_OBJECT_LOCK (c->element);
   /* ... unless the application stops us from its own handler */
   while (c->relaying > 0 && c->relay_thread != g_thread_self ())

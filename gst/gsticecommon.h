@@ -28,6 +28,7 @@ typedef struct {
   GstIceSharedAgent *shared;
   IceAgent *agent;
   gulong handlers[5];
+  GSource *catch_up; /* relays what was gathered before we listened */
   gboolean started;
   /* Remote candidates/descriptions given before the stream existed. */
   GPtrArray *pending;

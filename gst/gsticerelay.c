@@ -134,6 +134,26 @@ on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
     relay_gathered (c, agent);
 }
 
+/* The connection state of a stream another element started: the last
+ * announcement came before we listened. */
+static void
+catch_up_state (GstIceCommon *c, IceAgent *agent)
+{
+  IceConnectionState state;
+
+  if (!begin_relay (c, agent, c->active.stream))
+    return;
+  state = ice_agent_get_connection_state (agent, c->active.stream);
+  /* CLOSED: the stream does not exist yet */
+  if (state != ICE_CONNECTION_CLOSED)
+    g_atomic_int_set (&c->state, state);
+  end_relay (c);
+}
+
+/* Holds the element, not the agent: a source pending on the agent's
+ * context must not keep the agent (which holds the context) alive. The
+ * agent is only compared with the element's until the element's own
+ * reference is found still there. */
 typedef struct {
   GstElement *element;
   IceAgent *agent;
@@ -143,8 +163,10 @@ static gboolean
 catch_up (gpointer data)
 {
   CatchUp *u = data;
+  GstIceCommon *c = gst_ice_common_from_element (u->element);
 
-  relay_gathered (gst_ice_common_from_element (u->element), u->agent);
+  catch_up_state (c, u->agent);
+  relay_gathered (c, u->agent);
   return G_SOURCE_REMOVE;
 }
 
@@ -154,7 +176,6 @@ catch_up_free (gpointer data)
   CatchUp *u = data;
 
   gst_object_unref (u->element);
-  g_object_unref (u->agent);
   g_free (u);
 }
 
@@ -166,9 +187,10 @@ schedule_catch_up (GstIceCommon *c)
   CatchUp *u = g_new0 (CatchUp, 1);
 
   u->element = gst_object_ref (c->element);
-  u->agent = g_object_ref (c->agent);
-  g_main_context_invoke_full (ice_agent_get_main_context (c->agent),
-                              G_PRIORITY_DEFAULT, catch_up, u, catch_up_free);
+  u->agent = c->agent;
+  c->catch_up = g_idle_source_new ();
+  g_source_set_callback (c->catch_up, catch_up, u, catch_up_free);
+  g_source_attach (c->catch_up, ice_agent_get_main_context (c->agent));
 }
 
 static void
@@ -237,4 +259,29 @@ gst_ice_relay_attach (GstIceCommon *c)
         c->agent, table[i].name, table[i].callback, gst_object_ref (c->element),
         element_closure_unref, 0);
   schedule_catch_up (c);
+}
+
+/**
+ * gst_ice_relay_detach:
+ * @common: an element letting go of @agent (READY→NULL)
+ *
+ * Disconnects what gst_ice_relay_attach() connected; an emission running
+ * on the agent's thread may still be relaying (see begin_relay()).
+ */
+void
+gst_ice_relay_detach (GstIceCommon *c, IceAgent *agent)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (c->handlers); i++) {
+    if (c->handlers[i])
+      g_signal_handler_disconnect (agent, c->handlers[i]);
+    c->handlers[i] = 0;
+  }
+  /* Not left pending: it holds the element, and the agent's thread stops
+   * once the last agent is gone. */
+  if (c->catch_up) {
+    g_source_destroy (c->catch_up);
+    g_clear_pointer (&c->catch_up, g_source_unref);
+  }
 }
