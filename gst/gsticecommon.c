@@ -2,14 +2,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The part of icesrc and icesink that talks to the shared agent: acquire
- * and release, agent signals turned into element signals and element
- * messages (so `gst-launch-1.0 -m` shows state changes), action signals.
+ * and release, the element signals and action signals (the agent's
+ * signals are relayed by gsticerelay.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gsticecommon.h"
+#include "gsticerelay.h"
 #include "gsticestats.h"
 #include "gsticeturn.h"
 
@@ -55,140 +56,6 @@ GstIceCommon *
 gst_ice_common_from_element (gpointer element)
 {
   return common_of (element);
-}
-
-static void
-element_closure_unref (gpointer data, GClosure *closure)
-{
-  gst_object_unref (data);
-}
-
-/* --- agent signals → element ------------------------------------------- */
-
-static void
-post_element_message (GstElement *element, GstStructure *s)
-{
-  gst_element_post_message (element,
-                            gst_message_new_element (GST_OBJECT (element), s));
-}
-
-/* Whether a signal of @agent about @stream is for the application of this
- * element: only while the element holds @agent (an emission may still be
- * running on the agent's thread when the element stops). Pair with
- * end_relay(). */
-static gboolean
-begin_relay (GstIceCommon *c, IceAgent *agent, guint stream)
-{
-  gboolean relay;
-
-  GST_OBJECT_LOCK (c->element);
-  relay = c->agent == agent && stream == c->active.stream;
-  if (relay) {
-    c->relaying++;
-    c->relay_thread = g_thread_self ();
-  }
-  GST_OBJECT_UNLOCK (c->element);
-  return relay;
-}
-
-static void
-end_relay (GstIceCommon *c)
-{
-  GST_OBJECT_LOCK (c->element);
-  if (--c->relaying == 0)
-    g_cond_broadcast (&c->relayed);
-  GST_OBJECT_UNLOCK (c->element);
-}
-
-static void
-on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
-                  GstElement *element)
-{
-  GstIceCommon *c = common_of (element);
-
-  if (!begin_relay (c, agent, stream))
-    return;
-  GST_DEBUG_OBJECT (element, "local candidate %s", line);
-  g_signal_emit_by_name (element, "on-ice-candidate", stream, line);
-  end_relay (c);
-}
-
-/* The application's handler reads "local-description": it must still
- * answer (begin_relay keeps release from dropping the agent meanwhile). */
-static void
-on_gathering_done (IceAgent *agent, guint stream, GstElement *element)
-{
-  GstIceCommon *c = common_of (element);
-
-  if (!begin_relay (c, agent, stream))
-    return;
-  GST_INFO_OBJECT (element, "gathering done for stream %u", stream);
-  g_object_notify (G_OBJECT (element), "ice-gathering-state");
-  post_element_message (element,
-                        gst_structure_new ("ice-gathering-state", "stream",
-                                           G_TYPE_UINT, stream, "state",
-                                           G_TYPE_STRING, "complete", NULL));
-  g_signal_emit_by_name (element, "on-gathering-done", stream);
-  end_relay (c);
-}
-
-static void
-on_connection_state (IceAgent *agent, guint stream, IceConnectionState state,
-                     GstElement *element)
-{
-  GstIceCommon *c = common_of (element);
-
-  if (stream != c->active.stream)
-    return;
-  GST_INFO_OBJECT (element, "stream %u: %s", stream,
-                   ice_connection_state_to_string (state));
-  g_atomic_int_set (&c->state, state);
-  g_object_notify (G_OBJECT (element), "ice-connection-state");
-  post_element_message (
-      element,
-      gst_structure_new ("ice-connection-state", "stream", G_TYPE_UINT, stream,
-                         "state", G_TYPE_STRING,
-                         ice_connection_state_to_string (state), NULL));
-}
-
-static void
-on_selected_pair (IceAgent *agent, guint stream, guint component,
-                  const gchar *local, const gchar *remote, GstElement *element)
-{
-  GstIceCommon *c = common_of (element);
-
-  if (stream != c->active.stream || component != c->active.component)
-    return;
-  GST_INFO_OBJECT (element, "selected pair %s <-> %s", local, remote);
-  g_object_notify (G_OBJECT (element), "selected-pair");
-  post_element_message (
-      element, gst_structure_new ("ice-selected-pair", "stream", G_TYPE_UINT,
-                                  stream, "component", G_TYPE_UINT, component,
-                                  "local", G_TYPE_STRING, local, "remote",
-                                  G_TYPE_STRING, remote, NULL));
-}
-
-static void
-connect_agent_signals (GstIceCommon *c)
-{
-  static const struct {
-    const gchar *name;
-    GCallback callback;
-  } table[G_N_ELEMENTS (c->handlers)] = {
-    { "new-candidate", G_CALLBACK (on_new_candidate) },
-    { "gathering-done", G_CALLBACK (on_gathering_done) },
-    { "connection-state-changed", G_CALLBACK (on_connection_state) },
-    { "selected-pair-changed", G_CALLBACK (on_selected_pair) },
-    { "relay-error", G_CALLBACK (gst_ice_turn_on_relay_error) },
-  };
-  guint i;
-
-  /* Each handler holds an element ref until its closure dies, which
-   * waits for an emission running on the agent's thread. */
-  for (i = 0; i < G_N_ELEMENTS (table); i++)
-    c->handlers[i] = g_signal_connect_data (
-        c->agent, table[i].name, table[i].callback, gst_object_ref (c->element),
-        element_closure_unref, 0);
 }
 
 /* --- action signals --------------------------------------------------------
@@ -358,6 +225,11 @@ install_signals (GObjectClass *klass)
    * @candidate: "candidate:..." (RFC 8839, without "a=")
    *
    * A local candidate to send to the peer (trickle ICE, RFC 8838).
+   * Every icesrc/icesink of the shared agent carrying @stream emits it,
+   * whichever element started the stream; an element that takes the
+   * agent after gathering started first emits the candidates gathered
+   * before (since the last ICE restart), in order, once each. Emitted
+   * from the agent's thread.
    */
   g_signal_new ("on-ice-candidate", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                 NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
@@ -366,7 +238,10 @@ install_signals (GObjectClass *klass)
    * @stream: the stream
    *
    * Every local candidate of @stream was announced; "local-description"
-   * now ends with a=end-of-candidates.
+   * now ends with a=end-of-candidates. Like #GstIceSrc::on-ice-candidate,
+   * emitted by every element of the agent carrying @stream, also by one
+   * that took the agent after gathering was over, always after the
+   * candidates it follows.
    */
   g_signal_new ("on-gathering-done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                 NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -402,7 +277,9 @@ install_signals (GObjectClass *klass)
    * GstIceSrc::restart:
    *
    * ICE restart (RFC 8445 §9) of the shared agent: new credentials, to be
-   * sent to the peer again ("local-description").
+   * sent to the peer again ("local-description"). If the restarted
+   * stream fails too (no pair works), both elements post an error and
+   * stop, as for a first failure.
    */
   g_signal_new_class_handler (
       "restart", type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
@@ -507,8 +384,10 @@ gst_ice_common_get_property (GstIceCommon *c, guint prop_id, GValue *value)
 /**
  * gst_ice_common_acquire:
  *
- * NULL→READY: takes the shared agent of our agent-name and applies our
- * explicit agent-level settings to it.
+ * NULL→READY: takes the shared agent of our agent-name (the default name
+ * within our top-level bin) and applies our explicit agent-level settings
+ * to it. Candidates the agent announced for our stream before are
+ * relayed to the application soon after, on the agent's thread.
  */
 gboolean
 gst_ice_common_acquire (GstIceCommon *c)
@@ -525,15 +404,16 @@ gst_ice_common_acquire (GstIceCommon *c)
                        ("component 2 (RTCP) needs rtcp-mux=false"), (NULL));
     return FALSE;
   }
-  shared = gst_ice_shared_agent_acquire (c->active.agent_name);
+  shared = gst_ice_shared_agent_acquire (GST_OBJECT (c->element), &c->active);
   gst_ice_shared_agent_configure (shared, GST_OBJECT (c->element), &c->active);
 
   GST_OBJECT_LOCK (c->element);
   c->shared = shared;
   c->agent = gst_ice_shared_agent_get_agent (shared);
+  memset (&c->gather_cursor, 0, sizeof (c->gather_cursor));
   g_atomic_int_set (&c->state, ICE_CONNECTION_NEW);
   GST_OBJECT_UNLOCK (c->element);
-  connect_agent_signals (c);
+  gst_ice_relay_attach (c);
   return TRUE;
 }
 
@@ -599,7 +479,6 @@ gst_ice_common_release (GstIceCommon *c)
 {
   GstIceSharedAgent *shared;
   IceAgent *agent;
-  guint i;
 
   GST_OBJECT_LOCK (c->element);
   agent = c->agent;
@@ -608,11 +487,7 @@ gst_ice_common_release (GstIceCommon *c)
     return;
   /* No new relay starts once the handlers are gone; wait for the ones
    * running on the agent's thread before the properties stop answering. */
-  for (i = 0; i < G_N_ELEMENTS (c->handlers); i++) {
-    if (c->handlers[i])
-      g_signal_handler_disconnect (agent, c->handlers[i]);
-    c->handlers[i] = 0;
-  }
+  gst_ice_relay_detach (c, agent);
   GST_OBJECT_LOCK (c->element);
   /* ... unless the application stops us from its own handler */
   while (c->relaying > 0 && c->relay_thread != g_thread_self ())
@@ -621,7 +496,7 @@ gst_ice_common_release (GstIceCommon *c)
   c->agent = NULL;
   c->started = FALSE;
   GST_OBJECT_UNLOCK (c->element);
-  gst_ice_shared_agent_release (shared);
+  gst_ice_shared_agent_release (shared, &c->active);
 }
 
 /**
@@ -634,4 +509,22 @@ IceConnectionState
 gst_ice_common_get_state (GstIceCommon *c)
 {
   return g_atomic_int_get (&c->state);
+}
+
+/**
+ * gst_ice_common_failed:
+ *
+ * Whether our stream failed: no candidate pair works (RFC 8445 §8.1.2),
+ * after an ICE restart as well as the first time. The announced state
+ * may still be a FAILED that a restart already left (the restart resets
+ * it at once, the signal comes later): the agent's own state decides.
+ *
+ * Returns: %TRUE if the element should post an error and stop.
+ */
+gboolean
+gst_ice_common_failed (GstIceCommon *c)
+{
+  return gst_ice_common_get_state (c) == ICE_CONNECTION_FAILED
+         && ice_agent_get_connection_state (c->agent, c->active.stream)
+                == ICE_CONNECTION_FAILED;
 }

@@ -28,10 +28,13 @@ typedef struct {
   GstIceSharedAgent *shared;
   IceAgent *agent;
   gulong handlers[5];
+  GSource *catch_up; /* relays what was gathered before we listened */
   gboolean started;
   /* Remote candidates/descriptions given before the stream existed. */
   GPtrArray *pending;
   gint state; /* atomic: IceConnectionState of @active.stream */
+  /* how far our stream's gathering was relayed; agent's thread only */
+  GstIceGatherCursor gather_cursor;
   /* Agent signals being relayed to the application right now, under the
    * object lock: release waits for them so that no handler reads the
    * properties of an element that already let go of its agent. */
@@ -55,6 +58,7 @@ gboolean gst_ice_common_start (GstIceCommon *common);
 void gst_ice_common_release (GstIceCommon *common);
 
 IceConnectionState gst_ice_common_get_state (GstIceCommon *common);
+gboolean gst_ice_common_failed (GstIceCommon *common);
 GstStructure *gst_ice_common_get_stats (GstIceCommon *common);
 
 G_END_DECLS

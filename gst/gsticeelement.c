@@ -17,6 +17,14 @@
  * elements' values; so does ice-transport-policy. TURN servers add up:
  * each distinct URI is given to the agent once, whichever element names
  * it.
+ *
+ * Names: "default" is one agent per top-level bin (each bin gets a
+ * number, kept on it as qdata), any other name one agent per process.
+ * Components: a stream gets two if any element holding the agent when
+ * it is added has rtcp-mux=false for it. Gathering: every candidate and
+ * gathering-done of a stream is logged (per ICE restart generation), so
+ * that an element taking the agent late relays them too, see
+ * gst_ice_shared_agent_next_gathered().
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,18 +47,25 @@ struct _GstIceSharedAgent {
   gint refcount; /* memory, atomic */
   guint users;   /* elements, under registry_lock */
   IceAgent *agent;
+  GstIceGatherLog *gather_log; /* has its own lock */
 
   GMutex lock; /* everything below */
   guint n_streams;
   gboolean gathered[GST_ICE_MAX_STREAMS];
+  /* components of each stream added so far */
+  guint8 n_components[GST_ICE_MAX_STREAMS];
+  /* elements holding the agent that need component 2 of a stream */
+  guint rtcp_users[GST_ICE_MAX_STREAMS];
   GstIceStreamSignallers *signallers;
   gboolean bind_explicit;
-  gboolean restarting;
   GHashTable *turn_uris; /* TURN servers given to the agent (set of URIs) */
 };
 
 static GMutex registry_lock;
 static GHashTable *registry; /* name → GstIceSharedAgent */
+
+static GQuark scope_quark;
+static gint last_scope; /* atomic */
 
 /**
  * ice_element_init:
@@ -90,6 +105,7 @@ shared_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&shared->refcount))
     return;
   g_clear_object (&shared->agent);
+  gst_ice_gather_log_free (shared->gather_log);
   gst_ice_stream_signallers_free (shared->signallers);
   g_hash_table_unref (shared->turn_uris);
   g_mutex_clear (&shared->lock);
@@ -127,24 +143,26 @@ static void
 on_agent_candidate (IceAgent *agent, guint stream_id, const gchar *line,
                     gpointer data)
 {
+  gst_ice_gather_log_append (((GstIceSharedAgent *)data)->gather_log, stream_id,
+                             line);
   publish_description (data, stream_id);
 }
 
 static void
 on_agent_gathering_done (IceAgent *agent, guint stream_id, gpointer data)
 {
+  gst_ice_gather_log_append (((GstIceSharedAgent *)data)->gather_log, stream_id,
+                             NULL);
   publish_description (data, stream_id);
 }
 
+/* The peer restarted and so did the stream: its candidates follow anew. */
 static void
-on_agent_state (IceAgent *agent, guint stream_id, IceConnectionState state,
-                gpointer data)
+on_agent_credentials (IceAgent *agent, guint stream_id, const gchar *ufrag,
+                      const gchar *pwd, gpointer data)
 {
-  GstIceSharedAgent *shared = data;
-
-  /* A restart is over once checks succeed again. */
-  if (state == ICE_CONNECTION_CONNECTED || state == ICE_CONNECTION_COMPLETED)
-    gst_ice_shared_agent_set_restarting (shared, FALSE);
+  gst_ice_gather_log_restart (((GstIceSharedAgent *)data)->gather_log,
+                              stream_id);
 }
 
 /* On the signalling thread: IceAgent's API is thread-safe. */
@@ -175,57 +193,125 @@ shared_new (const gchar *name)
       = gst_ice_stream_signallers_new (on_signaller_text, shared);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shared->gather_log = gst_ice_gather_log_new ();
   /* Each handler holds a memory ref, dropped when the closure dies (after
-   * an emission in progress on the agent's thread has returned). */
+   * an emission in progress on the agent's thread has returned). These
+   * run before any element's handler (connected later), so an element
+   * relaying an emission finds it in the gather log already. */
   g_signal_connect_data (shared->agent, "new-candidate",
                          G_CALLBACK (on_agent_candidate), shared_ref (shared),
                          shared_closure_unref, 0);
   g_signal_connect_data (shared->agent, "gathering-done",
                          G_CALLBACK (on_agent_gathering_done),
                          shared_ref (shared), shared_closure_unref, 0);
-  g_signal_connect_data (shared->agent, "connection-state-changed",
-                         G_CALLBACK (on_agent_state), shared_ref (shared),
+  g_signal_connect_data (shared->agent, "local-credentials-changed",
+                         G_CALLBACK (on_agent_credentials), shared_ref (shared),
                          shared_closure_unref, 0);
   GST_DEBUG ("created agent '%s'", name);
   return shared;
 }
 
+/* The top-level bin of @element (the pipeline), or @element alone. */
+static GstObject *
+top_level_of (GstObject *element)
+{
+  GstObject *top = gst_object_ref (element), *parent;
+
+  while ((parent = gst_object_get_parent (top)) != NULL) {
+    gst_object_unref (top);
+    top = parent;
+  }
+  return top;
+}
+
+/* The registry key: the default name is one agent per top-level bin (a
+ * number kept on the bin, never reused, unlike its address or its name);
+ * any other name is one agent per process. */
+static gchar *
+registry_key_of (GstObject *element, const gchar *name)
+{
+  GstObject *top;
+  gint scope;
+
+  if (g_strcmp0 (name, DEFAULT_AGENT_NAME) != 0)
+    return g_strdup (name);
+  top = top_level_of (element);
+  g_mutex_lock (&registry_lock);
+  if (scope_quark == 0)
+    scope_quark = g_quark_from_static_string ("gst-ice-agent-scope");
+  scope = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (top), scope_quark));
+  if (scope == 0) {
+    scope = g_atomic_int_add (&last_scope, 1) + 1;
+    g_object_set_qdata (G_OBJECT (top), scope_quark, GINT_TO_POINTER (scope));
+  }
+  g_mutex_unlock (&registry_lock);
+  gst_object_unref (top);
+  return g_strdup_printf ("%s@%d", name, scope);
+}
+
+static gboolean
+needs_rtcp_component (const GstIceSettings *s)
+{
+  return !s->rtcp_mux && s->stream < GST_ICE_MAX_STREAMS;
+}
+
 /**
  * gst_ice_shared_agent_acquire:
- * @name: the agent-name
+ * @element: the element; scopes the default agent-name to its top-level
+ *   bin
+ * @settings: the element's agent-name, stream and rtcp-mux
  *
- * Returns: (transfer full): the agent of that name, created if needed.
- *   Give it back with gst_ice_shared_agent_release().
+ * Takes the agent of that name (created if needed), and notes whether
+ * the element needs component 2 of its stream (rtcp-mux=false), so that
+ * the stream is added with two components whichever element starts it.
+ *
+ * Returns: (transfer full): the agent. Give it back with
+ *   gst_ice_shared_agent_release() and the same @settings.
  */
 GstIceSharedAgent *
-gst_ice_shared_agent_acquire (const gchar *name)
+gst_ice_shared_agent_acquire (GstObject *element, const GstIceSettings *s)
 {
   GstIceSharedAgent *shared;
+  gchar *key = registry_key_of (element, s->agent_name);
 
   g_mutex_lock (&registry_lock);
   if (registry == NULL)
     registry = g_hash_table_new (g_str_hash, g_str_equal);
-  shared = g_hash_table_lookup (registry, name);
+  shared = g_hash_table_lookup (registry, key);
   if (shared == NULL) {
-    shared = shared_new (name);
+    shared = shared_new (key);
     g_hash_table_insert (registry, shared->name, shared);
   }
   shared->users++;
   g_mutex_unlock (&registry_lock);
+  g_free (key);
+  if (needs_rtcp_component (s)) {
+    g_mutex_lock (&shared->lock);
+    shared->rtcp_users[s->stream]++;
+    g_mutex_unlock (&shared->lock);
+  }
+  GST_DEBUG_OBJECT (element, "holds agent '%s'", shared->name);
   return shared;
 }
 
 /**
  * gst_ice_shared_agent_release:
  * @shared: (transfer full): from gst_ice_shared_agent_acquire()
+ * @settings: as given to gst_ice_shared_agent_acquire()
  *
  * The last user closes the agent and stops its signallers.
  */
 void
-gst_ice_shared_agent_release (GstIceSharedAgent *shared)
+gst_ice_shared_agent_release (GstIceSharedAgent *shared,
+                              const GstIceSettings *s)
 {
   gboolean last;
 
+  if (needs_rtcp_component (s)) {
+    g_mutex_lock (&shared->lock);
+    shared->rtcp_users[s->stream]--;
+    g_mutex_unlock (&shared->lock);
+  }
   g_mutex_lock (&registry_lock);
   last = --shared->users == 0;
   if (last)
@@ -374,21 +460,50 @@ start_signaller_locked (GstIceSharedAgent *shared, GstObject *element,
                                           stream_id, uri, error);
 }
 
+/* Called with shared->lock held. RTCP gets component 2 of a stream when
+ * any element holding the agent asks for it (rtcp-mux=false). */
+static guint
+components_wanted_locked (GstIceSharedAgent *shared, guint stream_id)
+{
+  return shared->rtcp_users[stream_id] > 0 ? 2 : 1;
+}
+
 /* Called with shared->lock held: adds streams up to @stream_id. */
 static gboolean
 ensure_stream_locked (GstIceSharedAgent *shared, guint stream_id,
-                      guint n_components, GError **error)
+                      GError **error)
 {
   while (shared->n_streams <= stream_id) {
-    if (ice_agent_add_stream (shared->agent, n_components) == G_MAXUINT) {
+    guint n = components_wanted_locked (shared, shared->n_streams);
+
+    if (ice_agent_add_stream (shared->agent, n) == G_MAXUINT) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "agent '%s' refused to add stream %u", shared->name,
                    shared->n_streams);
       return FALSE;
     }
-    shared->n_streams++;
+    shared->n_components[shared->n_streams++] = n;
   }
   return TRUE;
+}
+
+/* Called with shared->lock held. A component cannot be added to a
+ * stream that already gathers: a late element asking for one fails. */
+static gboolean
+check_components_locked (GstIceSharedAgent *shared, const GstIceSettings *s,
+                         GError **error)
+{
+  guint needed = s->rtcp_mux ? 1 : 2;
+
+  if (needed <= shared->n_components[s->stream])
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               "stream %u of agent '%s' was started with %u component "
+               "(rtcp-mux=true) before this element (rtcp-mux=false) "
+               "took the agent; give every element of the stream the same "
+               "rtcp-mux, or bring them all to READY before any starts",
+               s->stream, shared->name, shared->n_components[s->stream]);
+  return FALSE;
 }
 
 /**
@@ -397,15 +512,17 @@ ensure_stream_locked (GstIceSharedAgent *shared, guint stream_id,
  *
  * Adds the element's stream (and any lower one missing) to the agent,
  * gathers its candidates once, and starts the signaller of the stream.
+ * A stream gets two components if any element holding the agent then
+ * has rtcp-mux=false for it (see gst_ice_shared_agent_acquire()).
  *
- * Returns: %FALSE with @error set if no socket could be opened.
+ * Returns: %FALSE with @error set if no socket could be opened, or if
+ *   the element needs a component the running stream does not have.
  */
 gboolean
 gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
                                    GstObject *element, const GstIceSettings *s,
                                    GError **error)
 {
-  guint n_components = s->rtcp_mux ? 1 : 2;
   gboolean ok = TRUE;
 
   g_mutex_lock (&shared->lock);
@@ -414,7 +531,8 @@ gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
     GST_INFO_OBJECT (element, "no interface but loopback: gathering on lo");
     configure_bind_address (shared, "lo");
   }
-  if (!ensure_stream_locked (shared, s->stream, n_components, error)) {
+  if (!ensure_stream_locked (shared, s->stream, error)
+      || !check_components_locked (shared, s, error)) {
     ok = FALSE;
     goto out;
   }
@@ -503,8 +621,13 @@ void
 gst_ice_shared_agent_restart (GstIceSharedAgent *shared)
 {
   GList *streams, *l;
+  guint i, n_streams;
 
-  gst_ice_shared_agent_set_restarting (shared, TRUE);
+  g_mutex_lock (&shared->lock);
+  n_streams = shared->n_streams;
+  g_mutex_unlock (&shared->lock);
+  for (i = 0; i < n_streams; i++)
+    gst_ice_gather_log_restart (shared->gather_log, i);
   ice_agent_restart (shared->agent);
   g_mutex_lock (&shared->lock);
   streams = gst_ice_stream_signallers_get_streams (shared->signallers);
@@ -531,32 +654,23 @@ gst_ice_shared_agent_has_stream (GstIceSharedAgent *shared, guint stream_id)
 }
 
 /**
- * gst_ice_shared_agent_set_restarting:
+ * gst_ice_shared_agent_next_gathered:
+ * @stream_id: the stream
+ * @cursor: what the caller relayed so far; zero-filled at first
+ * @line: (out) (transfer full): the next candidate line, or %NULL for a
+ *   gathering-done
  *
- * Marks an ICE restart under way: a FAILED state is then not an error.
- * Cleared when a stream connects again.
- */
-void
-gst_ice_shared_agent_set_restarting (GstIceSharedAgent *shared,
-                                     gboolean restarting)
-{
-  g_mutex_lock (&shared->lock);
-  shared->restarting = restarting;
-  g_mutex_unlock (&shared->lock);
-}
-
-/**
- * gst_ice_shared_agent_is_restarting:
+ * Steps through what @stream_id gathered since its last restart, the part
+ * before the caller attached included: an element that takes the agent
+ * after gathering started still relays every candidate and
+ * gathering-done, once and in order. Call from the agent's thread only
+ * (where the agent emits), so that the log and the signals agree.
  *
- * Returns: %TRUE while an ICE restart is under way.
+ * Returns: %FALSE when @cursor is at the end.
  */
 gboolean
-gst_ice_shared_agent_is_restarting (GstIceSharedAgent *shared)
+gst_ice_shared_agent_next_gathered (GstIceSharedAgent *shared, guint stream_id,
+                                    GstIceGatherCursor *cursor, gchar **line)
 {
-  gboolean restarting;
-
-  g_mutex_lock (&shared->lock);
-  restarting = shared->restarting;
-  g_mutex_unlock (&shared->lock);
-  return restarting;
+  return gst_ice_gather_log_next (shared->gather_log, stream_id, cursor, line);
 }

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include "ice/io/ice-agent.h"
+#include "gsticegatherlog.h"
 #include "gsticesettings.h"
 
 G_BEGIN_DECLS
@@ -19,8 +20,11 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_debug);
 
 typedef struct _GstIceSharedAgent GstIceSharedAgent;
 
-GstIceSharedAgent *gst_ice_shared_agent_acquire (const gchar *name);
-void gst_ice_shared_agent_release (GstIceSharedAgent *shared);
+GstIceSharedAgent *
+gst_ice_shared_agent_acquire (GstObject *element,
+                              const GstIceSettings *settings);
+void gst_ice_shared_agent_release (GstIceSharedAgent *shared,
+                                   const GstIceSettings *settings);
 IceAgent *gst_ice_shared_agent_get_agent (GstIceSharedAgent *shared);
 
 void gst_ice_shared_agent_configure (GstIceSharedAgent *shared,
@@ -41,9 +45,10 @@ void gst_ice_shared_agent_apply_remote_text (GstIceSharedAgent *shared,
 gboolean gst_ice_shared_agent_has_stream (GstIceSharedAgent *shared,
                                           guint stream_id);
 void gst_ice_shared_agent_restart (GstIceSharedAgent *shared);
-void gst_ice_shared_agent_set_restarting (GstIceSharedAgent *shared,
-                                          gboolean restarting);
-gboolean gst_ice_shared_agent_is_restarting (GstIceSharedAgent *shared);
+gboolean gst_ice_shared_agent_next_gathered (GstIceSharedAgent *shared,
+                                             guint stream_id,
+                                             GstIceGatherCursor *cursor,
+                                             gchar **line);
 
 G_END_DECLS
 #endif /* __GST_ICE_ELEMENT_H__ */

@@ -297,13 +297,18 @@ gst_ice_settings_install_properties (GObjectClass *klass)
 {
   /**
    * GstIceSrc:agent-name:
-   * Elements with the same name in one process share one ICE agent.
+   * Elements with the same name in one process share one ICE agent. The
+   * default name, "default", is scoped by the top-level bin: the
+   * elements of one pipeline share one agent, those of two pipelines (or
+   * an element without a parent) do not. The scope is looked up when the
+   * element goes NULL→READY.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_AGENT_NAME,
       g_param_spec_string (
           "agent-name", "Agent name",
-          "Elements with the same agent name share one ICE agent",
+          "Elements with the same agent name share one ICE agent; "
+          "\"default\" is one agent per top-level pipeline",
           DEFAULT_AGENT_NAME, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
    * GstIceSrc:stream:
@@ -327,7 +332,11 @@ gst_ice_settings_install_properties (GObjectClass *klass)
   /**
    * GstIceSrc:rtcp-mux:
    * RTCP shares component 1 with RTP (RFC 5761); otherwise the stream
-   * has a second component for RTCP.
+   * has a second component for RTCP. The stream gets two components if
+   * any element holding the agent when the stream starts (the first of
+   * its elements goes READY→PAUSED) has rtcp-mux=false; a component
+   * cannot be added later, so an element with rtcp-mux=false that takes
+   * the agent after a one-component stream started fails to start.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_RTCP_MUX,

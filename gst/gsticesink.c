@@ -12,13 +12,16 @@
  *
  * Until a candidate pair is selected, icesink waits
  * (#GstIceSink:wait-for-connection, the default) or drops and counts the
- * buffers. When the connection fails it posts an error, unless an ICE
- * restart is under way. A datagram the kernel refuses is a counted warning,
+ * buffers. When the connection fails, the first time or after an ICE
+ * restart that found no working pair either, it posts an error and
+ * returns GST_FLOW_ERROR. A datagram the kernel refuses is a counted warning,
  * not an error. #GstBaseSink:sync is %TRUE as in udpsink, so a non-live
  * source is paced by its timestamps.
  *
  * The ICE agent is shared with every icesrc/icesink of the same
- * #GstIceSink:agent-name in the process; see icesrc for signalling.
+ * #GstIceSink:agent-name in the process (without one, of the same
+ * top-level pipeline); see icesrc for signalling. Its stream is added and
+ * gathered at READY→PAUSED, as icesrc's, not in GstBaseSink's start.
  *
  * ## Example launch line
  * |[
@@ -127,6 +130,10 @@ wait_for_pair (GstIceSink *self, guint n_buffers)
   wait = self->wait_for_connection;
   GST_OBJECT_UNLOCK (self);
 
+  /* The agent's own state: the announced one may be a FAILED that an ICE
+   * restart already left. */
+  state = ice_agent_get_connection_state (self->ice.agent,
+                                          self->ice.active.stream);
   if (wait && state != ICE_CONNECTION_FAILED) {
     GST_DEBUG_OBJECT (self, "waiting for a candidate pair");
     if (ice_agent_wait_connected (self->ice.agent, self->ice.active.stream, -1,
@@ -137,8 +144,8 @@ wait_for_pair (GstIceSink *self, guint n_buffers)
     state = ice_agent_get_connection_state (self->ice.agent,
                                             self->ice.active.stream);
   }
-  if (state == ICE_CONNECTION_FAILED
-      && !gst_ice_shared_agent_is_restarting (self->ice.shared))
+  /* after a failed restart too: as for a first failure */
+  if (state == ICE_CONNECTION_FAILED)
     goto failed;
   if (state == ICE_CONNECTION_CLOSED)
     return GST_FLOW_FLUSHING;
@@ -270,7 +277,7 @@ gst_ice_sink_start (GstBaseSink *sink)
   self->send_failed = 0;
   GST_OBJECT_UNLOCK (self);
   self->last_send_ok = TRUE;
-  return gst_ice_common_start (&self->ice);
+  return TRUE;
 }
 
 static gboolean
@@ -300,6 +307,13 @@ gst_ice_sink_change_state (GstElement *element, GstStateChange transition)
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY
       && !gst_ice_common_acquire (&self->ice))
+    return GST_STATE_CHANGE_FAILURE;
+  /* Not in GstBaseSink's start(), which runs at NULL→READY: the stream is
+   * added and gathered at READY→PAUSED, as icesrc's, once every element
+   * of the pipeline holds the agent (its settings given, its signals
+   * connected). */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+      && !gst_ice_common_start (&self->ice))
     return GST_STATE_CHANGE_FAILURE;
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);

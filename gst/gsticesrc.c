@@ -12,7 +12,10 @@
  * carries a #GstNetAddressMeta with the peer's address.
  *
  * The ICE agent is shared with every icesrc/icesink of the same
- * #GstIceSrc:agent-name in the process. The peer is found through the
+ * #GstIceSrc:agent-name in the process; without one, with the other
+ * elements of the same top-level pipeline. When the connection fails,
+ * the first time or after an ICE restart, icesrc posts an error and
+ * stops. The peer is found through the
  * #GstIceSrc:signaller (a room directory), or by the application with the
  * #GstIceSrc::on-ice-candidate and #GstIceSrc::add-ice-candidate signals.
  * Connection state changes are posted as element messages named
@@ -203,13 +206,6 @@ push_batch (GstIceSrc *self, guint n, GstBuffer **outbuf)
   return GST_FLOW_OK;
 }
 
-static gboolean
-connection_failed (GstIceSrc *self)
-{
-  return gst_ice_common_get_state (&self->ice) == ICE_CONNECTION_FAILED
-         && !gst_ice_shared_agent_is_restarting (self->ice.shared);
-}
-
 static GstFlowReturn
 gst_ice_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 {
@@ -219,7 +215,7 @@ gst_ice_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   gint n;
 
   do {
-    if (connection_failed (self))
+    if (gst_ice_common_failed (&self->ice))
       goto failed;
     n = ice_agent_recv_batch (self->ice.agent, s->stream, s->component,
                               self->batch, GST_ICE_SRC_BATCH, WAIT_SLICE_US,
