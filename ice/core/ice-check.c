@@ -99,6 +99,7 @@ transmit_check (IceSession *session, IcePair *pair)
   if (len == 0)
     return;
   session->stats.checks_sent++;
+  pair->counters.requests_sent++;
   ice_session_queue_transmit (session, &pair->local.base, &pair->remote.addr,
                               buf, len);
 }
@@ -150,7 +151,7 @@ pair_failed (IceSession *session, IcePair *pair)
   if (pair->tx_use_candidate && pair->tx_controlling
       && ice_checklist_retry_nomination (pair->stream, pair))
     return;
-  ice_pair_set_state (pair, ICE_PAIR_FAILED);
+  ice_pair_fail (pair, "no response to %u checks", ICE_CHECK_RC);
   ice_checklist_update_frozen (session);
 }
 
@@ -449,5 +450,6 @@ ice_check_handle_request (IceSession *session, gint64 now_us,
     remember_early_check (stream, &check);
   else
     process_check (stream, &check, now_us);
+  ice_stats_note_request (stream, check.component_id, local, from);
   return ICE_PACKET_HANDLED;
 }

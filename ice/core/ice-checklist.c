@@ -7,6 +7,7 @@
  */
 #define G_LOG_DOMAIN "ice-session"
 
+#include "ice/common/ice-log.h"
 #include "ice/core/ice-relay-private.h"
 
 #include <string.h>
@@ -44,10 +45,26 @@ ice_pair_set_state (IcePair *pair, IcePairState state)
 
   if (pair->state == state)
     return;
-  g_debug ("pair %s: %s → %s", ice_pair_describe (pair, desc, sizeof (desc)),
-           ice_pair_state_to_string (pair->state),
-           ice_pair_state_to_string (state));
+  if (state != ICE_PAIR_FAILED)
+    pair->fail_reason[0] = '\0';
+  ICE_DEBUG ("pair %s: %s → %s%s%s%s",
+             ice_pair_describe (pair, desc, sizeof (desc)),
+             ice_pair_state_to_string (pair->state),
+             ice_pair_state_to_string (state), pair->fail_reason[0] ? " (" : "",
+             pair->fail_reason, pair->fail_reason[0] ? ")" : "");
   pair->state = state;
+}
+
+/* Fails @pair, saying why in the transition's log line and its stats. */
+void
+ice_pair_fail (IcePair *pair, const gchar *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_vsnprintf (pair->fail_reason, sizeof (pair->fail_reason), format, args);
+  va_end (args);
+  ice_pair_set_state (pair, ICE_PAIR_FAILED);
 }
 
 /* RFC 6544 §6.2: active pairs with passive, so with so */

@@ -68,6 +68,8 @@ send_consent_check (IceSession *session, IceComponent *comp, gint64 now_us)
                               len);
   c->last_sent_us = now_us;
   c->retry_us = now_us + ICE_CONSENT_RETRY_US;
+  if (comp->selected != NULL)
+    comp->selected->counters.consent_requests_sent++;
 }
 
 static void
@@ -198,6 +200,8 @@ consent_response (IceSession *session, IceStream *stream, IceComponent *comp,
   if (!ice_check_verify (session, msg, c->remote_pwd))
     return ice_session_drop (session, ICE_DROP_BAD_INTEGRITY);
   session->stats.responses_received++;
+  if (comp->selected != NULL)
+    comp->selected->counters.responses_received++;
   /* RFC 7675 §5.1: only a symmetric response renews consent */
   if (c->lost || !ice_addr_equal (local, &comp->route.from)
       || !ice_addr_equal (from, &comp->route.to))

@@ -218,6 +218,7 @@ process_response (IceSession *session, IcePair *pair, gboolean is_prev,
   if (!ice_check_verify (session, msg, pair->stream->remote_pwd))
     return ice_session_drop (session, ICE_DROP_BAD_INTEGRITY);
   session->stats.responses_received++;
+  ice_stats_note_response (pair, now_us, !is_prev);
   if (!is_prev)
     ice_stun_transaction_complete (&pair->tx);
   if (pair->state == ICE_PAIR_SUCCEEDED && is_prev)
@@ -225,7 +226,7 @@ process_response (IceSession *session, IcePair *pair, gboolean is_prev,
   /* §7.2.5.2.1: a non-symmetric response fails the pair */
   if (!ice_addr_equal (from, &pair->remote.addr)
       || !ice_addr_equal (local, &pair->local.base)) {
-    ice_pair_set_state (pair, ICE_PAIR_FAILED);
+    ice_pair_fail (pair, "response is not symmetric");
     ice_checklist_update_frozen (session);
     return ICE_PACKET_HANDLED;
   }
@@ -234,7 +235,7 @@ process_response (IceSession *session, IcePair *pair, gboolean is_prev,
     if (code == ICE_STUN_ERROR_ROLE_CONFLICT && !is_prev)
       check_role_conflict (session, pair);
     else if (!is_prev) {
-      ice_pair_set_state (pair, ICE_PAIR_FAILED);
+      ice_pair_fail (pair, "error response %u", code);
       ice_checklist_update_frozen (session);
     }
     return ICE_PACKET_HANDLED;

@@ -9,6 +9,7 @@
 #define __ICE_SESSION_PRIVATE_H__
 
 #include "ice/core/ice-session.h"
+#include "ice/core/ice-stats.h"
 #include "ice/stun/stun-builder.h"
 #include "ice/stun/stun-integrity.h"
 #include "ice/stun/stun-transaction.h"
@@ -108,6 +109,8 @@ struct _IcePair {
   gint64 first_sent_us;
   gint64 prev_sent_us;         /* first send of prev_txid, for its round trip */
   gboolean prev_use_candidate; /* prev_txid carried USE-CANDIDATE */
+  IcePairCounters counters;                    /* ice-stats.c */
+  gchar fail_reason[ICE_PAIR_FAIL_REASON_MAX]; /* why it failed, logged */
 };
 
 /* Consent freshness (RFC 7675) and keepalives (RFC 8445 §11) on a
@@ -276,6 +279,8 @@ void ice_session_update_states (IceSession *session, gint64 now_us);
 /* ice-checklist.c */
 const gchar *ice_pair_state_to_string (IcePairState state);
 void ice_pair_set_state (IcePair *pair, IcePairState state);
+void ice_pair_fail (IcePair *pair, const gchar *format, ...)
+    G_GNUC_PRINTF (2, 3);
 gchar *ice_pair_describe (const IcePair *pair, gchar *buf, gsize size);
 void ice_checklist_pair_remote (IceStream *stream, const IceCandidate *remote);
 void ice_checklist_pair_local (IceStream *stream, const IceCandidate *local);
@@ -371,6 +376,17 @@ IcePacketResult ice_consent_handle_response (IceSession *session, gint64 now_us,
                                              const IceTransportAddr *local,
                                              const IceTransportAddr *from,
                                              const IceStunMessage *msg);
+
+/* ice-stats.c: per-pair counters (one call at each place they change) */
+void ice_stats_note_request (IceStream *stream, guint component_id,
+                             const IceTransportAddr *local,
+                             const IceTransportAddr *from);
+void ice_stats_note_response (IcePair *pair, gint64 now_us,
+                              gboolean measure_rtt);
+void ice_stats_note_media_received (IceSession *session, guint stream_id,
+                                    guint component_id,
+                                    const IceTransportAddr *local,
+                                    const IceTransportAddr *from, gsize len);
 
 G_END_DECLS
 #endif /* __ICE_SESSION_PRIVATE_H__ */

@@ -306,6 +306,8 @@ handle_media (IceSession *session, const IceTransportAddr *local,
   }
   session->stats.media_packets_in++;
   session->stats.media_bytes_in += len;
+  ice_stats_note_media_received (session, src->stream_id, src->component_id,
+                                 local, from, len);
   if (delivery != NULL) {
     delivery->stream_id = src->stream_id;
     delivery->component_id = src->component_id;

@@ -60,10 +60,11 @@ ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
 }
 
 /* Copies the route (with a socket reference) under ONE lock and tells the
- * session that media flows (keepalive bookkeeping, RFC 8445 §11). */
+ * session that media flows (keepalive bookkeeping, RFC 8445 §11) and how
+ * much, for the selected pair's stats. */
 static gboolean
 take_route (IceAgentState *state, guint stream_id, guint component_id,
-            IceAgentRoute *out)
+            IceAgentRoute *out, guint n_messages, guint64 bytes)
 {
   IceAgentComponent *comp;
   gboolean ok = FALSE;
@@ -76,6 +77,8 @@ take_route (IceAgentState *state, guint stream_id, guint component_id,
       out->socket = g_object_ref (comp->route.socket);
     ice_session_note_sent (state->session, stream_id, component_id,
                            g_get_monotonic_time ());
+    ice_session_count_media_sent (state->session, stream_id, component_id,
+                                  n_messages, bytes);
     ok = TRUE;
   }
   g_mutex_unlock (&state->lock);
@@ -192,6 +195,18 @@ send_batch (IceAgentState *state, IceAgentRoute *route,
   return count;
 }
 
+static guint64
+messages_size (const GOutputMessage *messages, guint n_messages)
+{
+  guint64 bytes = 0;
+  guint m, v;
+
+  for (m = 0; m < n_messages; m++)
+    for (v = 0; v < messages[m].num_vectors; v++)
+      bytes += messages[m].vectors[v].size;
+  return bytes;
+}
+
 guint
 ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
                          GOutputMessage *messages, guint n_messages)
@@ -206,7 +221,8 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
   state = ice_agent_get_state (agent);
   if (n_messages == 0)
     return 0;
-  if (!take_route (state, stream_id, component_id, &route)) {
+  if (!take_route (state, stream_id, component_id, &route, n_messages,
+                   messages_size (messages, n_messages))) {
     __atomic_add_fetch (&state->send.send_not_connected, n_messages,
                         __ATOMIC_RELAXED);
     return 0;

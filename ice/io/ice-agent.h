@@ -51,6 +51,7 @@
 #include <gio/gio.h>
 
 #include "ice/core/ice-session.h"
+#include "ice/core/ice-stats.h"
 #include "ice/io/ice-agent-enums.h"
 
 G_BEGIN_DECLS
@@ -557,6 +558,31 @@ guint ice_agent_send_messages (IceAgent *agent, guint stream_id,
  * on the context at that moment has returned.
  */
 void ice_agent_close (IceAgent *agent);
+
+/* --- per-pair and per-candidate statistics ------------------------------- */
+
+/* "turns:[2001:db8::1]:5349?transport=tcp" and the like */
+#define ICE_AGENT_URL_MAX 320
+
+/**
+ * IceAgentCandidateStats:
+ * @candidate: the candidate
+ * @is_local: ours (else the peer's)
+ * @relay_protocol: for a local relayed candidate, how we reach the TURN
+ *   server: "udp", "tcp" or "tls"; %NULL otherwise
+ * @url: for a local server-reflexive or relayed candidate, the URI of the
+ *   STUN or TURN server it came from (never with credentials); "" otherwise
+ */
+typedef struct {
+  IceCandidate candidate;
+  gboolean is_local;
+  const gchar *relay_protocol;
+  gchar url[ICE_AGENT_URL_MAX];
+} IceAgentCandidateStats;
+
+GArray *ice_agent_get_pair_stats (IceAgent *agent, guint stream_id);
+GArray *ice_agent_get_candidate_stats (IceAgent *agent, guint stream_id);
+guint ice_agent_get_n_streams (IceAgent *agent);
 
 G_END_DECLS
 #endif /* __ICE_AGENT_H__ */
