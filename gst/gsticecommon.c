@@ -319,6 +319,7 @@ gst_ice_common_init (GstIceCommon *c, GstElement *element)
   c->pending = g_ptr_array_new_with_free_func (pending_remote_free);
   c->state = ICE_CONNECTION_NEW;
   g_cond_init (&c->relayed);
+  g_rec_mutex_init (&c->relay_order);
   g_object_set_qdata (G_OBJECT (element), common_quark, c);
 }
 
@@ -335,6 +336,7 @@ gst_ice_common_finalize (GstIceCommon *c)
   gst_ice_settings_clear (&c->active);
   g_ptr_array_unref (c->pending);
   g_cond_clear (&c->relayed);
+  g_rec_mutex_clear (&c->relay_order);
 }
 
 /**

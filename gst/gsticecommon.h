@@ -33,7 +33,7 @@ typedef struct {
   /* Remote candidates/descriptions given before the stream existed. */
   GPtrArray *pending;
   gint state; /* atomic: IceConnectionState of @active.stream */
-  /* how far our stream's gathering was relayed; agent's thread only */
+  /* how far our stream's gathering was relayed; under relay_order */
   GstIceGatherCursor gather_cursor;
   /* Agent signals being relayed to the application right now, under the
    * object lock: release waits for them so that no handler reads the
@@ -41,6 +41,7 @@ typedef struct {
   guint relaying;
   GThread *relay_thread; /* the agent's thread while relaying */
   GCond relayed;
+  GRecMutex relay_order; /* one relay at a time, see begin_relay() */
 } GstIceCommon;
 
 void gst_ice_common_class_init (GObjectClass *klass);

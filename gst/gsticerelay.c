@@ -38,6 +38,12 @@ begin_relay (GstIceCommon *c, IceAgent *agent, guint stream)
 {
   gboolean relay;
 
+  /* One relay of this element at a time, in order: the agent's signals
+   * (its dispatch thread) and the catch-up (a worker thread) would
+   * otherwise interleave what they take from the gather log. Taken
+   * before the object lock and outside it, so that a handler stopping
+   * the element (release waits for @relaying) never waits for itself. */
+  g_rec_mutex_lock (&c->relay_order);
   GST_OBJECT_LOCK (c->element);
   relay = c->agent == agent && stream == c->active.stream;
   if (relay) {
@@ -45,6 +51,8 @@ begin_relay (GstIceCommon *c, IceAgent *agent, guint stream)
     c->relay_thread = g_thread_self ();
   }
   GST_OBJECT_UNLOCK (c->element);
+  if (!relay)
+    g_rec_mutex_unlock (&c->relay_order);
   return relay;
 }
 
@@ -55,6 +63,7 @@ end_relay (GstIceCommon *c)
   if (--c->relaying == 0)
     g_cond_broadcast (&c->relayed);
   GST_OBJECT_UNLOCK (c->element);
+  g_rec_mutex_unlock (&c->relay_order);
 }
 
 /* The next entry of our stream's gather log, while we still hold @agent
@@ -93,10 +102,10 @@ relay_gathering_done (GstElement *element, guint stream)
   g_signal_emit_by_name (element, "on-gathering-done", stream);
 }
 
-/* Relays what our stream gathered and we did not relay yet. Runs on the
- * agent's thread only: from our handlers of the agent's signals, and once
- * when we take the agent, for what was gathered before (another element
- * of the agent may have started the stream already). */
+/* Relays what our stream gathered and we did not relay yet: from our
+ * handlers of the agent's signals, and once when we take the agent, for
+ * what was gathered before (another element of the agent may have started
+ * the stream already); begin_relay() keeps the two in order. */
 static void
 relay_gathered (GstIceCommon *c, IceAgent *agent)
 {
@@ -179,8 +188,9 @@ catch_up_free (gpointer data)
   g_free (u);
 }
 
-/* On the agent's thread, where the agent emits: what it emitted before is
- * in the log, what it emits after reaches our handlers. */
+/* What the agent emitted before we connected our handlers is in the log;
+ * what it emits after reaches them. On the agent's context; begin_relay()
+ * keeps it in order with the emissions of the agent's dispatch thread. */
 static void
 schedule_catch_up (GstIceCommon *c)
 {

@@ -285,8 +285,9 @@ test_peer_timeout (void)
   g_object_set (sink, "peer-timeout", 1, "wait-for-connection", FALSE, NULL);
   g_signal_connect (sink, "notify::ice-connection-state",
                     G_CALLBACK (on_connection_state), &w);
-  h = harness_of (sink);
+  /* before the harness: it may add the stream, which starts the wait */
   start = g_get_monotonic_time ();
+  h = harness_of (sink);
   gst_harness_play (h);
   until = start + 10 * G_TIME_SPAN_SECOND;
   g_mutex_lock (&w.lock);
