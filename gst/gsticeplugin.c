@@ -8,12 +8,14 @@
 #endif
 
 #include "gsticeelements.h"
+#include "gsticelog.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
   gboolean ret = FALSE;
 
+  gst_ice_log_init ();
   ret |= GST_ELEMENT_REGISTER (icesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (icesink, plugin);
   return ret;
