@@ -220,7 +220,7 @@ check_done (IceSession *session, IceStream *stream)
       || stream_has_pending (session, stream->id)
       || ice_relay_stream_pending (session, stream->id))
     return;
-  g_debug ("stream %u: gathering %s → %s", stream->id,
+  g_debug ("stream %u: gathering state %s → %s", stream->id,
            ice_gathering_state_to_string (stream->gathering),
            ice_gathering_state_to_string (ICE_GATHERING_COMPLETE));
   stream->gathering = ICE_GATHERING_COMPLETE;
