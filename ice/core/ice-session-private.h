@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 #define ICE_DEFAULT_TA_US (50 * G_TIME_SPAN_MILLISECOND)
 #define ICE_MIN_TA_US (5 * G_TIME_SPAN_MILLISECOND)
 #define ICE_TA_PER_CHECK_IN_FLIGHT_US (1 * G_TIME_SPAN_MILLISECOND)
+/* The peer's a=ice-pacing (RFC 8839 §5.5) has no upper bound in the grammar
+ * (up to 2^32-1 ms): honoured up to 500 ms, the RTO floor of §14.3, beyond
+ * which a peer could hold our checks (and the connection) for days. */
+#define ICE_MAX_PEER_TA_US (500 * G_TIME_SPAN_MILLISECOND)
 /* RFC 8445 §11: Tr is 15 s by default and at least 15 s */
 #define ICE_DEFAULT_TR_US (15 * G_TIME_SPAN_SECOND)
 /* RFC 8445 §6.1.2.5: 100 pairs per checklist by default */

@@ -178,7 +178,7 @@ ice_session_effective_ta (IceSession *session)
     IceStream *stream = g_ptr_array_index (session->streams, i);
     gint64 peer = (gint64)stream->remote_pacing_ms * G_TIME_SPAN_MILLISECOND;
 
-    ta = MAX (ta, peer);
+    ta = MAX (ta, MIN (peer, ICE_MAX_PEER_TA_US));
   }
   return ta;
 }

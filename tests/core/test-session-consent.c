@@ -316,10 +316,10 @@ test_max_pairs (void)
   ice_session_free (s);
 }
 
-/* RFC 8839 §5.5: the peer's a=ice-pacing of 200 ms, larger than our Ta,
- * spaces our checks. */
+/* RFC 8839 §5.5: the peer's a=ice-pacing of @pacing_ms, larger than our
+ * Ta, spaces our checks @expected_ms apart. */
 static void
-test_peer_pacing (void)
+check_peer_pacing (guint pacing_ms, gint64 expected_ms)
 {
   IceSessionConfig config;
   IceTransportAddr local;
@@ -337,7 +337,7 @@ test_peer_pacing (void)
   g_assert_true (ice_addr_parse_ip (&local, "10.0.0.1", 5000));
   ice_session_add_host_address (s, 0, 1, &local, 0);
   ice_session_start_gathering (s, 0);
-  ice_session_set_remote_options (s, 0, FALSE, TRUE, 200);
+  ice_session_set_remote_options (s, 0, FALSE, TRUE, pacing_ms);
   g_assert_true (ice_session_set_remote_credentials (
       s, 0, "peer", "peerpeerpeerpeerpeerpeer", 0));
   for (i = 0; i < 4; i++) {
@@ -350,17 +350,33 @@ test_peer_pacing (void)
     ice_addr_set_ipv4 (&cand.addr, 0x0a000100 + i, 6000);
     g_assert_true (ice_session_add_remote_candidate (s, &cand, 0));
   }
-  while (now < G_TIME_SPAN_SECOND && ice_session_next_timeout (s) >= 0) {
+  while (now < 4 * expected_ms * G_TIME_SPAN_MILLISECOND
+         && ice_session_next_timeout (s) >= 0) {
     now = MAX (now, ice_session_next_timeout (s));
     ice_session_handle_timeout (s, now);
     while (ice_session_poll_transmit (s, &t))
       if (first_send[t.to.ip[3]] < 0)
         first_send[t.to.ip[3]] = now;
   }
-  /* highest priority first, one every 200 ms */
+  /* highest priority first, one every @expected_ms */
   for (i = 0; i < 4; i++)
-    g_assert_cmpint (first_send[3 - i], ==, i * 200 * G_TIME_SPAN_MILLISECOND);
+    g_assert_cmpint (first_send[3 - i], ==,
+                     i * expected_ms * G_TIME_SPAN_MILLISECOND);
   ice_session_free (s);
+}
+
+static void
+test_peer_pacing (void)
+{
+  check_peer_pacing (200, 200);
+}
+
+/* A peer's a=ice-pacing of 2^32-1 ms (49 days, the grammar's maximum)
+ * would hold our checks forever: it is honoured up to 500 ms. */
+static void
+test_peer_pacing_bounded (void)
+{
+  check_peer_pacing (G_MAXUINT32, 500);
 }
 
 int
@@ -374,5 +390,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/consent/forbidden", test_consent_forbidden);
   g_test_add_func ("/core/session/max-pairs", test_max_pairs);
   g_test_add_func ("/core/session/peer-pacing", test_peer_pacing);
+  g_test_add_func ("/core/session/peer-pacing-bounded",
+                   test_peer_pacing_bounded);
   return g_test_run ();
 }
