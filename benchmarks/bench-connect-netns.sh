@@ -27,7 +27,9 @@
 # Usage: sudo benchmarks/bench-connect-netns.sh [BUILD_DIR]   (default build)
 # Environment: ROUNDS (7) rounds per cell; CELLS ("eim-stun eim-turn
 #   sym-turn"); NOMINATION (regular, or aggressive: both implementations);
-#   KEEP=FILE keeps the raw RESULT lines.
+#   KEEP=FILE keeps the raw RESULT lines; LOGS=DIR keeps every
+#   connection's logs (run with NICE_DEBUG=all G_MESSAGES_DEBUG=all for
+#   both implementations' traces).
 set -euo pipefail
 
 SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -173,3 +175,8 @@ echo "# $ROUNDS rounds, nomination $NOMINATION; ms = controlling side's" \
   "clock from both descriptions known to both selected; raw: $RAW"
 echo
 summarize
+if [ -n "${LOGS:-}" ]; then
+  mkdir -p "$LOGS"
+  cp -r "$BED_TMP"/. "$LOGS"/
+  echo "# logs in $LOGS"
+fi

@@ -5,7 +5,7 @@
  * libnice (NiceAgent), per process, so that the two sides can run in
  * different network namespaces behind real NATs (bench-connect-netns.sh).
  * The two processes talk through two FIFOs made by the script: --out is
- * ours to write, --in the peer's.
+ * ours to write, --in the peer's. The libnice glue is in bench-peer-nice.c.
  *
  * Signalling is offer/answer, not trickle, so that gathering (STUN and TURN
  * round trips, libnice's ~2 s with a relay) is outside the clock:
@@ -37,34 +37,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
-#include <nice/agent.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ice/io/ice-agent.h"
+#include "benchmarks/bench-connect-peer.h"
 
-typedef struct {
-  GMainLoop *loop;
-  gboolean controlling, use_ice, regular;
-  gchar *stun_host, *turn_uri, *turn_host, *turn_user, *turn_pass;
-  guint stun_port, turn_port;
-  gint in_fd, out_fd;
-  GString *inbuf, *remote;
-  gboolean gathered, have_remote, applied, usable, has_pair, said_connected;
-  gboolean peer_connected;
-  gchar *pair, *peer_pair;
-  gint64 t0_us, self_us, peer_us;
-  gdouble peer_ms;
-  gint status;
-  gboolean finished;
-  IceAgent *ice;
-  guint ice_stream;
-  NiceAgent *nice;
-  guint nice_stream;
-} Peer;
-
-static void
-finish (Peer *p, gint status, const gchar *why)
+void
+peer_finish (Peer *p, gint status, const gchar *why)
 {
   if (p->finished)
     return;
@@ -89,7 +68,7 @@ send_text (Peer *p, const gchar *text)
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
-      finish (p, 1, "writing to the peer's FIFO failed");
+      peer_finish (p, 1, "writing to the peer's FIFO failed");
       return;
     }
     done += n;
@@ -111,8 +90,8 @@ short_candidate (const gchar *line)
   return s;
 }
 
-static gchar *
-short_pair (const gchar *local, const gchar *remote)
+gchar *
+peer_short_pair (const gchar *local, const gchar *remote)
 {
   gchar *l = short_candidate (local), *r = short_candidate (remote);
   gchar *s = g_strdup_printf ("%s/%s", l, r);
@@ -132,12 +111,12 @@ report (Peer *p)
            p->use_ice ? "ice" : "nice", (end - p->t0_us) / 1000.0,
            (p->self_us - p->t0_us) / 1000.0, p->peer_ms, p->pair, p->peer_pair);
   send_text (p, "bye\n");
-  finish (p, 0, NULL);
+  peer_finish (p, 0, NULL);
 }
 
 /* Called whenever our own state or pair changed. */
-static void
-check_connected (Peer *p)
+void
+peer_check_connected (Peer *p)
 {
   gchar *msg;
 
@@ -165,7 +144,7 @@ on_ice_state (IceAgent *agent, guint stream, IceConnectionState state, Peer *p)
   gchar *local = NULL, *remote = NULL;
 
   if (state == ICE_CONNECTION_FAILED) {
-    finish (p, 1, "gst-ice: connection failed");
+    peer_finish (p, 1, "gst-ice: connection failed");
     return;
   }
   /* ice-session.h: CONNECTED means every component has a selected pair */
@@ -174,12 +153,12 @@ on_ice_state (IceAgent *agent, guint stream, IceConnectionState state, Peer *p)
   if (p->usable && p->pair == NULL
       && ice_agent_get_selected_pair_strings (agent, stream, 1, &local,
                                               &remote)) {
-    p->pair = short_pair (local, remote);
+    p->pair = peer_short_pair (local, remote);
     p->has_pair = TRUE;
   }
   g_free (local);
   g_free (remote);
-  check_connected (p);
+  peer_check_connected (p);
 }
 
 static void
@@ -223,143 +202,12 @@ ice_apply (Peer *p, const gchar *text)
   return TRUE;
 }
 
-/* --- libnice ------------------------------------------------------------- */
-
-static void on_nice_gathered (NiceAgent *agent, guint stream, Peer *p);
-
-static void
-on_nice_state (NiceAgent *agent, guint stream, guint component, guint state,
-               Peer *p)
-{
-  if (state == NICE_COMPONENT_STATE_FAILED) {
-    finish (p, 1, "libnice: component failed");
-    return;
-  }
-  /* test-beds.md: as controlled it may stay CONNECTED for seconds */
-  p->usable = state == NICE_COMPONENT_STATE_CONNECTED
-              || state == NICE_COMPONENT_STATE_READY;
-  check_connected (p);
-}
-
-static void
-on_nice_pair (NiceAgent *agent, guint stream, guint component,
-              NiceCandidate *local, NiceCandidate *remote, Peer *p)
-{
-  gchar *l = nice_agent_generate_local_candidate_sdp (agent, local);
-  gchar *r = nice_agent_generate_local_candidate_sdp (agent, remote);
-
-  g_free (p->pair);
-  /* skip the "a=" of libnice's lines */
-  p->pair = short_pair (l + 2, r + 2);
-  p->has_pair = TRUE;
-  g_free (l);
-  g_free (r);
-  check_connected (p);
-}
-
-static void
-discard_received (NiceAgent *agent, guint stream, guint component, guint len,
-                  gchar *buf, gpointer user_data)
-{}
-
-static void
-make_nice (Peer *p)
-{
-  GMainContext *ctx = g_main_context_get_thread_default ();
-
-  p->nice
-      = nice_agent_new_full (ctx, NICE_COMPATIBILITY_RFC5245,
-                             p->regular ? NICE_AGENT_OPTION_REGULAR_NOMINATION
-                                        : NICE_AGENT_OPTION_NONE);
-  /* like for like (see bench-connect.c): UDP only, no UPnP */
-  g_object_set (p->nice, "controlling-mode", p->controlling, "upnp", FALSE,
-                "ice-tcp", FALSE, NULL);
-  if (p->stun_host != NULL)
-    g_object_set (p->nice, "stun-server", p->stun_host, "stun-server-port",
-                  p->stun_port, NULL);
-  p->nice_stream = nice_agent_add_stream (p->nice, 1);
-  if (p->turn_host != NULL)
-    nice_agent_set_relay_info (p->nice, p->nice_stream, 1, p->turn_host,
-                               p->turn_port, p->turn_user, p->turn_pass,
-                               NICE_RELAY_TYPE_TURN_UDP);
-  nice_agent_attach_recv (p->nice, p->nice_stream, 1, ctx, discard_received,
-                          NULL);
-  g_signal_connect (p->nice, "candidate-gathering-done",
-                    G_CALLBACK (on_nice_gathered), p);
-  g_signal_connect (p->nice, "component-state-changed",
-                    G_CALLBACK (on_nice_state), p);
-  g_signal_connect (p->nice, "new-selected-pair-full",
-                    G_CALLBACK (on_nice_pair), p);
-}
-
-/* The same attribute lines as ice_agent_get_local_description(). */
-static gchar *
-nice_description (Peer *p)
-{
-  GString *s = g_string_new (NULL);
-  gchar *ufrag = NULL, *pwd = NULL;
-  GSList *cands, *l;
-
-  nice_agent_get_local_credentials (p->nice, p->nice_stream, &ufrag, &pwd);
-  g_string_append_printf (s, "a=ice-ufrag:%s\na=ice-pwd:%s\n", ufrag, pwd);
-  cands = nice_agent_get_local_candidates (p->nice, p->nice_stream, 1);
-  for (l = cands; l != NULL; l = l->next) {
-    gchar *line = nice_agent_generate_local_candidate_sdp (p->nice, l->data);
-
-    g_string_append_printf (s, "%s\n", line);
-    g_free (line);
-  }
-  g_slist_free_full (cands, (GDestroyNotify)nice_candidate_free);
-  g_string_append (s, "a=end-of-candidates\n");
-  g_free (ufrag);
-  g_free (pwd);
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-nice_apply (Peer *p, const gchar *text)
-{
-  gchar **lines = g_strsplit (text, "\n", 0), **line;
-  gchar *ufrag = NULL, *pwd = NULL;
-  GSList *cands = NULL;
-  gboolean end = FALSE, ok;
-
-  for (line = lines; *line != NULL; line++) {
-    g_strchomp (*line); /* CR of gst-ice's CRLF lines */
-    if (g_str_has_prefix (*line, "a=ice-ufrag:"))
-      ufrag = *line + strlen ("a=ice-ufrag:");
-    else if (g_str_has_prefix (*line, "a=ice-pwd:"))
-      pwd = *line + strlen ("a=ice-pwd:");
-    else if (g_str_has_prefix (*line, "a=end-of-candidates"))
-      end = TRUE;
-    else if (g_str_has_prefix (*line, "a=candidate:")) {
-      NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (
-          p->nice, p->nice_stream, *line);
-
-      if (c != NULL)
-        cands = g_slist_append (cands, c);
-      else
-        g_print ("# libnice refused %s\n", *line);
-    }
-  }
-  ok = ufrag != NULL && pwd != NULL
-       && nice_agent_set_remote_credentials (p->nice, p->nice_stream, ufrag,
-                                             pwd)
-       && nice_agent_set_remote_candidates (p->nice, p->nice_stream, 1, cands)
-              >= 0;
-  if (ok && end)
-    nice_agent_peer_candidate_gathering_done (p->nice, p->nice_stream);
-  g_slist_free_full (cands, (GDestroyNotify)nice_candidate_free);
-  g_strfreev (lines);
-  return ok;
-}
-
 /* --- the exchange -------------------------------------------------------- */
 
 static void
 send_description (Peer *p)
 {
-  gchar *d = p->use_ice ? ice_description (p) : nice_description (p);
+  gchar *d = p->use_ice ? ice_description (p) : peer_nice_description (p);
 
   send_text (p, d);
   send_text (p, ".\n");
@@ -370,8 +218,8 @@ static void
 apply_remote (Peer *p)
 {
   if (!(p->use_ice ? ice_apply (p, p->remote->str)
-                   : nice_apply (p, p->remote->str))) {
-    finish (p, 1, "the peer's description was refused");
+                   : peer_nice_apply (p, p->remote->str))) {
+    peer_finish (p, 1, "the peer's description was refused");
     return;
   }
   p->applied = TRUE;
@@ -390,8 +238,8 @@ maybe_apply (Peer *p)
     send_description (p);
 }
 
-static void
-on_gathered (Peer *p)
+void
+peer_gathered (Peer *p)
 {
   if (p->gathered)
     return;
@@ -404,13 +252,7 @@ on_gathered (Peer *p)
 static void
 on_ice_gathered (IceAgent *agent, guint stream, Peer *p)
 {
-  on_gathered (p);
-}
-
-static void
-on_nice_gathered (NiceAgent *agent, guint stream, Peer *p)
-{
-  on_gathered (p);
+  peer_gathered (p);
 }
 
 static void
@@ -432,7 +274,7 @@ on_peer_line (Peer *p, const gchar *line)
     if (p->self_us != 0)
       report (p);
   } else if (!p->controlling && g_str_equal (line, "bye")) {
-    finish (p, 0, NULL);
+    peer_finish (p, 0, NULL);
   }
 }
 
@@ -446,7 +288,7 @@ on_peer_readable (gint fd, GIOCondition cond, gpointer data)
   while ((n = read (fd, buf, sizeof buf)) > 0)
     g_string_append_len (p->inbuf, buf, n);
   if (n < 0 && errno != EAGAIN && errno != EINTR) {
-    finish (p, 1, "reading the peer's FIFO failed");
+    peer_finish (p, 1, "reading the peer's FIFO failed");
     return G_SOURCE_REMOVE;
   }
   while ((nl = strchr (p->inbuf->str, '\n')) != NULL) {
@@ -464,7 +306,8 @@ on_timeout (gpointer data)
 {
   Peer *p = data;
 
-  finish (p, 1, p->applied ? "not connected in time" : "no exchange in time");
+  peer_finish (p, 1,
+               p->applied ? "not connected in time" : "no exchange in time");
   return G_SOURCE_REMOVE;
 }
 
@@ -528,7 +371,7 @@ parse_options (Peer *p, int argc, char **argv, gint *timeout_s)
     p->regular = g_strcmp0 (nomination, "aggressive") != 0;
     if (stun != NULL && (colon = strrchr (stun, ':')) != NULL) {
       p->stun_host = g_strndup (stun, colon - stun);
-      p->stun_port = atoi (colon + 1);
+      p->stun_port = (guint)g_ascii_strtoull (colon + 1, NULL, 10);
     } else if (stun != NULL) {
       p->stun_host = g_strdup (stun);
       p->stun_port = 3478;
@@ -578,11 +421,11 @@ main (int argc, char **argv)
   if (p.use_ice) {
     make_ice (&p);
     if (!ice_agent_gather (p.ice, p.ice_stream, NULL))
-      finish (&p, 1, "gst-ice could not gather");
+      peer_finish (&p, 1, "gst-ice could not gather");
   } else {
-    make_nice (&p);
+    peer_nice_make (&p);
     if (!nice_agent_gather_candidates (p.nice, p.nice_stream))
-      finish (&p, 1, "libnice could not gather");
+      peer_finish (&p, 1, "libnice could not gather");
   }
   if (!p.finished)
     g_main_loop_run (p.loop);
@@ -590,7 +433,9 @@ main (int argc, char **argv)
     ice_agent_close (p.ice);
     g_object_unref (p.ice);
   }
-  if (p.nice != NULL)
+  if (p.nice != NULL) {
+    peer_nice_close (&p, ctx);
     g_object_unref (p.nice);
+  }
   return p.status;
 }
