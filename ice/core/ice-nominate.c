@@ -112,12 +112,29 @@ may_still_succeed (const IcePair *pair)
              || pair->state == ICE_PAIR_IN_PROGRESS);
 }
 
+/* When @pair's triggered check will leave: the paced slots ahead of it,
+ * one per check queued before it (RFC 8445 §6.1.4.2: triggered first). */
+static gint64
+triggered_send_estimate (IceSession *session, const IcePair *pair)
+{
+  gint64 ta = ice_session_effective_ta (session);
+  gint64 slot = session->next_pace_us;
+  GList *l;
+
+  for (l = session->triggered.head; l != NULL && l->data != pair; l = l->next)
+    slot += ta;
+  return slot;
+}
+
 /* RFC 8445 §8.1.1 leaves it to the agent how long to wait for better
  * pairs. Returns when the component's best valid pair @best may be
  * nominated: -1 at once (no higher-priority pair can still succeed), else
  * when the last of those pairs has had the time it plausibly takes: its
- * latest check (or, not sent yet, the first valid pair) plus twice the
- * longest round trip answered so far plus a margin. */
+ * latest check (or, not sent yet, the first valid pair; queued as a
+ * triggered check, when that leaves) plus twice the longest round trip
+ * answered so far plus a margin. A triggered check is the peer's check on
+ * that pair having arrived: the pair is likely to work (it opens the
+ * peer's NAT, RFC 8445 §2.2), so its answer is worth waiting for. */
 static gint64
 nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
 {
@@ -135,6 +152,8 @@ nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
       continue;
     start = pair->state == ICE_PAIR_IN_PROGRESS ? pair->first_sent_us
                                                 : comp->first_valid_us;
+    if (pair->triggered)
+      start = MAX (start, triggered_send_estimate (stream->session, pair));
     latest = MAX (latest, start + plausible);
   }
   if (latest < 0)
