@@ -6,6 +6,7 @@
 #endif
 
 #include "gsticestats.h"
+#include "gsticepairstats.h"
 #include "gsticeenums.h"
 #include "gsticesettings.h"
 
@@ -226,6 +227,7 @@ gst_ice_stats_get_property (IceAgent *agent, guint stream, guint component,
       GstStructure *stats = gst_ice_stats_new_structure (agent);
 
       add_relay_stats (stats, agent, stream, component);
+      gst_ice_pair_stats_add (stats, agent, stream, component);
       g_value_take_boxed (value, stats);
       break;
     }
