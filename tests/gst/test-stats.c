@@ -351,6 +351,79 @@ test_paths (void)
   g_cond_clear (&w.cond);
 }
 
+/* Waits for @bin's first "ice-stats" element message. */
+static GstStructure *
+pop_stats_message (GstElement *bin)
+{
+  gint64 until = g_get_monotonic_time () + DEADLINE_S * G_TIME_SPAN_SECOND;
+  GstBus *bus = gst_element_get_bus (bin);
+  GstStructure *found = NULL;
+  GstMessage *msg;
+
+  while (found == NULL && g_get_monotonic_time () < until
+         && (msg = gst_bus_timed_pop_filtered (
+                 bus, (until - g_get_monotonic_time ()) * GST_USECOND,
+                 GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR))
+                != NULL) {
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_ELEMENT);
+    if (gst_structure_has_name (s, "ice-stats"))
+      found = gst_structure_copy (s);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  return found;
+}
+
+/* Once connected, each element posts its stats, paths included, on the
+ * bus: what `gst-launch-1.0 -m` prints. */
+static void
+test_bus_message (void)
+{
+  GstElement *tx = gst_parse_launch (
+      "audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! "
+      "rtpL16pay ! icesink name=sink agent-name=bus-tx "
+      "bind-address=127.0.0.1",
+      NULL);
+  GstElement *rx = gst_parse_launch (
+      "icesrc name=src agent-name=bus-rx bind-address=127.0.0.1 ! fakesink",
+      NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (tx), "sink");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (rx), "src");
+  GstStructure *stats;
+  Count pairs;
+
+  g_signal_connect (sink, "on-gathering-done", G_CALLBACK (on_gathering_done),
+                    src);
+  g_signal_connect (src, "on-gathering-done", G_CALLBACK (on_gathering_done),
+                    sink);
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  gst_element_set_state (tx, GST_STATE_PLAYING);
+  stats = pop_stats_message (rx);
+  g_assert_nonnull (stats);
+  g_assert_true (
+      g_strcmp0 (gst_structure_get_string (stats, "ice-connection-state"),
+                 "connected")
+          == 0
+      || g_strcmp0 (gst_structure_get_string (stats, "ice-connection-state"),
+                    "completed")
+             == 0);
+  pairs = count_type (stats, "candidate-pair");
+  g_assert_cmpuint (pairs.n, >=, 1);
+  g_assert_nonnull (pairs.selected_id);
+  g_assert_cmpuint (count_type (stats, "stream").n, ==, 1);
+  g_free (pairs.selected_id);
+  gst_structure_free (stats);
+
+  gst_element_set_state (tx, GST_STATE_NULL);
+  gst_element_set_state (rx, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (tx);
+  gst_object_unref (rx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/stats/no-paths-before-start",
                    test_no_paths_before_start);
   g_test_add_func ("/gst/stats/paths", test_paths);
+  g_test_add_func ("/gst/stats/bus-message", test_bus_message);
   ret = g_test_run ();
   gst_deinit ();
   return ret;
