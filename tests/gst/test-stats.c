@@ -11,10 +11,11 @@
 #include <gst/gst.h>
 #include <gst/base/gstbasesrc.h>
 #include <gst/check/gstharness.h>
+#include <gio/gio.h>
 #include <string.h>
 
 /* Bounds every wait on an event; never reached when things work. */
-#define DEADLINE_S 15
+#define DEADLINE_S 30
 #define N_BUFFERS 5
 
 static GstElement *
@@ -424,6 +425,84 @@ test_bus_message (void)
   gst_object_unref (rx);
 }
 
+/* A UDP socket on loopback that receives the checks and never answers. */
+static GSocket *
+silent_peer (guint *port)
+{
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                G_SOCKET_PROTOCOL_UDP, NULL);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound;
+
+  g_assert_nonnull (sock);
+  g_assert_true (g_socket_bind (sock, addr, FALSE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return sock;
+}
+
+/* Passes when @stats has a failed pair saying why. */
+static gboolean
+find_failed (GQuark field, const GValue *value, gpointer data)
+{
+  const GstStructure *s;
+
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+  s = gst_value_get_structure (value);
+  if (g_strcmp0 (gst_structure_get_string (s, "state"), "failed") != 0)
+    return TRUE;
+  g_assert_true (g_str_has_prefix (
+      gst_structure_get_string (s, "failure-reason"), "no response to "));
+  g_assert_cmpuint (get_u64 (s, "requests-sent"), >, 0);
+  g_assert_cmpuint (get_u64 (s, "responses-received"), ==, 0);
+  *(gboolean *)data = TRUE;
+  return TRUE;
+}
+
+/* The peer's one candidate never answers: the stream fails, and the
+ * ice-stats message it posts shows the pair failed and why. */
+static void
+test_failed_pair (void)
+{
+  GstElement *rx = gst_parse_launch (
+      "icesrc name=src agent-name=fail-rx bind-address=127.0.0.1 ! fakesink",
+      NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (rx), "src");
+  gboolean ok = FALSE, failed = FALSE;
+  GstStructure *stats;
+  GSocket *peer;
+  gchar *desc;
+  guint port;
+
+  peer = silent_peer (&port);
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  desc = g_strdup_printf ("a=ice-ufrag:abcd\r\na=ice-pwd:asd88fgpdd777uzjYhagZg"
+                          "\r\na=candidate:1 1 UDP 2130706431 127.0.0.1 %u "
+                          "typ host\r\na=end-of-candidates\r\n",
+                          port);
+  g_signal_emit_by_name (src, "set-remote-description", 0, desc, &ok);
+  g_assert_true (ok);
+  /* the checks give up some 8.5 s after the first one */
+  stats = pop_stats_message (rx);
+  g_assert_nonnull (stats);
+  g_assert_cmpstr (gst_structure_get_string (stats, "ice-connection-state"), ==,
+                   "failed");
+  gst_structure_foreach (stats, find_failed, &failed);
+  g_assert_true (failed);
+  gst_structure_free (stats);
+
+  gst_element_set_state (rx, GST_STATE_NULL);
+  g_free (desc);
+  g_object_unref (peer);
+  gst_object_unref (src);
+  gst_object_unref (rx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,6 +514,7 @@ main (int argc, char **argv)
                    test_no_paths_before_start);
   g_test_add_func ("/gst/stats/paths", test_paths);
   g_test_add_func ("/gst/stats/bus-message", test_bus_message);
+  g_test_add_func ("/gst/stats/failed-pair", test_failed_pair);
   ret = g_test_run ();
   gst_deinit ();
   return ret;
