@@ -3,7 +3,8 @@
  *
  * The shared agent's signals relayed to an icesrc/icesink: its element
  * signals (on-ice-candidate, on-gathering-done), notifications and
- * element messages (so `gst-launch-1.0 -m` shows state changes).
+ * element messages (so `gst-launch-1.0 -m` shows state changes and, once
+ * a stream connected or failed, the element's stats).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -203,6 +204,24 @@ schedule_catch_up (GstIceCommon *c)
   g_source_attach (c->catch_up, ice_agent_get_main_context (c->agent));
 }
 
+/* The element's "stats", every path included, once the stream connected,
+ * completed or failed: `gst-launch-1.0 -m` then shows what happened on
+ * each pair (docs/elements.md). Read here, on the dispatch thread. */
+static void
+post_stats (GstElement *element, IceConnectionState state)
+{
+  GstStructure *stats = NULL;
+
+  if (state != ICE_CONNECTION_CONNECTED && state != ICE_CONNECTION_COMPLETED
+      && state != ICE_CONNECTION_FAILED)
+    return;
+  g_object_get (element, "stats", &stats, NULL);
+  gst_structure_set_name (stats, "ice-stats");
+  gst_structure_set (stats, "ice-connection-state", G_TYPE_STRING,
+                     ice_connection_state_to_string (state), NULL);
+  post_element_message (element, stats);
+}
+
 static void
 on_connection_state (IceAgent *agent, guint stream, IceConnectionState state,
                      GstElement *element)
@@ -220,6 +239,7 @@ on_connection_state (IceAgent *agent, guint stream, IceConnectionState state,
       gst_structure_new ("ice-connection-state", "stream", G_TYPE_UINT, stream,
                          "state", G_TYPE_STRING,
                          ice_connection_state_to_string (state), NULL));
+  post_stats (element, state);
 }
 
 static void

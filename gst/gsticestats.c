@@ -6,6 +6,7 @@
 #endif
 
 #include "gsticestats.h"
+#include "gsticepairstats.h"
 #include "gsticeenums.h"
 #include "gsticesettings.h"
 
@@ -54,13 +55,18 @@ gst_ice_stats_install_properties (GObjectClass *klass)
    * Counters of the shared agent: packets/bytes in and out, drops by
    * reason, checks sent/received, RTT of the selected pair, the peer's
    * lines refused (remote-rejected, and by reason); and for the
-   * element's stream, the relayed candidates gathered and whether the
-   * selected pair goes through a TURN relay.
+   * element's stream, the relayed candidates gathered, whether the
+   * selected pair goes through a TURN relay, and a structure per path
+   * as webrtcbin's get-stats names them: "candidate-pair-<id>",
+   * "local-candidate-<id>", "remote-candidate-<id>" and "stream-<n>"
+   * (docs/elements.md).
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_STATS,
       g_param_spec_boxed (
-          "stats", "Statistics", "Statistics of the shared ICE agent",
+          "stats", "Statistics",
+          "Statistics of the shared ICE agent, and of every candidate pair "
+          "and candidate of the element's stream",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   /**
    * GstIceSrc:local-description:
@@ -226,6 +232,7 @@ gst_ice_stats_get_property (IceAgent *agent, guint stream, guint component,
       GstStructure *stats = gst_ice_stats_new_structure (agent);
 
       add_relay_stats (stats, agent, stream, component);
+      gst_ice_pair_stats_add (stats, agent, stream, component);
       g_value_take_boxed (value, stats);
       break;
     }

@@ -7,6 +7,7 @@
 #include "ice/testing/ice-sim-private.h"
 
 #include "ice/core/ice-relay.h"
+#include "ice/core/ice-stats.h"
 #include "ice/turn/turn-framing.h"
 
 #include <string.h>
@@ -224,6 +225,14 @@ ice_sim_peer_receive (IceSimPeer *peer, const IceVnetDatagram *dgram)
                            peer->sim->media_data);
 }
 
+/* As the IO layer does (ice-agent-send.c): the selected pair's stats. */
+static void
+count_sent (IceSimPeer *peer, guint stream_id, guint component_id, gsize len)
+{
+  ice_session_count_media_sent (peer->session, stream_id, component_id, 1, len);
+  peer->stats.media_sent++;
+}
+
 gboolean
 ice_sim_peer_send_media (IceSimPeer *peer, guint stream_id, guint component_id,
                          const guint8 *data, gsize len)
@@ -240,7 +249,7 @@ ice_sim_peer_send_media (IceSimPeer *peer, guint stream_id, guint component_id,
                                  len, peer->sim->now))
       return FALSE;
     ice_sim_peer_drain (peer);
-    peer->stats.media_sent++;
+    count_sent (peer, stream_id, component_id, len);
     return TRUE;
   }
   memcpy (buf, route.prefix, route.prefix_len);
@@ -253,7 +262,7 @@ ice_sim_peer_send_media (IceSimPeer *peer, guint stream_id, guint component_id,
     return FALSE;
   ice_session_note_sent (peer->session, stream_id, component_id,
                          peer->sim->now);
-  peer->stats.media_sent++;
+  count_sent (peer, stream_id, component_id, len);
   return TRUE;
 }
 

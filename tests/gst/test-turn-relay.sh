@@ -103,6 +103,16 @@ both_relayed() { # LOG: local and remote of the selected pair are relayed
   done
 }
 
+# relay_stats LOG: the last ice-stats message of the log lists a relayed
+# local candidate with the TURN server it came from and how it is reached.
+relay_stats() {
+  local s
+  s=$(grep -o 'ice-stats, .*' "$1" | tail -n 1 | sed 's/[\\]//g')
+  grep -qF 'candidate-type=(string)relay' <<<"$s" &&
+    grep -qF 'relay-protocol=(string)udp' <<<"$s" &&
+    grep -qF "turn:127.0.0.1:$port?transport=udp" <<<"$s"
+}
+
 stop() { # PID: SIGINT (gst-launch goes to NULL), then wait
   kill -INT "$1" 2>/dev/null
   wait_for 5 eval "! kill -0 $1 2>/dev/null" || kill -KILL "$1" 2>/dev/null
@@ -117,11 +127,12 @@ dump() {
   done
 }
 
-echo "1..2"
+echo "1..3"
 if ! start_coturn; then
   echo "not ok 1 - coturn did not start"
   dump "$dir/turnserver.out" "$dir/turnserver.log"
   echo "not ok 2 - coturn did not start"
+  echo "not ok 3 - coturn did not start"
   exit 0
 fi
 turn="turn://$TURN_USER:$TURN_PASS@127.0.0.1:$port"
@@ -181,3 +192,10 @@ else
   dump "$dir/bad.log"
 fi
 stop "$bad"
+
+if relay_stats "$dir/rx.log"; then
+  echo "ok 3 - the receiver's ice-stats message names its TURN server"
+else
+  echo "not ok 3 - no relayed candidate with url and relay-protocol in ice-stats"
+  grep -o 'ice-stats, .*' "$dir/rx.log" | tail -n 1 | sed 's/^/#   /'
+fi

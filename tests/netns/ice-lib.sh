@@ -79,6 +79,14 @@ ice_selected () {
   [ -n "$SELECTED" ] || fail "no ice-selected-pair message in $1"
 }
 
+# ice_stats LOG: sets STATS to the last ice-stats message (the element's
+# stats, per-path entries included) of a gst-launch-1.0 -m log, its
+# escaping backslashes removed.
+ice_stats () {
+  STATS=$(grep -o 'ice-stats, .*' "$1" | tail -n 1 | sed 's/[\\]//g')
+  [ -n "$STATS" ] || fail "no ice-stats message in $1"
+}
+
 # ice_room_described: both peers' files in the room are complete (they
 # carry a=end-of-candidates) and each has a server-reflexive candidate.
 ice_room_described () {

@@ -30,7 +30,8 @@ ice_room_relayed () {
 
 require_netns
 require_ice_elements
-gst-inspect-1.0 icesrc 2>/dev/null | grep -q turn-server ||
+# captured first: with pipefail, grep -q leaving early would SIGPIPE it
+grep -q turn-server <<<"$(gst-inspect-1.0 icesrc 2>/dev/null)" ||
   skip "icesrc has no turn-server property"
 bed_create eim eim
 stun_server_start turn

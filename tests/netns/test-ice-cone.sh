@@ -34,4 +34,12 @@ for side in receiver sender; do
   esac
   echo "ok - the $side's selected remote candidate: $SELECTED"
 done
+# The receiver's stats list its server-reflexive candidate with the STUN
+# server it came from (docs/elements.md, "Paths in stats").
+ice_stats "$BED_TMP/receiver.log"
+grep -qF 'candidate-type=(string)srflx' <<<"$STATS" ||
+  fail "no srflx candidate in the receiver's ice-stats: $STATS"
+grep -qF "url=(string)stun://$PUB_IP:$STUN_PORT" <<<"$STATS" ||
+  fail "no url=stun://$PUB_IP:$STUN_PORT in the receiver's ice-stats: $STATS"
+echo "ok - the receiver's ice-stats name the STUN server of its srflx candidate"
 echo "PASS"
