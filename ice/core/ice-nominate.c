@@ -134,7 +134,16 @@ triggered_send_estimate (IceSession *session, const IcePair *pair)
  * triggered check, when that leaves) plus twice the longest round trip
  * answered so far plus a margin. A triggered check is the peer's check on
  * that pair having arrived: the pair is likely to work (it opens the
- * peer's NAT, RFC 8445 §2.2), so its answer is worth waiting for. */
+ * peer's NAT, RFC 8445 §2.2), so its answer is worth waiting for. A
+ * relayed @best waits longer for direct pairs (ICE_NOMINATION_RELAY_WAIT_US).
+ */
+static gboolean
+is_relayed (const IcePair *pair)
+{
+  return pair->local.type == ICE_CANDIDATE_TYPE_RELAYED
+         || pair->remote.type == ICE_CANDIDATE_TYPE_RELAYED;
+}
+
 static gint64
 nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
 {
@@ -155,6 +164,9 @@ nomination_deadline (IceStream *stream, IceComponent *comp, const IcePair *best)
     if (pair->triggered)
       start = MAX (start, triggered_send_estimate (stream->session, pair));
     latest = MAX (latest, start + plausible);
+    if (is_relayed (best) && !is_relayed (pair))
+      latest
+          = MAX (latest, comp->first_valid_us + ICE_NOMINATION_RELAY_WAIT_US);
   }
   if (latest < 0)
     return -1;

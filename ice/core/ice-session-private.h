@@ -50,6 +50,13 @@ G_BEGIN_DECLS
  * component's first valid pair. */
 #define ICE_NOMINATION_RTT_MARGIN_US (3 * G_TIME_SPAN_MILLISECOND)
 #define ICE_NOMINATION_MAX_WAIT_US (500 * G_TIME_SPAN_MILLISECOND)
+/* ... and, when the best valid pair is relayed while a better direct pair
+ * may still succeed, at least this long after the first valid pair: behind
+ * an address-dependent filter (RFC 4787 §5) the direct pair answers only
+ * once the peer's own check has opened its NAT, which depends on when the
+ * peer learns our candidates and paces its checks, not on the round trip;
+ * a relay costs latency and a server for the whole call. */
+#define ICE_NOMINATION_RELAY_WAIT_US (20 * G_TIME_SPAN_MILLISECOND)
 /* A nomination check that times out (loss) is repeated this many times
  * before its valid pair is given up */
 #define ICE_NOMINATION_ATTEMPTS 3

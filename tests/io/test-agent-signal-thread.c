@@ -46,8 +46,74 @@ typedef struct {
   gboolean handler_on_context_thread;
   gint in_handler;
   gint max_in_handler;
-  GArray *seen; /* Seen, in emission order */
+  GArray *seen;  /* Seen, in emission order */
+  guint holders; /* connections and callbacks holding a reference */
 } Bed;
+
+/* The agents' handlers may still run on a dispatch thread after the test
+ * returned (ice_agent_close() stops new signals, not a running one): every
+ * connection holds a reference to the bed, freed with the last one. */
+static void
+bed_clear (gpointer data)
+{
+  Bed *bed = data;
+
+  g_array_unref (bed->seen);
+  g_mutex_clear (&bed->lock);
+  g_cond_clear (&bed->cond);
+}
+
+static void
+bed_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, bed_clear);
+}
+
+static Bed *
+bed_hold (Bed *bed)
+{
+  g_mutex_lock (&bed->lock);
+  bed->holders++;
+  g_mutex_unlock (&bed->lock);
+  return g_atomic_rc_box_acquire (bed);
+}
+
+static void
+bed_unhold (gpointer data)
+{
+  Bed *bed = data;
+
+  g_mutex_lock (&bed->lock);
+  bed->holders--;
+  g_cond_broadcast (&bed->cond);
+  g_mutex_unlock (&bed->lock);
+  bed_release (bed);
+}
+
+static void
+bed_unhold_closure (gpointer data, GClosure *closure)
+{
+  bed_unhold (data);
+}
+
+static Bed *
+bed_new (void)
+{
+  Bed *bed = g_atomic_rc_box_new0 (Bed);
+
+  g_mutex_init (&bed->lock);
+  g_cond_init (&bed->cond);
+  bed->seen = g_array_new (FALSE, FALSE, sizeof (Seen));
+  return bed;
+}
+
+static void
+connect_bed (gpointer instance, const gchar *signal, GCallback handler,
+             Bed *bed)
+{
+  g_signal_connect_data (instance, signal, handler, bed_hold (bed),
+                         bed_unhold_closure, 0);
+}
 
 static void
 on_b_datagrams (IceAgent *agent, guint stream, guint component,
@@ -195,11 +261,9 @@ watch_controlling (IceAgent *agent, gpointer data)
 
   if (bed->setups++ > 0)
     return;
-  g_signal_connect (agent, "new-candidate", G_CALLBACK (on_a_candidate), bed);
-  g_signal_connect (agent, "gathering-done", G_CALLBACK (on_a_gathering_done),
-                    bed);
-  g_signal_connect (agent, "connection-state-changed", G_CALLBACK (on_a_state),
-                    bed);
+  connect_bed (agent, "new-candidate", G_CALLBACK (on_a_candidate), bed);
+  connect_bed (agent, "gathering-done", G_CALLBACK (on_a_gathering_done), bed);
+  connect_bed (agent, "connection-state-changed", G_CALLBACK (on_a_state), bed);
 }
 
 static gboolean
@@ -222,6 +286,12 @@ wait_for_locked (Bed *bed, gboolean (*pred) (Bed *bed), gint64 timeout_us)
   while (!pred (bed) && g_cond_wait_until (&bed->cond, &bed->lock, deadline))
     ;
   return pred (bed);
+}
+
+static gboolean
+bed_unheld (Bed *bed)
+{
+  return bed->holders == 0;
 }
 
 static gboolean
@@ -272,14 +342,12 @@ static void
 start_pair_b (IoTestPair *b, Bed *bed)
 {
   io_test_pair_connect (b, ICE_NOMINATION_REGULAR, NULL, NULL);
-  g_signal_connect (b->a, "connection-state-changed", G_CALLBACK (on_b_state),
-                    bed);
-  g_signal_connect (b->b, "connection-state-changed", G_CALLBACK (on_b_state),
-                    bed);
-  g_signal_connect (b->a, "consent-lost", G_CALLBACK (on_b_consent_lost), bed);
-  g_signal_connect (b->b, "consent-lost", G_CALLBACK (on_b_consent_lost), bed);
-  g_assert_true (ice_agent_set_receive_callback (b->b, b->stream_b, 1,
-                                                 on_b_datagrams, bed, NULL));
+  connect_bed (b->a, "connection-state-changed", G_CALLBACK (on_b_state), bed);
+  connect_bed (b->b, "connection-state-changed", G_CALLBACK (on_b_state), bed);
+  connect_bed (b->a, "consent-lost", G_CALLBACK (on_b_consent_lost), bed);
+  connect_bed (b->b, "consent-lost", G_CALLBACK (on_b_consent_lost), bed);
+  g_assert_true (ice_agent_set_receive_callback (
+      b->b, b->stream_b, 1, on_b_datagrams, bed_hold (bed), bed_unhold));
   bed->sender = b->a;
   bed->sender_stream = b->stream_a;
 }
@@ -315,43 +383,42 @@ static void
 test_blocking_handler_spares_other_agents (void)
 {
   IoTestPair a = { 0 }, b = { 0 };
-  Bed bed = { 0 };
+  Bed *bed = bed_new ();
   GThread *sender;
 
-  g_mutex_init (&bed.lock);
-  g_cond_init (&bed.cond);
-  bed.seen = g_array_new (FALSE, FALSE, sizeof (Seen));
-  start_pair_b (&b, &bed);
-  sender = g_thread_new ("b-sender", send_steadily, &bed);
-  g_mutex_lock (&bed.lock);
-  g_assert_true (wait_for_locked (&bed, b_flowing, IO_TEST_TIMEOUT_US));
-  g_mutex_unlock (&bed.lock);
+  start_pair_b (&b, bed);
+  sender = g_thread_new ("b-sender", send_steadily, bed);
+  g_mutex_lock (&bed->lock);
+  g_assert_true (wait_for_locked (bed, b_flowing, IO_TEST_TIMEOUT_US));
+  g_mutex_unlock (&bed->lock);
 
-  io_test_pair_start (&a, ICE_NOMINATION_REGULAR, watch_controlling, &bed);
-  g_mutex_lock (&bed.lock);
+  io_test_pair_start (&a, ICE_NOMINATION_REGULAR, watch_controlling, bed);
+  g_mutex_lock (&bed->lock);
   g_assert_true (
-      wait_for_locked (&bed, block_over, BLOCK_US + IO_TEST_TIMEOUT_US));
+      wait_for_locked (bed, block_over, BLOCK_US + IO_TEST_TIMEOUT_US));
   /* pair B's datagrams kept arriving while A's handler blocked */
-  g_assert_true (bed.b_received_during_block);
-  g_assert_false (bed.handler_on_context_thread);
-  g_mutex_unlock (&bed.lock);
+  g_assert_true (bed->b_received_during_block);
+  g_assert_false (bed->handler_on_context_thread);
+  g_mutex_unlock (&bed->lock);
 
   /* A itself still connects and gets the rest of its signals, in order */
   g_assert_true (
       ice_agent_wait_connected (a.a, a.stream_a, IO_TEST_TIMEOUT_US, NULL));
-  g_mutex_lock (&bed.lock);
-  g_assert_true (wait_for_locked (&bed, a_signals_done, IO_TEST_TIMEOUT_US));
-  assert_a_order (&bed);
-  g_assert_cmpint (bed.max_in_handler, ==, 1);
-  g_mutex_unlock (&bed.lock);
+  g_mutex_lock (&bed->lock);
+  g_assert_true (wait_for_locked (bed, a_signals_done, IO_TEST_TIMEOUT_US));
+  assert_a_order (bed);
+  g_assert_cmpint (bed->max_in_handler, ==, 1);
+  g_mutex_unlock (&bed->lock);
 
-  stop_sender (&bed, sender);
-  assert_b_unharmed (&bed, &b);
+  stop_sender (bed, sender);
+  assert_b_unharmed (bed, &b);
   io_test_pair_clear (&a);
   io_test_pair_clear (&b);
-  g_array_unref (bed.seen);
-  g_mutex_clear (&bed.lock);
-  g_cond_clear (&bed.cond);
+  /* the agents are gone once a running dispatch has let them go */
+  g_mutex_lock (&bed->lock);
+  g_assert_true (wait_for_locked (bed, bed_unheld, IO_TEST_TIMEOUT_US));
+  g_mutex_unlock (&bed->lock);
+  bed_release (bed);
 }
 
 static void
