@@ -90,7 +90,8 @@ current_thread_name (gchar buf[17])
  * Returns: %TRUE if @uri is a usable signaller URI.
  */
 gboolean
-gst_ice_file_signaller_uri_is_valid (const gchar *uri, gchar **dir, GError **error)
+gst_ice_file_signaller_uri_is_valid (const gchar *uri, gchar **dir,
+                                     GError **error)
 {
   gchar *path;
 

@@ -38,8 +38,10 @@ file_free (gpointer impl)
 }
 
 static const GstIceSignallerBackend file_backend = {
-  "Signalling room unusable", "Signalling room busy",
-  file_start,                 file_publish,
+  "Signalling room unusable",
+  "Signalling room busy",
+  file_start,
+  file_publish,
   file_free,
 };
 
@@ -56,7 +58,9 @@ gst_ice_signaller_uri_is_valid (const gchar *uri, GError **error)
 {
   GError *err = NULL;
 
-  if (uri && (g_str_has_prefix (uri, "ws://") || g_str_has_prefix (uri, "wss://"))) {
+  if (uri
+      && (g_str_has_prefix (uri, "ws://")
+          || g_str_has_prefix (uri, "wss://"))) {
     GstIceWsUri *parsed = gst_ice_ws_uri_parse (uri, NULL, &err);
 
     if (parsed) {
@@ -114,7 +118,8 @@ gst_ice_signaller_new (const GstIceSignallerConfig *config, guint stream_id,
  * the funcs may hold.
  */
 void
-gst_ice_signaller_start (GstIceSignaller *sig, const GstIceSignallerFuncs *funcs)
+gst_ice_signaller_start (GstIceSignaller *sig,
+                         const GstIceSignallerFuncs *funcs)
 {
   sig->backend->start (sig->impl, funcs);
 }

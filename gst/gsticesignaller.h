@@ -88,8 +88,7 @@ GstIceSignaller *gst_ice_signaller_new (const GstIceSignallerConfig *config,
                                         guint stream_id, GError **error);
 void gst_ice_signaller_start (GstIceSignaller *sig,
                               const GstIceSignallerFuncs *funcs);
-void gst_ice_signaller_publish (GstIceSignaller *sig,
-                                const gchar *description);
+void gst_ice_signaller_publish (GstIceSignaller *sig, const gchar *description);
 const gchar *gst_ice_signaller_get_summary (GstIceSignaller *sig,
                                             gboolean fatal);
 void gst_ice_signaller_free (GstIceSignaller *sig);

@@ -267,7 +267,7 @@ gst_ice_ws_remote_credentials (GstIceWsRemote *remote, gint64 generation,
   remote->end = FALSE;
   /* trickle ICE (RFC 8838) is what this protocol is */
   *text = g_strdup_printf (UFRAG_PREFIX "%s\r\n" PWD_PREFIX
-                           "%s\r\na=ice-options:trickle\r\n",
+                                        "%s\r\na=ice-options:trickle\r\n",
                            ufrag, pwd);
   return GST_ICE_WS_REMOTE_NEW;
 }

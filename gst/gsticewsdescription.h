@@ -59,21 +59,21 @@ typedef enum {
 } GstIceWsRemoteResult;
 
 typedef struct {
-  gchar *peer;        /* the peer the description is from */
-  gint64 generation;  /* -1: none yet */
+  gchar *peer;       /* the peer the description is from */
+  gint64 generation; /* -1: none yet */
   gchar *ufrag;
-  GHashTable *lines;  /* candidate lines given, this generation */
+  GHashTable *lines; /* candidate lines given, this generation */
   gboolean end;
 } GstIceWsRemote;
 
 void gst_ice_ws_remote_init (GstIceWsRemote *remote);
 void gst_ice_ws_remote_clear (GstIceWsRemote *remote);
-gboolean gst_ice_ws_remote_set_peer (GstIceWsRemote *remote,
-                                     const gchar *peer);
-GstIceWsRemoteResult
-gst_ice_ws_remote_credentials (GstIceWsRemote *remote, gint64 generation,
-                               const gchar *ufrag, const gchar *pwd,
-                               gchar **text);
+gboolean gst_ice_ws_remote_set_peer (GstIceWsRemote *remote, const gchar *peer);
+GstIceWsRemoteResult gst_ice_ws_remote_credentials (GstIceWsRemote *remote,
+                                                    gint64 generation,
+                                                    const gchar *ufrag,
+                                                    const gchar *pwd,
+                                                    gchar **text);
 GstIceWsRemoteResult gst_ice_ws_remote_candidate (GstIceWsRemote *remote,
                                                   gint64 generation,
                                                   const gchar *candidate,
