@@ -54,6 +54,33 @@ signaller_unref (gpointer data)
   g_free (sig);
 }
 
+/* GType registration can deadlock when a class_init on one thread (libsoup
+ * initialising SoupSession on the signalling thread) asks for a type that
+ * another thread is registering at that moment (GIO's socket types, as the
+ * element's thread opens the agent's sockets). Both sets are registered
+ * here, on the element's thread, before the signalling thread needs them. */
+static void
+ensure_types (void)
+{
+  const GType gio[] = {
+    G_TYPE_SOCKET,         G_TYPE_SOCKET_ADDRESS, G_TYPE_INET_SOCKET_ADDRESS,
+    G_TYPE_INET_ADDRESS,   G_TYPE_SOCKET_CLIENT,  G_TYPE_SOCKET_CONNECTION,
+    G_TYPE_TCP_CONNECTION, G_TYPE_TLS_DATABASE,   G_TYPE_TLS_CERTIFICATE,
+    G_TYPE_PROXY_RESOLVER, G_TYPE_RESOLVER,       G_TYPE_NETWORK_ADDRESS,
+  };
+  const GType soup[] = {
+    SOUP_TYPE_SESSION,
+    SOUP_TYPE_MESSAGE,
+    SOUP_TYPE_WEBSOCKET_CONNECTION,
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (gio); i++)
+    g_type_ensure (gio[i]);
+  for (i = 0; i < G_N_ELEMENTS (soup); i++)
+    g_type_class_unref (g_type_class_ref (soup[i]));
+}
+
 /**
  * gst_ice_ws_signaller_new:
  * @config: a ws:// or wss:// URI (validated), the token and CA file
@@ -75,6 +102,7 @@ gst_ice_ws_signaller_new (const GstIceSignallerConfig *config, guint stream_id,
   if (g_once_init_enter (&debug_done)) {
     GST_DEBUG_CATEGORY_INIT (gst_ice_ws_signaller_debug, "icewssignaller", 0,
                              "ICE ws:// signaller");
+    ensure_types ();
     g_once_init_leave (&debug_done, 1);
   }
   uri = gst_ice_ws_uri_parse (config->uri, config->token, error);
