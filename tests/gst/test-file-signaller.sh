@@ -41,6 +41,7 @@ export CHAIN="fakesink0: last-message = chain"
 start_rx() {
   local name=$1 dir=$2
   shift 2
+  : >"$logs/$name.log" # before wait_line's tail opens it
   gst-launch-1.0 -m icesrc signaller="file://$dir" "$@" caps="$CAPS" \
     ! rtpL16depay ! fakesink silent=false -v >"$logs/$name.log" 2>&1 &
   rx=$!
@@ -49,6 +50,7 @@ start_rx() {
 start_tx() {
   local name=$1 dir=$2
   shift 2
+  : >"$logs/$name.log" # before wait_line's tail opens it
   gst-launch-1.0 -m audiotestsrc is-live=true ! rtpL16pay \
     ! icesink signaller="file://$dir" "$@" >"$logs/$name.log" 2>&1 &
   tx=$!

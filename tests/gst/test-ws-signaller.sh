@@ -40,6 +40,7 @@ serve() {
   local name=$1 listen=127.0.0.1:0
   shift
   [ "${1:-}" = --listen ] && listen=$2 && shift 2
+  : >"$logs/$name.log" # before wait_line's tail opens it
   "$SERVE" serve --listen "$listen" "$@" >"$logs/$name.log" 2>&1 &
   srv=$!
   PIDS+=("$srv")
@@ -54,6 +55,7 @@ serve() {
 start_rx() {
   local name=$1 uri=$2
   shift 2
+  : >"$logs/$name.log"
   gst-launch-1.0 -m icesrc signaller="$uri" bind-address=127.0.0.1 "$@" \
     caps="$CAPS" ! rtpL16depay ! fakesink silent=false -v \
     >"$logs/$name.log" 2>&1 &
@@ -63,6 +65,7 @@ start_rx() {
 start_tx() {
   local name=$1 uri=$2 spb=${SAMPLES:-200}
   shift 2
+  : >"$logs/$name.log"
   gst-launch-1.0 -m audiotestsrc is-live=true samplesperbuffer="$spb" \
     ! rtpL16pay ! icesink signaller="$uri" bind-address=127.0.0.1 "$@" \
     >"$logs/$name.log" 2>&1 &
