@@ -11,11 +11,15 @@
  * credentials and a fatal room-full. Each unusable message is dropped and
  * counted with a GST_WARNING (the suite runs with G_DEBUG=fatal-warnings:
  * a g_warning would abort), the valid credentials reach the agent, and the
- * fatal error is an element error naming the server's message.
+ * fatal error is an element error naming the server's message. Every
+ * line the signaller logs comes from the "gst-ice-signal" thread.
  */
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "signal/gst-ice-signal-msg.h"
 
@@ -49,6 +53,22 @@ static GMutex log_lock;
 static guint n_dropped_logged;
 static gchar *last_dropped;
 static gboolean peer_credentials_logged;
+static guint n_off_thread; /* signaller lines logged off its thread */
+
+/* The signaller's I/O runs on "gst-ice-signal", never on the "gst-ice"
+ * packet thread nor the application's. */
+static gboolean
+on_signal_thread (void)
+{
+#ifdef __linux__
+  gchar name[17] = "";
+
+  return prctl (PR_GET_NAME, name, 0, 0, 0) != 0
+         || strcmp (name, "gst-ice-signal") == 0;
+#else
+  return TRUE;
+#endif
+}
 
 /* The signaller logs on its own thread. */
 static void
@@ -62,6 +82,8 @@ log_func (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
     return;
   text = gst_debug_message_get (message);
   g_mutex_lock (&log_lock);
+  if (!on_signal_thread ())
+    n_off_thread++;
   if (level == GST_LEVEL_WARNING && strstr (text, "dropped a")) {
     n_dropped_logged++;
     g_free (last_dropped);
@@ -216,6 +238,7 @@ test_hostile_server (void)
   g_test_message ("last drop: %s", last_dropped);
   g_assert_cmpuint (n_dropped_logged, ==, N_DROPPED);
   g_assert_true (peer_credentials_logged);
+  g_assert_cmpuint (n_off_thread, ==, 0);
   g_mutex_unlock (&log_lock);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
