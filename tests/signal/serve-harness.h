@@ -19,11 +19,12 @@ G_BEGIN_DECLS
 #define HARNESS_TIMEOUT_S 20
 
 /* Runs the default context until @cond or the timeout; asserts @cond. */
-#define HARNESS_WAIT_UNTIL(cond)                                               \
+#define HARNESS_WAIT_UNTIL(cond) HARNESS_WAIT_UNTIL_S (cond, HARNESS_TIMEOUT_S)
+#define HARNESS_WAIT_UNTIL_S(cond, seconds)                                    \
   G_STMT_START                                                                 \
   {                                                                            \
     HarnessDeadline _d;                                                        \
-    harness_deadline_start (&_d, HARNESS_TIMEOUT_S);                           \
+    harness_deadline_start (&_d, (seconds));                                   \
     while (!(cond) && !_d.expired)                                             \
       g_main_context_iteration (NULL, TRUE);                                   \
     harness_deadline_stop (&_d);                                               \
