@@ -234,8 +234,9 @@ test_flood (void)
   rss = harness_server_status_kb (flood.server, "VmRSS:");
   hwm = harness_server_status_kb (flood.server, "VmHWM:");
   g_test_message ("server VmRSS %" G_GUINT64_FORMAT
-                  " kB, VmHWM %" G_GUINT64_FORMAT " kB",
-                  rss, hwm);
+                  " kB before, %" G_GUINT64_FORMAT
+                  " kB after, VmHWM %" G_GUINT64_FORMAT " kB",
+                  rss_before, rss, hwm);
   g_assert_cmpuint (hwm, <, MAX_RSS_KB);
   g_assert_cmpuint (rss, <, rss_before + MAX_GROWTH_KB);
   g_free (after);
