@@ -268,6 +268,47 @@ test_rate (void)
   harness_server_stop (server);
 }
 
+/* --max-clients and --max-rooms: refused with server-full, the others
+ * go on. */
+static void
+test_server_full (void)
+{
+  HarnessServer *server
+      = harness_server_start ("--max-clients", "3", "--max-rooms", "1", NULL);
+  HarnessClient *a, *b, *c;
+  gchar *url = g_strdup_printf ("%s/second", server->url);
+
+  harness_pair (session, server, "first", &a, &b);
+  c = harness_client_open (session, url);
+  harness_client_send_take (c, gst_ice_signal_join_to_json (NULL, NULL));
+  harness_client_expect_error (c, GST_ICE_SIGNAL_ERROR_SERVER_FULL, TRUE);
+  harness_client_wait_closed (c);
+  harness_client_free (c);
+  harness_server_wait_lines (server, "refuse code=server-full", 1);
+  assert_relays (a, b, gst_ice_signal_restart_to_json ("0"));
+  /* the room vanishes with its peers, and the next one has its place */
+  harness_client_free (a);
+  harness_client_free (b);
+  harness_server_wait_lines (server, "leave room=first", 2);
+  c = harness_join (session, server, "second", "c", 1);
+  harness_client_free (c);
+  g_free (url);
+  harness_server_stop (server);
+}
+
+static void
+test_too_many_clients (void)
+{
+  HarnessServer *server = harness_server_start ("--max-clients", "1", NULL);
+  HarnessClient *a;
+
+  a = harness_join (session, server, "only", "a", 1);
+  expect_refused (server, "/only", GST_ICE_SIGNAL_ERROR_SERVER_FULL);
+  harness_server_wait_lines (server, "refuse code=server-full", 1);
+  harness_client_free (a);
+  harness_server_stop (server);
+}
+
 static void
 test_join_timeout (void)
 {
@@ -460,6 +501,8 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/serve/bad-messages", test_bad_messages);
   g_test_add_func ("/signal/serve/too-many-errors", test_too_many_errors);
   g_test_add_func ("/signal/serve/rate", test_rate);
+  g_test_add_func ("/signal/serve/server-full", test_server_full);
+  g_test_add_func ("/signal/serve/too-many-clients", test_too_many_clients);
   g_test_add_func ("/signal/serve/join-timeout", test_join_timeout);
   g_test_add_func ("/signal/serve/peer-left", test_peer_left);
   g_test_add_func ("/signal/serve/stun", test_stun);
