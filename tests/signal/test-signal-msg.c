@@ -236,7 +236,10 @@ test_malformed (void)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (bad_cases); i++) {
-    g_test_message ("case %u: %s", i, bad_cases[i].text);
+    gchar *escaped = g_strescape (bad_cases[i].text, NULL);
+
+    g_test_message ("case %u: %s", i, escaped);
+    g_free (escaped);
     expect_error (bad_cases[i].text, strlen (bad_cases[i].text),
                   bad_cases[i].code);
   }
