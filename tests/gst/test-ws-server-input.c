@@ -13,6 +13,7 @@
  * a g_warning would abort), the valid credentials reach the agent, and the
  * fatal error is an element error naming the server's message. Every
  * line the signaller logs comes from the "gst-ice-signal" thread.
+ * Then the restarts of either side and of the room's peer, scripted.
  */
 #include <gst/gst.h>
 #include <libsoup/soup.h>
@@ -35,7 +36,7 @@ static const gchar *const junk[] = {
   "{\"v\":1,\"type\":\"bogus\"}",
   "{\"v\":1,\"type\":\"credentials\",\"mid\":\"0\",\"ufrag\":\"ab\\r\\na=x\","
   "\"pwd\":\"" PWD "\",\"generation\":0}",
-  "{\"v\":1,\"type\":\"join\",\"room\":\"junk\"}",
+  "{\"v\":1,\"type\":\"join\",\"room\":\"room\"}",
 };
 /* + a binary frame and an oversized candidate */
 #define N_DROPPED (G_N_ELEMENTS (junk) + 2)
@@ -44,9 +45,15 @@ typedef struct {
   GMainLoop *loop;
   SoupServer *server;
   SoupWebsocketConnection *conn;
+  GCallback on_message;
+  GstElement *pipeline;
   gboolean got_join;
   gboolean got_credentials;
   gchar *error_text;
+  /* the restart test */
+  gint step;
+  gchar *ufrags[4]; /* the element's, per generation */
+  guint n_candidates[4];
 } Test;
 
 static GMutex log_lock;
@@ -139,10 +146,10 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *bytes,
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
   g_assert_true (gst_ice_signal_msg_parse (text, len, &msg, NULL));
   if (msg.type == GST_ICE_SIGNAL_MSG_JOIN) {
-    g_assert_cmpstr (msg.room, ==, "junk");
+    g_assert_cmpstr (msg.room, ==, "room");
     g_assert_nonnull (msg.peer);
     t->got_join = TRUE;
-    send (t, gst_ice_signal_joined_to_json ("junk", msg.peer, 2));
+    send (t, gst_ice_signal_joined_to_json ("room", msg.peer, 2));
     send (t, gst_ice_signal_peer_joined_to_json ("hostile"));
   } else if (msg.type == GST_ICE_SIGNAL_MSG_CREDENTIALS
              && !t->got_credentials) {
@@ -161,10 +168,10 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
 {
   Test *t = data;
 
-  g_assert_cmpstr (path, ==, "/junk");
+  g_assert_cmpstr (path, ==, "/room");
   g_assert_null (t->conn);
   t->conn = g_object_ref (conn);
-  g_signal_connect (conn, "message", G_CALLBACK (on_message), t);
+  g_signal_connect (conn, "message", t->on_message, t);
 }
 
 static gboolean
@@ -191,46 +198,72 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Serves ws://127.0.0.1:PORT/room with @handler and runs an icesrc on
+ * it until the element posts an error or TIMEOUT_S pass. */
 static void
-test_hostile_server (void)
+run_element (Test *t, GCallback handler)
 {
-  Test t = { 0 };
   GError *err = NULL;
   GSList *uris;
-  GstElement *pipeline;
   GstBus *bus;
   gchar *launch;
   guint port, timeout;
   const gchar *protocols[] = { GST_ICE_SIGNAL_SUBPROTOCOL, NULL };
 
-  t.loop = g_main_loop_new (NULL, FALSE);
-  t.server = soup_server_new (NULL, NULL);
-  soup_server_add_websocket_handler (t.server, NULL, NULL, (gchar **)protocols,
-                                     on_websocket, &t, NULL);
-  g_assert_true (soup_server_listen_local (t.server, 0,
+  t->on_message = handler;
+  t->loop = g_main_loop_new (NULL, FALSE);
+  t->server = soup_server_new (NULL, NULL);
+  soup_server_add_websocket_handler (t->server, NULL, NULL, (gchar **)protocols,
+                                     on_websocket, t, NULL);
+  g_assert_true (soup_server_listen_local (t->server, 0,
                                            SOUP_SERVER_LISTEN_IPV4_ONLY, &err));
   g_assert_no_error (err);
-  uris = soup_server_get_uris (t.server);
+  uris = soup_server_get_uris (t->server);
   port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
-  launch = g_strdup_printf ("icesrc signaller=ws://127.0.0.1:%u/junk "
+  launch = g_strdup_printf ("icesrc signaller=ws://127.0.0.1:%u/room "
                             "bind-address=127.0.0.1 ! fakesink",
                             port);
-  pipeline = gst_parse_launch (launch, &err);
+  t->pipeline = gst_parse_launch (launch, &err);
   g_assert_no_error (err);
   g_free (launch);
-  bus = gst_element_get_bus (pipeline);
-  gst_bus_add_watch (bus, on_bus, &t);
-  timeout = g_timeout_add_seconds (TIMEOUT_S, on_timeout, &t);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  g_main_loop_run (t.loop);
+  bus = gst_element_get_bus (t->pipeline);
+  gst_bus_add_watch (bus, on_bus, t);
+  timeout = g_timeout_add_seconds (TIMEOUT_S, on_timeout, t);
+  gst_element_set_state (t->pipeline, GST_STATE_PLAYING);
+  g_main_loop_run (t->loop);
   g_source_remove (timeout);
+  gst_element_set_state (t->pipeline, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  if (t->error_text)
+    g_test_message ("error: %s", t->error_text);
+}
 
+static void
+test_clear (Test *t)
+{
+  guint i;
+
+  gst_object_unref (t->pipeline);
+  g_clear_object (&t->conn);
+  g_object_unref (t->server);
+  g_main_loop_unref (t->loop);
+  g_free (t->error_text);
+  for (i = 0; i < G_N_ELEMENTS (t->ufrags); i++)
+    g_free (t->ufrags[i]);
+}
+
+static void
+test_hostile_server (void)
+{
+  Test t = { 0 };
+
+  run_element (&t, G_CALLBACK (on_message));
   g_assert_true (t.got_join);
   g_assert_true (t.got_credentials);
   g_assert_nonnull (t.error_text);
-  g_test_message ("error: %s", t.error_text);
   g_assert_nonnull (strstr (t.error_text, "Signalling failed"));
   g_assert_nonnull (strstr (t.error_text, "room-full"));
   g_assert_nonnull (strstr (t.error_text, "the test says the room is full"));
@@ -240,16 +273,121 @@ test_hostile_server (void)
   g_assert_true (peer_credentials_logged);
   g_assert_cmpuint (n_off_thread, ==, 0);
   g_mutex_unlock (&log_lock);
+  test_clear (&t);
+}
 
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_bus_remove_watch (bus);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
-  g_clear_object (&t.conn);
-  g_object_unref (t.server);
-  g_main_loop_unref (t.loop);
-  g_free (t.error_text);
-  g_free (last_dropped);
+/* --- restarts ------------------------------------------------------------ */
+
+#define PEER_UFRAG0 "peerUFRAG0"
+#define PEER_UFRAG1 "peerUFRAG1"
+
+static void
+send_peer_change (Test *t)
+{
+  /* a late generation 0 (stale), then the peer replaced by another */
+  send (t, gst_ice_signal_credentials_to_json ("0", PEER_UFRAG0, PWD, 0));
+  send (t, gst_ice_signal_peer_left_to_json ("p1"));
+  send (t, gst_ice_signal_peer_joined_to_json ("p2"));
+}
+
+/* The element's credentials of @gen: checks them against the script. */
+static void
+on_element_credentials (Test *t, const GstIceSignalMsg *msg)
+{
+  guint i;
+
+  g_test_message ("step %d: credentials, generation %" G_GINT64_FORMAT
+                  ", ufrag %s",
+                  t->step, msg->generation, msg->ufrag);
+  g_assert_cmpint (msg->generation, <, G_N_ELEMENTS (t->ufrags));
+  /* a new generation has a new ufrag; one never comes back */
+  for (i = 0; i < G_N_ELEMENTS (t->ufrags); i++)
+    if (i != msg->generation)
+      g_assert_cmpstr (msg->ufrag, !=, t->ufrags[i]);
+  if (t->ufrags[msg->generation] == NULL)
+    t->ufrags[msg->generation] = g_strdup (msg->ufrag);
+  g_assert_cmpstr (msg->ufrag, ==, t->ufrags[msg->generation]);
+  switch (t->step) {
+    case 0: /* the first */
+      g_assert_cmpint (msg->generation, ==, 0);
+      t->step = 1;
+      break;
+    case 2: /* its answer to our restart */
+      g_assert_cmpint (msg->generation, ==, 1);
+      t->step = 3;
+      break;
+    case 4: /* the first to the new peer: after a restart, never gen 1 */
+      g_assert_cmpint (msg->generation, ==, 2);
+      t->step = 5;
+      /* the new peer asks for a restart */
+      send (t, gst_ice_signal_restart_to_json ("0"));
+      break;
+    case 5:
+      g_assert_cmpint (msg->generation, ==, 3);
+      t->step = 6;
+      send (t, gst_ice_signal_error_to_json (GST_ICE_SIGNAL_ERROR_RATE,
+                                             "the script is over", TRUE));
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static void
+on_restart_message (SoupWebsocketConnection *conn, gint type, GBytes *bytes,
+                    gpointer data)
+{
+  Test *t = data;
+  GstIceSignalMsg msg = { 0 };
+  gsize len;
+  const gchar *text = g_bytes_get_data (bytes, &len);
+
+  g_assert_true (gst_ice_signal_msg_parse (text, len, &msg, NULL));
+  switch (msg.type) {
+    case GST_ICE_SIGNAL_MSG_JOIN:
+      send (t, gst_ice_signal_joined_to_json ("room", msg.peer, 2));
+      send (t, gst_ice_signal_peer_joined_to_json ("p1"));
+      break;
+    case GST_ICE_SIGNAL_MSG_CREDENTIALS:
+      on_element_credentials (t, &msg);
+      break;
+    case GST_ICE_SIGNAL_MSG_CANDIDATE:
+      g_assert_cmpint (msg.generation, <, G_N_ELEMENTS (t->n_candidates));
+      t->n_candidates[msg.generation]++;
+      break;
+    case GST_ICE_SIGNAL_MSG_END_OF_CANDIDATES:
+      g_assert_cmpuint (t->n_candidates[msg.generation], >, 0);
+      if (t->step == 1 && msg.generation == 0) {
+        /* our generation 0, then our restart: the element answers */
+        send (t, gst_ice_signal_credentials_to_json ("0", PEER_UFRAG0, PWD, 0));
+        send (t, gst_ice_signal_credentials_to_json ("0", PEER_UFRAG1, PWD, 1));
+        t->step = 2;
+      } else if (t->step == 3 && msg.generation == 1) {
+        send_peer_change (t);
+        t->step = 4;
+      }
+      break;
+    default:
+      break;
+  }
+  gst_ice_signal_msg_clear (&msg);
+}
+
+/* The element as the peer of a scripted one: its generation 0 trickled to
+ * end-of-candidates; the peer's restart answered with generation 1; a
+ * stale generation of the peer ignored; a new peer in the room met with a
+ * restart first (generation 2, never generation 1 again); a restart
+ * message answered with generation 3. */
+static void
+test_peer_restarts (void)
+{
+  Test t = { 0 };
+
+  run_element (&t, G_CALLBACK (on_restart_message));
+  g_assert_cmpint (t.step, ==, 6);
+  g_assert_nonnull (t.error_text);
+  g_assert_nonnull (strstr (t.error_text, "the script is over"));
+  test_clear (&t);
 }
 
 int
@@ -260,5 +398,6 @@ main (int argc, char **argv)
   gst_debug_add_log_function (log_func, NULL, NULL);
   gst_debug_set_threshold_for_name ("icewssignaller", GST_LEVEL_INFO);
   g_test_add_func ("/ws/hostile-server", test_hostile_server);
+  g_test_add_func ("/ws/peer-restarts", test_peer_restarts);
   return g_test_run ();
 }
