@@ -6,7 +6,7 @@
 #        only (the senders' buffer sizes differ);
 #  4:    the sender killed mid-call and a new one started: the receiver,
 #        still running, gets media again (an ICE restart toward the new
-#        peer);
+#        peer); 10: the same with the receiver replaced;
 #  5:    a third peer is refused: its gst-launch exits with the room-full
 #        error; the pair's media keeps flowing;
 #  6:    a server with --token: the right token (?token= and the
@@ -148,12 +148,14 @@ run_pair() {
   return $ok
 }
 
-echo "1..9"
+echo "1..10"
 
 if ! serve serve; then
-  for i in $(seq 9); do echo "not ok $i - gst-ice serve did not start"; done
+  for i in $(seq 10); do echo "not ok $i - gst-ice serve did not start"; done
   tail -5 "$logs/serve.log" | sed 's/^/# /'
-  exit 0
+  report 10 "the receiver restarted mid-call: media again" $status_10 \
+  rx-10a rx-10b tx-10 serve
+exit 0
 fi
 main_port=$port
 ws="ws://127.0.0.1:$port"
@@ -205,6 +207,27 @@ else
 fi
 stop "$rx4"
 report 4 "the sender restarted mid-call: media again" $ok rx-4 tx-4a tx-4b serve
+
+# 10 (run here): the receiver dies mid-call, a new one takes its place; the
+# sender, still running, restarts toward it
+ok=1
+start_tx tx-10 "$ws/restart-rx"
+tx10=$tx
+start_rx rx-10a "$ws/restart-rx"
+if wait_line rx-10a "$CHAIN" "$WANTED" "$rx"; then
+  from_srv=$(next_line serve)
+  kill -KILL "$rx"
+  wait "$rx" 2>/dev/null
+  if wait_line serve "leave room=restart-rx " 1 "$srv" "$from_srv"; then
+    start_rx rx-10b "$ws/restart-rx"
+    wait_line rx-10b "$CHAIN" "$WANTED" "$rx" && ok=0
+    stop "$rx"
+  fi
+else
+  stop "$rx"
+fi
+stop "$tx10"
+status_10=$ok
 
 # 5: a third peer is refused; the pair goes on
 ok=1
@@ -304,4 +327,6 @@ if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 fi
 report 9 "wss:// with a test CA; an untrusted certificate is an error" $ok \
   openssl rx-9 untrusted-9 serve-tls
+report 10 "the receiver restarted mid-call: media again" $status_10 \
+  rx-10a rx-10b tx-10 serve
 exit 0
