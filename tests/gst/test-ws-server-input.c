@@ -245,9 +245,22 @@ static void
 test_clear (Test *t)
 {
   guint i;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_TIME_SPAN_SECOND;
 
   gst_object_unref (t->pipeline);
+  /* let our end of the socket close, or the server keeps it */
+  if (t->conn
+      && soup_websocket_connection_get_state (t->conn)
+             == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (t->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+                                     NULL);
+  while (t->conn
+         && soup_websocket_connection_get_state (t->conn)
+                != SOUP_WEBSOCKET_STATE_CLOSED
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
   g_clear_object (&t->conn);
+  soup_server_disconnect (t->server);
   g_object_unref (t->server);
   g_main_loop_unref (t->loop);
   g_free (t->error_text);
