@@ -8,23 +8,10 @@
 #endif
 
 #include "gsticewsuri.h"
+#include "signal/gst-ice-signal-msg.h"
 
 #include <string.h>
 #include <gio/gio.h>
-
-static gboolean
-room_is_valid (const gchar *room)
-{
-  gsize i, len = strlen (room);
-
-  if (len < 1 || len > GST_ICE_WS_ROOM_MAX)
-    return FALSE;
-  for (i = 0; i < len; i++) {
-    if (!g_ascii_isalnum (room[i]) && !strchr ("._-", room[i]))
-      return FALSE;
-  }
-  return TRUE;
-}
 
 /* Takes the token out of the query; any other parameter is refused. */
 static gboolean
@@ -88,7 +75,7 @@ gst_ice_ws_uri_parse (const gchar *uri, const gchar *token, GError **error)
   ws->port = g_uri_get_port (parsed);
   if (ws->port < 0)
     ws->port = ws->tls ? 443 : 80;
-  if (path[0] != '/' || !room_is_valid (path + 1))
+  if (path[0] != '/' || !gst_ice_signal_room_is_valid (path + 1))
     goto bad_room;
   ws->room = g_strdup (path + 1);
   if (!parse_query (g_uri_get_query (parsed), &ws->token, error))
@@ -113,7 +100,7 @@ bad_room:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                "the room (the path) must be 1-%d characters of "
                "A-Z a-z 0-9 . _ -",
-               GST_ICE_WS_ROOM_MAX);
+               GST_ICE_SIGNAL_MAX_ROOM);
 fail:
   g_uri_unref (parsed);
   gst_ice_ws_uri_free (ws);

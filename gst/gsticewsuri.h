@@ -11,8 +11,6 @@
 
 G_BEGIN_DECLS
 
-#define GST_ICE_WS_ROOM_MAX 64
-
 typedef struct {
   gboolean tls;
   gchar *host;
