@@ -15,6 +15,8 @@
 
 #define GST_CAT_DEFAULT gst_ice_ws_signaller_debug
 
+#define RESTART_MIN_INTERVAL_US G_TIME_SPAN_SECOND
+
 static void
 send_text (GstIceWsSignaller *sig, gchar *json)
 {
@@ -125,6 +127,25 @@ give_text (GstIceWsSignaller *sig, const GstIceSignalMsg *msg,
                gst_ice_signal_msg_type_to_string (msg->type), msg->generation);
 }
 
+/* The peer asks for a restart; our new generation answers it. A peer
+ * that asks again and again would keep the checks from ever settling:
+ * one restart a second at most. */
+static void
+on_restart_request (GstIceWsSignaller *sig)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (sig->last_restart_us != 0
+      && now - sig->last_restart_us < RESTART_MIN_INTERVAL_US) {
+    drop (sig, "a restart request within a second of the last");
+    return;
+  }
+  sig->last_restart_us = now;
+  GST_INFO ("%s: the peer asks for an ICE restart", sig->url_log);
+  if (sig->funcs.restart)
+    sig->funcs.restart (sig->stream_id, sig->funcs.user_data);
+}
+
 /* credentials, candidate, end-of-candidates, restart: from the peer */
 static void
 on_relayed (GstIceWsSignaller *sig, const GstIceSignalMsg *msg)
@@ -150,10 +171,7 @@ on_relayed (GstIceWsSignaller *sig, const GstIceSignalMsg *msg)
       result = gst_ice_ws_remote_end (&sig->remote, msg->generation, &text);
       break;
     default:
-      /* restart: the peer asks; our new generation answers it */
-      GST_INFO ("%s: the peer asks for an ICE restart", sig->url_log);
-      if (sig->funcs.restart)
-        sig->funcs.restart (sig->stream_id, sig->funcs.user_data);
+      on_restart_request (sig);
       return;
   }
   give_text (sig, msg, result, text);

@@ -52,7 +52,8 @@ struct _GstIceWsSignaller {
   gboolean paired;      /* peer-joined seen on this connection */
   GstIceWsLocal local;
   GstIceWsRemote remote;
-  guint n_dropped; /* messages from the server we could not use */
+  guint n_dropped;        /* messages from the server we could not use */
+  gint64 last_restart_us; /* the last restart the peer asked for */
 };
 
 /* gsticewspeer.c */

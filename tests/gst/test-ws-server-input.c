@@ -61,6 +61,7 @@ static guint n_dropped_logged;
 static gchar *last_dropped;
 static gboolean peer_credentials_logged;
 static guint n_off_thread; /* signaller lines logged off its thread */
+static gboolean restart_request_dropped;
 
 /* The signaller's I/O runs on "gst-ice-signal", never on the "gst-ice"
  * packet thread nor the application's. */
@@ -96,6 +97,8 @@ log_func (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
     g_free (last_dropped);
     last_dropped = g_strdup (text);
   }
+  if (strstr (text, "a restart request within a second"))
+    restart_request_dropped = TRUE;
   if (strstr (text, "the peer's credentials, generation 0"))
     peer_credentials_logged = TRUE;
   g_mutex_unlock (&log_lock);
@@ -332,7 +335,8 @@ on_element_credentials (Test *t, const GstIceSignalMsg *msg)
     case 4: /* the first to the new peer: after a restart, never gen 1 */
       g_assert_cmpint (msg->generation, ==, 2);
       t->step = 5;
-      /* the new peer asks for a restart */
+      /* the new peer asks for a restart, twice: once is honoured */
+      send (t, gst_ice_signal_restart_to_json ("0"));
       send (t, gst_ice_signal_restart_to_json ("0"));
       break;
     case 5:
@@ -390,7 +394,7 @@ on_restart_message (SoupWebsocketConnection *conn, gint type, GBytes *bytes,
  * end-of-candidates; the peer's restart answered with generation 1; a
  * stale generation of the peer ignored; a new peer in the room met with a
  * restart first (generation 2, never generation 1 again); a restart
- * message answered with generation 3. */
+ * message answered with generation 3, a second one at once dropped. */
 static void
 test_peer_restarts (void)
 {
@@ -400,6 +404,9 @@ test_peer_restarts (void)
   g_assert_cmpint (t.step, ==, 6);
   g_assert_nonnull (t.error_text);
   g_assert_nonnull (strstr (t.error_text, "the script is over"));
+  g_mutex_lock (&log_lock);
+  g_assert_true (restart_request_dropped);
+  g_mutex_unlock (&log_lock);
   test_clear (&t);
 }
 
