@@ -148,21 +148,41 @@ make_soup_server (const ServeOptions *o, ServeServer *server, GError **error)
   return soup;
 }
 
+/* GSocket's default backlog of 10 drops SYNs when many clients connect at
+ * once (a flood, or every peer reconnecting after a restart), and a
+ * dropped SYN costs its client a retransmission of 1 s and more. */
+#define LISTEN_BACKLOG 1024
+
+static GSocket *
+listen_socket (GInetSocketAddress *address, GError **error)
+{
+  GSocket *sock
+      = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
+                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+
+  if (sock == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
+  if (!g_socket_bind (sock, G_SOCKET_ADDRESS (address), TRUE, error)
+      || !g_socket_listen (sock, error))
+    g_clear_object (&sock);
+  return sock;
+}
+
 /* The machine-readable first line: "listening ws://IP:PORT". */
 static gboolean
 listen_and_print (SoupServer *soup, GInetSocketAddress *address, gboolean tls,
                   GError **error)
 {
-  GSList *listeners;
-  GSocketAddress *bound;
+  GSocket *sock = listen_socket (address, error);
+  GSocketAddress *bound = NULL;
   gchar *text;
 
-  if (!soup_server_listen (soup, G_SOCKET_ADDRESS (address),
-                           tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return FALSE;
-  listeners = soup_server_get_listeners (soup);
-  bound = g_socket_get_local_address (listeners->data, error);
-  g_slist_free (listeners);
+  if (sock != NULL
+      && soup_server_listen_socket (soup, sock,
+                                    tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    bound = g_socket_get_local_address (sock, error);
+  g_clear_object (&sock);
   if (bound == NULL)
     return FALSE;
   text = address_to_string (G_INET_SOCKET_ADDRESS (bound));
