@@ -173,6 +173,13 @@ on_signaller_text (guint stream_id, const gchar *text, gboolean first,
   gst_ice_shared_agent_apply_remote_text (user_data, stream_id, text, first);
 }
 
+/* On the signalling thread: a ws signaller meets a new peer. */
+static void
+on_signaller_restart (guint stream_id, gpointer user_data)
+{
+  gst_ice_shared_agent_restart (user_data);
+}
+
 static GstIceSharedAgent *
 shared_new (const gchar *name)
 {
@@ -189,8 +196,8 @@ shared_new (const gchar *name)
   g_mutex_init (&shared->lock);
   /* The signallers are stopped before the last memory ref of @shared
    * goes, so a borrowed pointer is enough. */
-  shared->signallers
-      = gst_ice_stream_signallers_new (on_signaller_text, shared);
+  shared->signallers = gst_ice_stream_signallers_new (
+      on_signaller_text, on_signaller_restart, shared);
   shared->turn_uris
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   shared->gather_log = gst_ice_gather_log_new ();
@@ -454,10 +461,13 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
  * thread, not the agent's; @element posts the room's problems. */
 static gboolean
 start_signaller_locked (GstIceSharedAgent *shared, GstObject *element,
-                        guint stream_id, const gchar *uri, GError **error)
+                        const GstIceSettings *s, GError **error)
 {
+  GstIceSignallerConfig config
+      = { s->signaller, s->signaller_token, s->signaller_ca_file };
+
   return gst_ice_stream_signallers_start (shared->signallers, element,
-                                          stream_id, uri, error);
+                                          s->stream, &config, error);
 }
 
 /* Called with shared->lock held. RTCP gets component 2 of a stream when
@@ -536,9 +546,7 @@ gst_ice_shared_agent_start_stream (GstIceSharedAgent *shared,
     ok = FALSE;
     goto out;
   }
-  if (s->signaller
-      && !start_signaller_locked (shared, element, s->stream, s->signaller,
-                                  error)) {
+  if (s->signaller && !start_signaller_locked (shared, element, s, error)) {
     ok = FALSE;
     goto out;
   }

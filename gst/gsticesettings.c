@@ -56,6 +56,8 @@ gst_ice_settings_clear (GstIceSettings *settings)
   g_clear_pointer (&settings->port_range, g_free);
   g_clear_pointer (&settings->bind_address, g_free);
   g_clear_pointer (&settings->signaller, g_free);
+  g_clear_pointer (&settings->signaller_token, g_free);
+  g_clear_pointer (&settings->signaller_ca_file, g_free);
   g_clear_pointer (&settings->turn_server, g_free);
   g_clear_pointer (&settings->turn_servers, g_strfreev);
   g_clear_pointer (&settings->turn_ca_file, g_free);
@@ -76,6 +78,8 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
   dest->port_range = g_strdup (src->port_range);
   dest->bind_address = g_strdup (src->bind_address);
   dest->signaller = g_strdup (src->signaller);
+  dest->signaller_token = g_strdup (src->signaller_token);
+  dest->signaller_ca_file = g_strdup (src->signaller_ca_file);
   dest->turn_server = g_strdup (src->turn_server);
   dest->turn_servers = g_strdupv (src->turn_servers);
   dest->turn_ca_file = g_strdup (src->turn_ca_file);
@@ -273,14 +277,42 @@ install_agent_properties (GObjectClass *klass)
   /**
    * GstIceSrc:signaller:
    * Where to exchange descriptions with the peer: "file:///DIR" (a room
-   * directory shared by two peers). NULL: the application uses the
-   * signals. Agent-level.
+   * directory shared by two peers), or "ws://HOST:PORT/ROOM" /
+   * "wss://HOST:PORT/ROOM[?token=T]" (a room on a `gst-ice serve`
+   * server, docs/signalling.md). NULL: the application uses the signals.
+   * Agent-level; the first element of a stream names its signaller.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_SIGNALLER,
       g_param_spec_string ("signaller", "Signaller",
-                           "Signalling URI, file:///DIRECTORY (agent-level)",
+                           "Signalling URI: file:///DIRECTORY, "
+                           "ws://HOST:PORT/ROOM or wss://HOST:PORT/ROOM, "
+                           "optionally ?token=SECRET (agent-level)",
                            DEFAULT_SIGNALLER,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:signaller-token:
+   * The token a `gst-ice serve --token` server asks for; wins over a
+   * ?token= in the signaller URI. Sent as the URL's query.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_SIGNALLER_TOKEN,
+      g_param_spec_string ("signaller-token", "Signaller token",
+                           "Token for a ws:// or wss:// signaller's server "
+                           "(instead of ?token= in the URI)",
+                           DEFAULT_SIGNALLER_TOKEN,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:signaller-ca-file:
+   * PEM file of the CAs that sign the wss:// signalling server's
+   * certificate (e.g. a test or private CA); NULL = the system's store.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_SIGNALLER_CA_FILE,
+      g_param_spec_string ("signaller-ca-file", "Signaller CA file",
+                           "PEM file of the CAs trusted for a wss:// "
+                           "signaller (NULL = the system store)",
+                           DEFAULT_SIGNALLER_CA_FILE,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_socket_properties (klass);
   gst_ice_turn_install_properties (klass);
@@ -392,11 +424,21 @@ set_string_setting (GstIceSettings *s, guint prop_id, const gchar *v,
       s->explicit |= GST_ICE_SET_BIND_ADDRESS;
       return TRUE;
     case GST_ICE_PROP_SIGNALLER:
-      if (v && !gst_ice_signaller_uri_is_valid (v, NULL, err))
+      if (v && !gst_ice_signaller_uri_is_valid (v, err))
         return FALSE;
       g_free (s->signaller);
       s->signaller = g_strdup (v);
       s->explicit |= GST_ICE_SET_SIGNALLER;
+      return TRUE;
+    case GST_ICE_PROP_SIGNALLER_TOKEN:
+      g_free (s->signaller_token);
+      s->signaller_token = g_strdup (v);
+      return TRUE;
+    case GST_ICE_PROP_SIGNALLER_CA_FILE:
+      if (v && !gst_ice_parse_ca_file ("signaller-ca-file", v, err))
+        return FALSE;
+      g_free (s->signaller_ca_file);
+      s->signaller_ca_file = g_strdup (v);
       return TRUE;
     default:
       g_assert_not_reached ();
@@ -438,6 +480,8 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
     case GST_ICE_PROP_PORT_RANGE:
     case GST_ICE_PROP_BIND_ADDRESS:
     case GST_ICE_PROP_SIGNALLER:
+    case GST_ICE_PROP_SIGNALLER_TOKEN:
+    case GST_ICE_PROP_SIGNALLER_CA_FILE:
       ok = set_string_setting (s, prop_id, g_value_get_string (value), &err);
       break;
     case GST_ICE_PROP_ICE_ROLE:
@@ -517,6 +561,12 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_SIGNALLER:
       g_value_set_string (value, s->signaller);
+      break;
+    case GST_ICE_PROP_SIGNALLER_TOKEN:
+      g_value_set_string (value, s->signaller_token);
+      break;
+    case GST_ICE_PROP_SIGNALLER_CA_FILE:
+      g_value_set_string (value, s->signaller_ca_file);
       break;
     default:
       return gst_ice_turn_get_setting (s, prop_id, value);

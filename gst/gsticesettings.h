@@ -30,6 +30,8 @@ G_BEGIN_DECLS
 /* the largest peer-timeout whose milliseconds fit the agent's guint */
 #define GST_ICE_MAX_PEER_TIMEOUT (G_MAXUINT / 1000)
 #define DEFAULT_SIGNALLER NULL
+#define DEFAULT_SIGNALLER_TOKEN NULL
+#define DEFAULT_SIGNALLER_CA_FILE NULL
 #define DEFAULT_TURN_SERVER NULL
 #define DEFAULT_ICE_TRANSPORT_POLICY GST_ICE_TRANSPORT_POLICY_ALL
 #define DEFAULT_TURN_CA_FILE NULL
@@ -55,6 +57,8 @@ enum {
   GST_ICE_PROP_TURN_CA_FILE,
   GST_ICE_PROP_TURN_INSECURE,
   GST_ICE_PROP_PEER_TIMEOUT,
+  GST_ICE_PROP_SIGNALLER_TOKEN,
+  GST_ICE_PROP_SIGNALLER_CA_FILE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -107,6 +111,8 @@ typedef struct {
   gboolean consent_freshness;
   guint peer_timeout; /* seconds, 0 = forever */
   gchar *signaller;
+  gchar *signaller_token;
+  gchar *signaller_ca_file;
   gchar *turn_server;
   gchar **turn_servers;
   GstIceTransportPolicy transport_policy;

@@ -1,12 +1,13 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A shared agent's file:// signallers, one per stream. A room that cannot
- * be used is an element error, a busy room an element warning
- * (docs/signalling-file.md), posted on the first element of the stream
- * that is still alive. Lock order: this set's lock, then a signaller's;
- * a signaller's callback may take this lock, so signallers are freed
- * outside it.
+ * A shared agent's signallers, one per stream, of either backend. A fatal
+ * problem (a room that cannot be used, a refusal by the server) is an
+ * element error, a notice (a busy room, an unreachable server) an element
+ * warning (docs/signalling-file.md, docs/signalling.md), posted on the
+ * first element of the stream that is still alive. Lock order: this set's lock,
+ * then a signaller's; a signaller's callback may take this lock, so signallers
+ * are freed outside it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,7 +19,7 @@
 #define GST_CAT_DEFAULT gst_ice_debug
 
 typedef struct {
-  GstIceFileSignaller *sig;
+  GstIceSignaller *sig;
   GPtrArray *elements; /* GWeakRef* */
 } StreamSignaller;
 
@@ -26,6 +27,7 @@ struct _GstIceStreamSignallers {
   GMutex lock;
   GHashTable *streams; /* stream id → StreamSignaller */
   GstIceSignallerTextFunc text_func;
+  GstIceSignallerRestartFunc restart_func;
   gpointer user_data;
 };
 
@@ -42,7 +44,7 @@ stream_signaller_free (gpointer data)
 {
   StreamSignaller *ss = data;
 
-  gst_ice_file_signaller_free (ss->sig);
+  gst_ice_signaller_free (ss->sig);
   g_ptr_array_unref (ss->elements);
   g_free (ss);
 }
@@ -50,12 +52,14 @@ stream_signaller_free (gpointer data)
 /**
  * gst_ice_stream_signallers_new:
  * @text_func: where the signallers' peer lines go (signalling thread)
- * @user_data: for @text_func; must outlive gst_ice_stream_signallers_stop()
+ * @restart_func: restarts ICE when a signaller asks (signalling thread)
+ * @user_data: for the funcs; must outlive gst_ice_stream_signallers_stop()
  *
  * Returns: (transfer full): an empty set.
  */
 GstIceStreamSignallers *
 gst_ice_stream_signallers_new (GstIceSignallerTextFunc text_func,
+                               GstIceSignallerRestartFunc restart_func,
                                gpointer user_data)
 {
   GstIceStreamSignallers *set = g_new0 (GstIceStreamSignallers, 1);
@@ -63,13 +67,16 @@ gst_ice_stream_signallers_new (GstIceSignallerTextFunc text_func,
   g_mutex_init (&set->lock);
   set->streams = g_hash_table_new (NULL, NULL);
   set->text_func = text_func;
+  set->restart_func = restart_func;
   set->user_data = user_data;
   return set;
 }
 
-/* Returns (transfer full) the first element of @stream_id still alive. */
+/* Returns (transfer full) the first element of @stream_id still alive,
+ * and the bus message's text for a problem of its signaller. */
 static GstElement *
-stream_element (GstIceStreamSignallers *set, guint stream_id)
+stream_element (GstIceStreamSignallers *set, guint stream_id, gboolean fatal,
+                const gchar **summary)
 {
   StreamSignaller *ss;
   GstElement *element = NULL;
@@ -79,6 +86,8 @@ stream_element (GstIceStreamSignallers *set, guint stream_id)
   ss = g_hash_table_lookup (set->streams, GUINT_TO_POINTER (stream_id));
   for (i = 0; ss && element == NULL && i < ss->elements->len; i++)
     element = g_weak_ref_get (g_ptr_array_index (ss->elements, i));
+  if (ss)
+    *summary = gst_ice_signaller_get_summary (ss->sig, fatal);
   g_mutex_unlock (&set->lock);
   return element;
 }
@@ -98,19 +107,31 @@ static void
 on_signaller_problem (guint stream_id, gboolean fatal, const gchar *message,
                       gpointer user_data)
 {
-  GstElement *element = stream_element (user_data, stream_id);
+  const gchar *summary = NULL;
+  GstElement *element = stream_element (user_data, stream_id, fatal, &summary);
 
   if (element == NULL) {
     GST_WARNING ("stream %u: signaller: %s", stream_id, message);
     return;
   }
+  /* the summaries are static strings of the backends */
   if (fatal)
-    GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ_WRITE,
-                       ("Signalling room unusable"), ("%s", message));
+    GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ_WRITE, ("%s", summary),
+                       ("%s", message));
   else
-    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("Signalling room busy"),
+    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("%s", summary),
                          ("%s", message));
   gst_object_unref (element);
+}
+
+/* On the signalling thread. */
+static void
+on_signaller_restart (guint stream_id, gpointer user_data)
+{
+  GstIceStreamSignallers *set = user_data;
+
+  if (set->restart_func)
+    set->restart_func (stream_id, set->user_data);
 }
 
 static void
@@ -125,25 +146,29 @@ add_element (StreamSignaller *ss, GstObject *element)
 /**
  * gst_ice_stream_signallers_start:
  * @element: an element of @stream_id: it posts the room's problems
- * @uri: a validated `file://` URI; the first element of a stream names
- *   the room
+ * @config: a validated signaller URI, and its token and CA file; the
+ *   first element of a stream names them
  *
  * Starts the stream's signaller, once; later elements of the stream join.
  *
- * Returns: %FALSE with @error set if the room cannot be created.
+ * Returns: %FALSE with @error set if the room cannot be created, or the CA
+ *   file read.
  */
 gboolean
 gst_ice_stream_signallers_start (GstIceStreamSignallers *set,
                                  GstObject *element, guint stream_id,
-                                 const gchar *uri, GError **error)
+                                 const GstIceSignallerConfig *config,
+                                 GError **error)
 {
   StreamSignaller *ss;
-  GstIceFileSignaller *sig = NULL;
+  GstIceSignaller *sig = NULL;
+  GstIceSignallerFuncs funcs
+      = { on_signaller_text, on_signaller_problem, on_signaller_restart, set };
 
   g_mutex_lock (&set->lock);
   ss = g_hash_table_lookup (set->streams, GUINT_TO_POINTER (stream_id));
   if (ss == NULL) {
-    sig = gst_ice_file_signaller_new (uri, stream_id, error);
+    sig = gst_ice_signaller_new (config, stream_id, error);
     if (sig == NULL)
       goto out;
     ss = g_new0 (StreamSignaller, 1);
@@ -151,8 +176,7 @@ gst_ice_stream_signallers_start (GstIceStreamSignallers *set,
     ss->elements = g_ptr_array_new_with_free_func (element_weak_ref_free);
     g_hash_table_insert (set->streams, GUINT_TO_POINTER (stream_id), ss);
     /* The set outlives its signallers: a borrowed pointer will do. */
-    gst_ice_file_signaller_start (sig, on_signaller_text, on_signaller_problem,
-                                  set);
+    gst_ice_signaller_start (sig, &funcs);
   }
   add_element (ss, element);
 out:
@@ -191,7 +215,7 @@ gst_ice_stream_signallers_publish (GstIceStreamSignallers *set, guint stream_id,
   g_mutex_lock (&set->lock);
   ss = g_hash_table_lookup (set->streams, GUINT_TO_POINTER (stream_id));
   if (ss)
-    gst_ice_file_signaller_publish (ss->sig, description);
+    gst_ice_signaller_publish (ss->sig, description);
   g_mutex_unlock (&set->lock);
 }
 

@@ -1,8 +1,9 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A shared agent's signallers, one per stream, and the elements that use
- * each (a room's problems are posted on one of them).
+ * A shared agent's signallers, one per stream (file:// or ws://, behind
+ * gsticesignaller.h), and the elements that use each (a signaller's
+ * problems are posted on one of them).
  */
 #ifndef __GST_ICE_STREAM_SIGNALLERS_H__
 #define __GST_ICE_STREAM_SIGNALLERS_H__
@@ -17,10 +18,12 @@ typedef struct _GstIceStreamSignallers GstIceStreamSignallers;
 
 GstIceStreamSignallers *
 gst_ice_stream_signallers_new (GstIceSignallerTextFunc text_func,
+                               GstIceSignallerRestartFunc restart_func,
                                gpointer user_data);
 gboolean gst_ice_stream_signallers_start (GstIceStreamSignallers *set,
                                           GstObject *element, guint stream_id,
-                                          const gchar *uri, GError **error);
+                                          const GstIceSignallerConfig *config,
+                                          GError **error);
 gboolean gst_ice_stream_signallers_has (GstIceStreamSignallers *set,
                                         guint stream_id);
 void gst_ice_stream_signallers_publish (GstIceStreamSignallers *set,

@@ -125,6 +125,26 @@ gst_ice_parse_turn_server (const gchar *uri, GError **error)
 }
 
 /**
+ * gst_ice_parse_ca_file:
+ * @property: the property's name, for the message
+ * @path: a PEM file of CA certificates
+ *
+ * Returns: %TRUE if @path is a readable regular file.
+ */
+gboolean
+gst_ice_parse_ca_file (const gchar *property, const gchar *path, GError **error)
+{
+  if (path && g_file_test (path, G_FILE_TEST_IS_REGULAR)
+      && access (path, R_OK) == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "invalid %s '%s': expected a readable PEM file of "
+               "CA certificates",
+               property, path ? path : "(null)");
+  return FALSE;
+}
+
+/**
  * gst_ice_parse_turn_ca_file:
  * @path: a PEM file of CA certificates
  *
@@ -133,14 +153,7 @@ gst_ice_parse_turn_server (const gchar *uri, GError **error)
 gboolean
 gst_ice_parse_turn_ca_file (const gchar *path, GError **error)
 {
-  if (path && g_file_test (path, G_FILE_TEST_IS_REGULAR)
-      && access (path, R_OK) == 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "invalid turn-ca-file '%s': expected a readable PEM file of "
-               "CA certificates",
-               path ? path : "(null)");
-  return FALSE;
+  return gst_ice_parse_ca_file ("turn-ca-file", path, error);
 }
 
 /**

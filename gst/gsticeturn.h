@@ -18,6 +18,8 @@
 G_BEGIN_DECLS
 
 gboolean gst_ice_parse_turn_server (const gchar *uri, GError **error);
+gboolean gst_ice_parse_ca_file (const gchar *property, const gchar *path,
+                                GError **error);
 gboolean gst_ice_parse_turn_ca_file (const gchar *path, GError **error);
 
 void gst_ice_turn_install_properties (GObjectClass *klass);

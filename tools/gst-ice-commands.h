@@ -26,6 +26,9 @@ int gst_ice_cmd_sim (int argc, char **argv);
 #ifdef HAVE_CMD_PROBE
 int gst_ice_cmd_probe (int argc, char **argv);
 #endif
+#ifdef HAVE_CMD_SERVE
+int gst_ice_cmd_serve (int argc, char **argv);
+#endif
 
 /**
  * gst_ice_parse_options:

@@ -31,6 +31,10 @@ static const GstIceCommand commands[] = {
   { "probe", gst_ice_cmd_probe,
     "discover the NAT's behaviour with a STUN server (RFC 5780)" },
 #endif
+#ifdef HAVE_CMD_SERVE
+  { "serve", gst_ice_cmd_serve,
+    "the WebSocket rendezvous server (and STUN) of ws:// signallers" },
+#endif
 };
 
 static const GstIceCommand *

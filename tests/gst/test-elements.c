@@ -120,6 +120,12 @@ test_bad_properties (void)
                  "expected IP addresses or interface names");
   check_refused (src, "signaller", "file:///tmp/room", "http://h/room",
                  "expected file:///DIRECTORY");
+  check_refused (src, "signaller", "ws://127.0.0.1:8443/room1",
+                 "ws://127.0.0.1:8443/a/b", "ws://HOST:PORT/ROOM");
+  check_refused (src, "signaller", "wss://h/room?token=t", "ws://h/r?x=1",
+                 "unknown or empty query parameter");
+  check_refused (src, "signaller-ca-file", "/etc/hostname", "/missing.pem",
+                 "expected a readable PEM file");
   gst_object_unref (src);
 }
 

@@ -11,7 +11,7 @@ for element in icesrc icesink; do
   missing=""
   for word in agent-name stream component rtcp-mux stun-server ice-role \
       port-range bind-address nomination consent-freshness peer-timeout \
-      signaller \
+      signaller signaller-token signaller-ca-file \
       ice-connection-state ice-gathering-state selected-pair stats \
       local-description on-ice-candidate on-gathering-done \
       add-ice-candidate set-remote-description restart turn-server \
