@@ -16,6 +16,10 @@ ICE_RECEIVER_PID=
 ICE_SENDER_PID=
 # more element properties for both pipelines, e.g. turn-server=...
 ICE_EXTRA_ARGS=()
+# where the pipelines meet (default: a file:// room in the bed's temp dir)
+ICE_SIGNALLER=
+# the STUN server both pipelines ask (default: coturn in pub)
+ICE_STUN=
 
 # Skips unless gst-launch-1.0 can make icesrc and icesink with the
 # properties these tests use (GST_PLUGIN_PATH points at the build).
@@ -38,12 +42,20 @@ ice_room () {
   echo "$BED_TMP/room"
 }
 
+ice_signaller () {
+  echo "${ICE_SIGNALLER:-file://$(ice_room)}"
+}
+
+ice_stun () {
+  echo "${ICE_STUN:-stun://$PUB_IP:$STUN_PORT}"
+}
+
 # ice_start_receiver NAME: icesrc in namespace NAME; stops (EOS) after
 # ICE_BUFFERS buffer lists, so its exit status says whether media came.
 ice_start_receiver () {
   spawn_in "$1" "$BED_TMP/receiver.log" gst-launch-1.0 -m \
-    icesrc num-buffers="$ICE_BUFFERS" signaller="file://$(ice_room)" \
-    stun-server="stun://$PUB_IP:$STUN_PORT" "${ICE_EXTRA_ARGS[@]}" \
+    icesrc num-buffers="$ICE_BUFFERS" signaller="$(ice_signaller)" \
+    stun-server="$(ice_stun)" "${ICE_EXTRA_ARGS[@]}" \
     caps="$ICE_CAPS" ! \
     rtpL16depay ! fakesink
   ICE_RECEIVER_PID=$SPAWNED
@@ -53,8 +65,8 @@ ice_start_receiver () {
 ice_start_sender () {
   spawn_in "$1" "$BED_TMP/sender.log" gst-launch-1.0 -m \
     audiotestsrc is-live=true ! rtpL16pay ! \
-    icesink signaller="file://$(ice_room)" \
-    stun-server="stun://$PUB_IP:$STUN_PORT" "${ICE_EXTRA_ARGS[@]}"
+    icesink signaller="$(ice_signaller)" \
+    stun-server="$(ice_stun)" "${ICE_EXTRA_ARGS[@]}"
   ICE_SENDER_PID=$SPAWNED
 }
 
@@ -99,4 +111,33 @@ ice_room_described () {
     n=$((n + 1))
   done
   [ "$n" = 2 ]
+}
+
+# ws_serve_start [STUN_PORT]: the rendezvous server `gst-ice serve` in pub
+# on $PUB_IP:$WS_PORT, answering STUN on $PUB_IP:STUN_PORT (default
+# $WS_STUN_PORT); sets ICE_SIGNALLER to a room on it and ICE_STUN to its
+# STUN address.  Skips unless GST_ICE_TOOL has the serve command.
+WS_PORT=8443
+WS_STUN_PORT=3479
+ws_serve_start () {
+  local stun_port=${1:-$WS_STUN_PORT}
+
+  [ -n "${GST_ICE_TOOL:-}" ] && [ -x "$GST_ICE_TOOL" ] ||
+    skip "GST_ICE_TOOL does not name the built gst-ice"
+  grep -q -- --stun <<<"$("$GST_ICE_TOOL" serve --help 2>&1)" ||
+    skip "gst-ice has no serve command with --stun"
+  spawn_in pub "$BED_TMP/serve.log" "$GST_ICE_TOOL" serve \
+    --listen "$PUB_IP:$WS_PORT" --stun "$PUB_IP:$stun_port"
+  wait_for 10 "gst-ice serve listening on $PUB_IP:$WS_PORT" \
+    grep -q "^listening ws://$PUB_IP:$WS_PORT" "$BED_TMP/serve.log"
+  wait_for 10 "gst-ice serve's STUN on $PUB_IP:$stun_port" \
+    udp_port_bound pub "$PUB_IP" "$stun_port"
+  ICE_SIGNALLER="ws://$PUB_IP:$WS_PORT/netns-room"
+  ICE_STUN="stun://$PUB_IP:$stun_port"
+}
+
+# ws_check_paired: the server logged the pair of the room
+ws_check_paired () {
+  grep -q "pair room=netns-room" "$BED_TMP/serve.log" ||
+    fail "gst-ice serve logged no pair for the room: $(cat "$BED_TMP/serve.log")"
 }
