@@ -120,7 +120,7 @@ struct _IcePair {
   gint64 first_sent_us;
   gint64 prev_sent_us;         /* first send of prev_txid, for its round trip */
   gboolean prev_use_candidate; /* prev_txid carried USE-CANDIDATE */
-  IcePairCounters counters;                    /* ice-stats.c */
+  IcePairCounters counters;    /* ice-stats.c */
   gchar fail_reason[ICE_PAIR_FAIL_REASON_MAX]; /* why it failed, logged */
 };
 

@@ -92,8 +92,8 @@ ice_session_count_media_sent (IceSession *session, guint stream_id,
 static void
 fill_pair_stats (IcePairStats *st, const IcePair *pair)
 {
-  IceComponent *comp = ice_stream_get_component (pair->stream,
-                                                 pair->component_id);
+  IceComponent *comp
+      = ice_stream_get_component (pair->stream, pair->component_id);
 
   memset (st, 0, sizeof (*st));
   st->stream_id = pair->stream->id;
