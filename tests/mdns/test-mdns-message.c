@@ -413,14 +413,14 @@ append_question_tail (GByteArray *b)
   g_byte_array_append (b, tail, sizeof (tail));
 }
 
-/* Five labels of 63 octets: 321 octets on the wire. */
+/* Five labels of 63 octets: 321 octets on the wire; and the boundary. */
 static void
 test_name_too_long (void)
 {
   GByteArray *b = header (1);
   guint8 label[64];
   IceMdnsMessage msg;
-  guint i;
+  guint i, last;
 
   memset (label, 'x', sizeof (label));
   label[0] = 63;
@@ -431,6 +431,27 @@ test_name_too_long (void)
   g_assert_cmpint (parse_exact (&msg, b->data, b->len), ==,
                    ICE_MDNS_PARSE_NAME_TOO_LONG);
   g_byte_array_free (b, TRUE);
+
+  /* 63, 63, 63 and 61 octets: 255 on the wire, 253 characters as text;
+   * one octet more is too many. */
+  for (last = 61; last <= 62; last++) {
+    b = header (1);
+    for (i = 0; i < 4; i++) {
+      label[0] = i < 3 ? 63 : last;
+      g_byte_array_append (b, label, label[0] + 1);
+    }
+    g_byte_array_append (b, (const guint8 *)"", 1);
+    append_question_tail (b);
+    if (last == 61) {
+      g_assert_cmpint (parse_exact (&msg, b->data, b->len), ==,
+                       ICE_MDNS_PARSE_OK);
+      g_assert_cmpuint (strlen (msg.questions[0].name), ==, 253);
+    } else {
+      g_assert_cmpint (parse_exact (&msg, b->data, b->len), ==,
+                       ICE_MDNS_PARSE_NAME_TOO_LONG);
+    }
+    g_byte_array_free (b, TRUE);
+  }
 }
 
 /* Question k's name is a pointer to question k-1's: each walk is legal
