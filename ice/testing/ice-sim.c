@@ -120,6 +120,14 @@ ice_sim_pair (IceSim *sim, IceSimPeer *a, IceSimPeer *b, IceSimSignalMode mode,
 }
 
 void
+ice_sim_peer_set_signal_delay (IceSimPeer *peer, gint64 delay_us)
+{
+  g_return_if_fail (peer != NULL && peer->partner != NULL);
+  g_return_if_fail (delay_us >= 0);
+  peer->signal_delay_us = delay_us;
+}
+
+void
 ice_sim_start (IceSim *sim)
 {
   guint i;

@@ -129,6 +129,11 @@ guint ice_sim_peer_add_stream (IceSimPeer *peer, guint n_components);
  * and end-of-candidates as @mode says. Streams pair by id. */
 void ice_sim_pair (IceSim *sim, IceSimPeer *a, IceSimPeer *b,
                    IceSimSignalMode mode, gint64 delay_us);
+/* After ice_sim_pair(): messages @peer sends to its partner from now on
+ * take @delay_us one way (the other direction keeps its delay), e.g. a
+ * peer whose candidates reach the other side late. Lowered while messages
+ * are under way, later ones may overtake them. */
+void ice_sim_peer_set_signal_delay (IceSimPeer *peer, gint64 delay_us);
 /* Starts gathering on every peer at the current time and sends
  * credentials. */
 void ice_sim_start (IceSim *sim);
