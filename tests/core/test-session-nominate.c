@@ -7,12 +7,15 @@
  * and still the best path that works (srflx, not relay, between two
  * endpoint-independent NATs with a TURN server, under delay and loss);
  * through a relay the check lost to the peer's missing permission goes
- * again as soon as the peer's own check arrives; failure comes at once
- * after end-of-candidates.
+ * again as soon as the peer's own check arrives; a better pair whose
+ * first check was lost is waited for from when its triggered check leaves,
+ * and a direct pair over a relayed one for ICE_NOMINATION_RELAY_WAIT_US;
+ * failure comes at once after end-of-candidates.
  */
 #include "test-session-link.h"
 
 #include "ice/core/ice-relay.h"
+#include "ice/core/ice-stats.h"
 #include "ice/testing/ice-sim.h"
 #include "ice/testing/ice-vstun.h"
 #include "ice/testing/ice-vturn.h"
@@ -25,6 +28,10 @@
 /* ice-session-private.h */
 #define NOMINATION_MARGIN_US (3 * G_TIME_SPAN_MILLISECOND)
 #define MAX_TA_US (50 * G_TIME_SPAN_MILLISECOND)
+#define RELAY_WAIT_US (20 * G_TIME_SPAN_MILLISECOND)
+/* test_triggered_wait: B's two NATs */
+#define B_NAT1_IP "198.18.1.1"
+#define B_NAT2_IP "198.18.2.1"
 
 /* B's candidates plus one of a higher priority at an address where
  * nobody answers: A's best pair is then in progress, never valid. */
@@ -261,6 +268,218 @@ test_relay_triggered_retry (void)
   net_clear (&n);
 }
 
+/* --- what the nomination waits for ---------------------------------------
+ */
+
+static GArray *
+pair_stats (IceSimPeer *peer)
+{
+  GArray *pairs = g_array_new (FALSE, TRUE, sizeof (IcePairStats));
+
+  ice_session_get_pair_stats (ice_sim_peer_get_session (peer), 0, pairs);
+  return pairs;
+}
+
+/* @peer's valid pairs that are relayed (either end a relayed candidate),
+ * or not, as @relayed says; the longest round trip measured on such pairs
+ * (on the checked pair: a valid pair built from the mapped address has no
+ * checks of its own) goes to @rtt_us if given. */
+static guint
+count_valid (IceSimPeer *peer, gboolean relayed, gint64 *rtt_us)
+{
+  GArray *pairs = pair_stats (peer);
+  guint i, n = 0;
+
+  for (i = 0; i < pairs->len; i++) {
+    const IcePairStats *p = &g_array_index (pairs, IcePairStats, i);
+    gboolean r = p->local.type == ICE_CANDIDATE_TYPE_RELAYED
+                 || p->remote.type == ICE_CANDIDATE_TYPE_RELAYED;
+
+    if (r != relayed)
+      continue;
+    if (p->valid)
+      n++;
+    if (rtt_us != NULL)
+      *rtt_us = MAX (*rtt_us, p->counters.current_rtt_us);
+  }
+  g_array_free (pairs, TRUE);
+  return n;
+}
+
+/* Whether @peer has a valid pair toward the IP @ip. */
+static gboolean
+has_valid_to (IceSimPeer *peer, const gchar *ip)
+{
+  GArray *pairs = pair_stats (peer);
+  IceTransportAddr addr;
+  gboolean found = FALSE;
+  guint i;
+
+  g_assert_true (ice_addr_parse_ip (&addr, ip, 0));
+  for (i = 0; i < pairs->len; i++) {
+    const IcePairStats *p = &g_array_index (pairs, IcePairStats, i);
+
+    found |= p->valid && ice_addr_equal_ip (&p->remote.addr, &addr);
+  }
+  g_array_free (pairs, TRUE);
+  return found;
+}
+
+static gboolean
+a_has_valid_relayed (IceSim *sim, gpointer user_data)
+{
+  Net *n = user_data;
+
+  return count_valid (n->a, TRUE, NULL) > 0;
+}
+
+/* Both behind eim-apdf NATs on a fast network (0.2 ms a hop) with STUN
+ * and TURN; A's candidates reach B 15 ms after A gathers them, B's reach
+ * A after 1 ms. A (controlling) checks B's srflx at 11 ms: B's NAT drops
+ * it (B has sent nothing to A yet). A checks B's relayed candidate at
+ * 18 ms (B's permission for A's address is installed by then): valid at
+ * 18.8 ms, a round trip of 0.8 ms. B learns A's candidates at 15 ms and
+ * checks A's srflx only at 28 ms (third in its pacing): that opens B's
+ * NAT and reaches A at 28.4 ms; A's triggered check leaves at its next
+ * slot (34 ms), is answered at 34.4 ms, and A nominates the srflx pair,
+ * selected at 34.8 ms. Without the relay wait (20 ms after the first
+ * valid pair) A gives the srflx pair 2 RTT + 3 ms from its lost check
+ * (until 15.6 ms), the waiting pairs as long from the first valid pair
+ * (23.4 ms), and nominates the relayed pair at 23.4 ms. */
+static void
+test_relay_wait (void)
+{
+  IceCandidate la, ra, lb, rb;
+  IceSimPeerStats sa;
+  gint64 valid_us, rtt_us = -1;
+  Net n;
+
+  net_init_delay (&n, 41, 0, FAST_DELAY_US);
+  n.a = add_peer (&n, "A", add_nat_host (&n, "a", "eim-apdf", 1),
+                  ICE_ROLE_CONTROLLING, FALSE, TRUE);
+  n.b = add_peer (&n, "B", add_nat_host (&n, "b", "eim-apdf", 2),
+                  ICE_ROLE_CONTROLLED, FALSE, TRUE);
+  ice_sim_pair (n.sim, n.a, n.b, ICE_SIM_SIGNAL_TRICKLE,
+                G_TIME_SPAN_MILLISECOND);
+  ice_sim_peer_set_signal_delay (n.a, 15 * G_TIME_SPAN_MILLISECOND);
+  ice_sim_start (n.sim);
+  g_assert_true (
+      ice_sim_run_until (n.sim, a_has_valid_relayed, &n, G_TIME_SPAN_SECOND));
+  /* the relayed pair came first: no direct pair has answered A yet */
+  valid_us = ice_sim_get_now (n.sim);
+  g_assert_cmpuint (count_valid (n.a, TRUE, &rtt_us), ==, 1);
+  g_assert_cmpuint (count_valid (n.a, FALSE, NULL), ==, 0);
+  g_assert_cmpint (rtt_us, >, 0);
+  g_assert_true (ice_sim_run_until_connected (n.sim, 10 * G_TIME_SPAN_SECOND));
+  selected (n.a, &la, &ra);
+  selected (n.b, &lb, &rb);
+  g_assert_cmpint (la.type, !=, ICE_CANDIDATE_TYPE_RELAYED);
+  g_assert_cmpint (ra.type, !=, ICE_CANDIDATE_TYPE_RELAYED);
+  g_assert_cmpint (lb.type, !=, ICE_CANDIDATE_TYPE_RELAYED);
+  g_assert_cmpint (rb.type, !=, ICE_CANDIDATE_TYPE_RELAYED);
+  g_assert_true (ice_addr_equal (&ra.addr, &lb.addr));
+  g_assert_true (ice_addr_equal (&rb.addr, &la.addr));
+  g_assert_cmpuint (ice_sim_peer_count_events (n.b, ICE_EVENT_SELECTED_PAIR),
+                    ==, 1);
+  /* longer than the round trips alone allow, and bounded: the relay wait
+   * plus the nomination's round trip and one more */
+  ice_sim_peer_get_stats (n.a, &sa);
+  g_assert_cmpint (sa.first_selected_us, >,
+                   valid_us + 2 * rtt_us + NOMINATION_MARGIN_US);
+  g_assert_cmpint (sa.first_selected_us, <=,
+                   valid_us + RELAY_WAIT_US + 2 * rtt_us);
+  net_clear (&n);
+}
+
+/* B's host: its first interface behind an eim-apdf NAT at B_NAT1_IP, its
+ * second (lower local preference) behind an eim-eif NAT at B_NAT2_IP. */
+static guint
+add_two_nat_host (Net *n)
+{
+  IceVnet *vnet = ice_sim_get_vnet (n->sim);
+  IceVnatConfig cfg;
+  guint host, realm1, realm2;
+
+  ice_vnat_config_init (&cfg);
+  g_assert_true (ice_vnat_config_parse (&cfg, "eim-apdf"));
+  realm1 = ice_vnet_add_nat (vnet, ICE_VNET_INTERNET, B_NAT1_IP, &cfg);
+  g_assert_true (ice_vnat_config_parse (&cfg, "eim-eif"));
+  realm2 = ice_vnet_add_nat (vnet, ICE_VNET_INTERNET, B_NAT2_IP, &cfg);
+  g_assert_cmpuint (realm1, !=, ICE_VNET_INVALID);
+  g_assert_cmpuint (realm2, !=, ICE_VNET_INVALID);
+  host = ice_sim_add_host (n->sim, "b", realm1, "192.168.1.2");
+  g_assert_cmpuint (
+      ice_vnet_host_add_interface (vnet, host, realm2, "192.168.2.2"), ==, 1);
+  return host;
+}
+
+static gboolean
+a_has_valid_to_nat2 (IceSim *sim, gpointer user_data)
+{
+  Net *n = user_data;
+
+  return has_valid_to (n->a, B_NAT2_IP);
+}
+
+/* No relay: A public, pacing at the RFC's Ta of 50 ms (ta_us); B with two
+ * interfaces, behind an eim-apdf NAT (srflx S1, the better pair) and an
+ * eim-eif NAT (srflx S2); 20 ms a hop. B's candidates reach A after 1 ms,
+ * A's reach B after 150 ms. A checks B's private hosts at 1 and 51 ms
+ * (lost), S1 at 101 ms (dropped by B's NAT: B has sent nothing yet) and
+ * S2 at 151 ms (the EIF NAT lets it in): valid at 191 ms, RTT 40 ms.
+ * B checks A from its first interface at 150 ms: that opens its NAT and
+ * reaches A at 170 ms, where the triggered check on S1 is queued for A's
+ * next slot, 201 ms; answered at 241 ms, A nominates S1 (selected by B at
+ * 261 ms, by A at 281 ms). Timed from its lost check (101 + 2 RTT + 3 =
+ * 184 ms) instead of from when the triggered check leaves (201 + 83 =
+ * 284 ms), S1 would be given up at 191 ms and S2 nominated. */
+static void
+test_triggered_wait (void)
+{
+  IceCandidate la, ra, lb, rb;
+  IceTransportAddr nat1;
+  IceSessionConfig cfg;
+  IceTransportAddr server;
+  IceSimPeerStats sa;
+  gint64 valid_us;
+  Net n;
+
+  net_init (&n, 43, 0);
+  ice_session_config_init (&cfg);
+  cfg.role = ICE_ROLE_CONTROLLING;
+  cfg.ta_us = MAX_TA_US;
+  n.a = ice_sim_add_peer (n.sim, "A", add_nat_host (&n, "a", "none", 1), &cfg,
+                          1);
+  cfg.role = ICE_ROLE_CONTROLLED;
+  cfg.ta_us = 0;
+  n.b = ice_sim_add_peer (n.sim, "B", add_two_nat_host (&n), &cfg, 1);
+  ice_vstun_server_get_address (n.stun, &server);
+  ice_sim_peer_add_stun_server (n.b, &server);
+  ice_sim_pair (n.sim, n.a, n.b, ICE_SIM_SIGNAL_TRICKLE,
+                G_TIME_SPAN_MILLISECOND);
+  ice_sim_peer_set_signal_delay (n.a, 150 * G_TIME_SPAN_MILLISECOND);
+  ice_sim_start (n.sim);
+  g_assert_true (
+      ice_sim_run_until (n.sim, a_has_valid_to_nat2, &n, G_TIME_SPAN_SECOND));
+  /* the lower pair answered first */
+  valid_us = ice_sim_get_now (n.sim);
+  g_assert_false (has_valid_to (n.a, B_NAT1_IP));
+  g_assert_true (ice_sim_run_until_connected (n.sim, 10 * G_TIME_SPAN_SECOND));
+  selected (n.a, &la, &ra);
+  selected (n.b, &lb, &rb);
+  g_assert_true (ice_addr_parse_ip (&nat1, B_NAT1_IP, 0));
+  g_assert_true (ice_addr_equal_ip (&ra.addr, &nat1));
+  g_assert_true (ice_addr_equal (&ra.addr, &lb.addr));
+  g_assert_true (ice_addr_equal (&rb.addr, &la.addr));
+  g_assert_cmpuint (ice_sim_peer_count_events (n.b, ICE_EVENT_SELECTED_PAIR),
+                    ==, 1);
+  /* within a Ta (the triggered check's slot) and two round trips */
+  ice_sim_peer_get_stats (n.a, &sa);
+  g_assert_cmpint (sa.first_selected_us, <=,
+                   valid_us + MAX_TA_US + 4 * INTERNET_DELAY_US);
+  net_clear (&n);
+}
+
 /* --- failure -------------------------------------------------------------- */
 
 /* The link is cut: with B's end-of-candidates A fails the moment its last
@@ -323,6 +542,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/nominate/srflx-over-relay", test_srflx_over_relay);
   g_test_add_func ("/core/nominate/relay-triggered-retry",
                    test_relay_triggered_retry);
+  g_test_add_func ("/core/nominate/relay-wait", test_relay_wait);
+  g_test_add_func ("/core/nominate/triggered-wait", test_triggered_wait);
   g_test_add_func ("/core/nominate/failure-after-eoc", test_failure_after_eoc);
   g_test_add_func ("/core/nominate/stuck-while-trickling",
                    test_stuck_while_trickling);
