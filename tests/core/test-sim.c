@@ -146,6 +146,40 @@ test_signalling_delay (void)
   ice_sim_free (f.sim);
 }
 
+/* When @peer's stream 0 started checking (it had the partner's credentials
+ * and a candidate), or -1. */
+static gint64
+checking_since (IceSimPeer *peer)
+{
+  const GArray *states = ice_sim_peer_get_states (peer);
+  guint i;
+
+  for (i = 0; i < states->len; i++) {
+    const IceSimStateRecord *r = &g_array_index (states, IceSimStateRecord, i);
+
+    if (r->stream_id == 0 && r->state == ICE_CONNECTION_CHECKING)
+      return r->time_us;
+  }
+  return -1;
+}
+
+/* ice_sim_peer_set_signal_delay: a's messages take 300 ms, b's none, so b
+ * starts checking 300 ms in, a at once (b's checks then find a). */
+static void
+test_signalling_delay_one_way (void)
+{
+  Fixture f;
+
+  fixture_init (&f, 4, 5 * MS, ICE_SIM_SIGNAL_TRICKLE, 0);
+  ice_sim_peer_set_signal_delay (f.a, 300 * MS);
+  ice_sim_start (f.sim);
+  g_assert_true (ice_sim_run_until_connected (f.sim, DEADLINE));
+  g_assert_cmpint (checking_since (f.a), >=, 0);
+  g_assert_cmpint (checking_since (f.a), <, 300 * MS);
+  g_assert_cmpint (checking_since (f.b), ==, 300 * MS);
+  ice_sim_free (f.sim);
+}
+
 static void
 on_media (IceSim *sim, IceSimPeer *peer, const IceDelivery *delivery,
           const guint8 *payload, gpointer user_data)
@@ -359,6 +393,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/clock/jumps", test_clock_jumps);
   g_test_add_func ("/sim/clock/empty-run", test_empty_run);
   g_test_add_func ("/sim/signalling/delay", test_signalling_delay);
+  g_test_add_func ("/sim/signalling/one-way-delay",
+                   test_signalling_delay_one_way);
   g_test_add_func ("/sim/media", test_media);
   g_test_add_func ("/sim/deterministic", test_deterministic);
   g_test_add_func ("/sim/stun-gathering", test_stun_gathering);
