@@ -432,7 +432,7 @@ a_has_valid_to_nat2 (IceSim *sim, gpointer user_data)
  * next slot, 201 ms; answered at 241 ms, A nominates S1 (selected by B at
  * 261 ms, by A at 281 ms). Timed from its lost check (101 + 2 RTT + 3 =
  * 184 ms) instead of from when the triggered check leaves (201 + 83 =
- * 284 ms), S1 would be given up at 191 ms and S2 nominated. */
+ * 284 ms), A would stop waiting for S1 at 191 ms and nominate S2. */
 static void
 test_triggered_wait (void)
 {
