@@ -401,6 +401,7 @@ ice_agent_restart (IceAgent *agent)
   LOCK (state);
   if (!state->closed && state->session != NULL) {
     ice_session_restart (state->session, g_get_monotonic_time ());
+    ice_agent_mdns_forget_candidates_locked (state);
     ice_agent_state_flush_locked (state);
   }
   UNLOCK (state);

@@ -402,6 +402,20 @@ ice_agent_mdns_get_counters_locked (IceAgentState *state,
     memset (out, 0, sizeof (*out));
 }
 
+/* ICE restart (RFC 8445 §9): the session forgot the remote candidates, so
+ * the held ones go too; the names are still asked (and cached). */
+void
+ice_agent_mdns_forget_candidates_locked (IceAgentState *state)
+{
+  guint i;
+
+  if (state->mdns == NULL)
+    return;
+  for (i = 0; i < state->mdns->pending->len; i++)
+    g_array_set_size (
+        ((MdnsPending *)state->mdns->pending->pdata[i])->candidates, 0);
+}
+
 /* Stops the sources (they hold references on the state). */
 void
 ice_agent_mdns_close_locked (IceAgentState *state)

@@ -251,6 +251,7 @@ gboolean ice_agent_mdns_take_locked (IceAgentState *state,
                                      const IceCandidate *cand);
 void ice_agent_mdns_get_counters_locked (IceAgentState *state,
                                          IceAgentMdnsCounters *out);
+void ice_agent_mdns_forget_candidates_locked (IceAgentState *state);
 void ice_agent_mdns_close_locked (IceAgentState *state);
 void ice_agent_mdns_free (IceAgentState *state);
 

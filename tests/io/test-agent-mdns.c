@@ -189,6 +189,41 @@ wait_stats (IceAgent *agent, gboolean (*pred) (const IceAgentStats *s))
   return FALSE;
 }
 
+static gboolean
+has_remote_port (IceAgent *agent, guint16 port)
+{
+  GArray *cands = ice_agent_get_candidate_stats (agent, 0);
+  gboolean found = FALSE;
+  guint i;
+
+  for (i = 0; i < cands->len; i++) {
+    IceAgentCandidateStats *c
+        = &g_array_index (cands, IceAgentCandidateStats, i);
+
+    if (!c->is_local && c->candidate.addr.port == port
+        && ice_addr_is_set (&c->candidate.addr)
+        && g_strcmp0 (c->candidate.hostname, NAME_B) == 0)
+      found = TRUE;
+  }
+  g_array_unref (cands);
+  return found;
+}
+
+/* A later candidate with a resolved name is added from the cache at once,
+ * without a query. */
+static void
+expect_cached (IceAgent *a, guint64 queries_before)
+{
+  IceAgentStats s;
+
+  g_assert_true (ice_agent_add_remote_candidate (
+      a, 0, "candidate:9 1 UDP 1 " NAME_B " 4001 typ host", NULL));
+  g_assert_true (has_remote_port (a, 4001));
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.mdns_queries_sent, ==, queries_before);
+  g_assert_cmpuint (s.mdns_resolved, ==, 1);
+}
+
 static void
 test_resolve_connect (void)
 {
@@ -215,6 +250,7 @@ test_resolve_connect (void)
   g_assert_cmpuint (s.mdns_timeouts, ==, 0);
   g_assert_cmpuint (s.remote_rejected[ICE_REMOTE_UNRESOLVED], ==, 0);
   g_assert_cmpint (g_atomic_int_get (&r.queries), >=, 1);
+  expect_cached (a, s.mdns_queries_sent);
   g_object_unref (a);
   g_object_unref (b);
   responder_stop (&r);
@@ -293,6 +329,23 @@ test_timeout_unresolved (void)
   responder_stop (&r);
 }
 
+/* ICE restart forgets the remote candidates: a held one is not added (nor
+ * counted as unresolved) when its name times out. */
+static void
+test_restart_forgets (void)
+{
+  Responder r;
+  IceAgent *a = ask_with (&r, ANSWER_NONE);
+  IceAgentStats s;
+
+  ice_agent_restart (a);
+  g_assert_true (wait_stats (a, has_timed_out));
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.remote_rejected[ICE_REMOTE_UNRESOLVED], ==, 0);
+  g_object_unref (a);
+  responder_stop (&r);
+}
+
 static void
 test_resolve_off (void)
 {
@@ -348,5 +401,6 @@ main (int argc, char **argv)
   g_test_add_func ("/agent-mdns/other-name-dropped", test_other_name_dropped);
   g_test_add_func ("/agent-mdns/malformed-dropped", test_malformed_dropped);
   g_test_add_func ("/agent-mdns/timeout-unresolved", test_timeout_unresolved);
+  g_test_add_func ("/agent-mdns/restart-forgets", test_restart_forgets);
   return g_test_run ();
 }
