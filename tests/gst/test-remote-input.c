@@ -146,6 +146,11 @@ test_trickle (void)
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-malformed"), ==, 1);
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-not-unicast"), ==, 4);
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-unresolved"), ==, 1);
+  /* no mDNS name was given: nothing asked (test-agent-mdns asks) */
+  g_assert_cmpuint (stat_of (h->element, "mdns-queries-sent"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-resolved"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-timeouts"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-dropped"), ==, 0);
   teardown (h, bus);
 }
 
