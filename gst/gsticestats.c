@@ -130,7 +130,10 @@ gst_ice_stats_new_structure (IceAgent *agent)
       "relay-allocations-lost", G_TYPE_UINT64, st.relay_allocations_lost,
       "relay-reallocations", G_TYPE_UINT64, st.relay_reallocations,
       "streams-awaiting-candidates", G_TYPE_UINT,
-      st.streams_awaiting_candidates, NULL);
+      st.streams_awaiting_candidates, "mdns-queries-sent", G_TYPE_UINT64,
+      st.mdns_queries_sent, "mdns-resolved", G_TYPE_UINT64, st.mdns_resolved,
+      "mdns-timeouts", G_TYPE_UINT64, st.mdns_timeouts, "mdns-dropped",
+      G_TYPE_UINT64, st.mdns_dropped, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

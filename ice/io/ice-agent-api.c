@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/mdns/mdns-name.h"
 
 #define LOCK(s) g_mutex_lock (&(s)->lock)
 #define UNLOCK(s) g_mutex_unlock (&(s)->lock)
@@ -152,7 +153,11 @@ add_remote_candidate (IceAgent *agent, const IceCandidate *candidate,
   IceRemoteResult result = ICE_REMOTE_UNKNOWN_STREAM;
 
   LOCK (state);
-  if (check_stream_locked (state, candidate->stream_id, error)) {
+  if (!check_stream_locked (state, candidate->stream_id, error)) {
+    /* counted */
+  } else if (ice_agent_mdns_take_locked (state, candidate)) {
+    result = ICE_REMOTE_OK; /* held until its name is answered */
+  } else {
     result = ice_session_add_remote_candidate_with_result (
         state->session, candidate, g_get_monotonic_time (), error);
     ice_agent_state_flush_locked (state);
@@ -253,10 +258,57 @@ note_refused_locked (IceAgentState *state, const IceSdpDescription *desc,
       ice_session_note_remote_rejected (state->session, r);
 }
 
+/* The description's ".local" candidates, taken out of @desc: they go to
+ * ice-agent-mdns.c once the session has the description's credentials. */
+static GArray *
+steal_named_candidates (IceSdpDescription *desc)
+{
+  GArray *named = g_array_new (FALSE, FALSE, sizeof (IceCandidate));
+  guint i = 0;
+
+  while (i < desc->candidates->len) {
+    IceCandidate *cand = &g_array_index (desc->candidates, IceCandidate, i);
+
+    if (ice_addr_is_set (&cand->addr)
+        || !ice_mdns_name_is_valid (cand->hostname)) {
+      i++;
+      continue;
+    }
+    g_array_append_val (named, *cand);
+    g_array_remove_index (desc->candidates, i);
+    if (i < desc->candidate_lines->len)
+      g_array_remove_index (desc->candidate_lines, i);
+  }
+  return named;
+}
+
+/* Counted as added when held (or added from the cache), as unresolved
+ * when resolution is off. */
+static gint
+hold_named_candidates_locked (IceAgentState *state, guint stream_id,
+                              GArray *named)
+{
+  gint held = 0;
+  guint i;
+
+  for (i = 0; i < named->len; i++) {
+    IceCandidate *cand = &g_array_index (named, IceCandidate, i);
+
+    cand->stream_id = stream_id;
+    if (ice_agent_mdns_take_locked (state, cand))
+      held++;
+    else
+      ice_session_add_remote_candidate_with_result (
+          state->session, cand, g_get_monotonic_time (), NULL);
+  }
+  return held;
+}
+
 static gint
 apply_description_locked (IceAgentState *state, guint stream_id,
                           IceSdpDescription *desc, GError **error)
 {
+  GArray *named;
   gint added;
 
   if (!check_stream_locked (state, stream_id, error)) {
@@ -273,8 +325,12 @@ apply_description_locked (IceAgentState *state, guint stream_id,
                              : ICE_REMOTE_BAD_CREDENTIALS);
     return -1;
   }
+  named = steal_named_candidates (desc);
   added = ice_session_set_remote_description (state->session, stream_id, desc,
                                               g_get_monotonic_time ());
+  if (added >= 0)
+    added += hold_named_candidates_locked (state, stream_id, named);
+  g_array_unref (named);
   ice_agent_state_flush_locked (state);
   return added;
 }
@@ -345,6 +401,7 @@ ice_agent_restart (IceAgent *agent)
   LOCK (state);
   if (!state->closed && state->session != NULL) {
     ice_session_restart (state->session, g_get_monotonic_time ());
+    ice_agent_mdns_forget_candidates_locked (state);
     ice_agent_state_flush_locked (state);
   }
   UNLOCK (state);
@@ -425,6 +482,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
 {
   IceAgentState *state;
   IceSessionStats s;
+  IceAgentMdnsCounters m;
 
   g_return_if_fail (ICE_IS_AGENT (agent));
   g_return_if_fail (stats != NULL);
@@ -458,4 +516,11 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   memcpy (stats->remote_rejected, s.remote_rejected,
           sizeof (stats->remote_rejected));
   stats->streams_awaiting_candidates = s.streams_awaiting_candidates;
+  LOCK (state);
+  ice_agent_mdns_get_counters_locked (state, &m);
+  UNLOCK (state);
+  stats->mdns_queries_sent = m.queries_sent;
+  stats->mdns_resolved = m.resolved;
+  stats->mdns_timeouts = m.timeouts;
+  stats->mdns_dropped = m.dropped;
 }

@@ -59,6 +59,15 @@ typedef struct {
 } IceAgentRoute;
 
 typedef struct _IceAgentTurnConn IceAgentTurnConn;
+typedef struct _IceAgentMdns IceAgentMdns;
+
+/* ice-agent-mdns.c's counters (IceAgentStats.mdns_*) */
+typedef struct {
+  guint64 queries_sent;
+  guint64 resolved;
+  guint64 timeouts;
+  guint64 dropped;
+} IceAgentMdnsCounters;
 
 typedef struct {
   IceAgentQueue *queue;
@@ -144,6 +153,10 @@ typedef struct {
   GCancellable *turn_cancellable;
   GHashTable *turn_conns; /* virtual IceTransportAddr* -> IceAgentTurnConn* */
   gpointer ssl_ctx;       /* SSL_CTX *, made on the first TLS connection */
+
+  /* mDNS resolution of remote ".local" candidates (ice-agent-mdns.c) */
+  gboolean mdns_resolve; /* "mdns-resolve" */
+  IceAgentMdns *mdns;    /* NULL until the first name */
 
   /* receive-side counters, under the lock */
   guint64 packets_received;
@@ -232,6 +245,15 @@ void ice_agent_deliver_copy_locked (IceAgentState *state,
                                     const guint8 *data, gint64 now,
                                     GArray *callbacks);
 void ice_agent_run_callbacks (IceAgentState *state, GArray *callbacks);
+
+/* ice-agent-mdns.c: remote ".local" candidates */
+gboolean ice_agent_mdns_take_locked (IceAgentState *state,
+                                     const IceCandidate *cand);
+void ice_agent_mdns_get_counters_locked (IceAgentState *state,
+                                         IceAgentMdnsCounters *out);
+void ice_agent_mdns_forget_candidates_locked (IceAgentState *state);
+void ice_agent_mdns_close_locked (IceAgentState *state);
+void ice_agent_mdns_free (IceAgentState *state);
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
 void ice_agent_start_pending_gathering_locked (IceAgentState *state);

@@ -32,6 +32,7 @@ enum {
   PROP_ICE_TRANSPORT_POLICY,
   PROP_TURN_CA_FILE,
   PROP_TURN_INSECURE,
+  PROP_MDNS_RESOLVE,
   N_PROPS
 };
 
@@ -228,6 +229,9 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_TURN_INSECURE:
       state->turn_insecure = g_value_get_boolean (value);
       break;
+    case PROP_MDNS_RESOLVE:
+      state->mdns_resolve = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -306,6 +310,9 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_TURN_INSECURE:
       g_value_set_boolean (value, state->turn_insecure);
+      break;
+    case PROP_MDNS_RESOLVE:
+      g_value_set_boolean (value, state->mdns_resolve);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -449,6 +456,11 @@ install_properties (GObjectClass *gobject_class)
   properties[PROP_TURN_INSECURE] = g_param_spec_boolean (
       "turn-insecure", "TURN insecure",
       "Accept any certificate from turns: servers (tests only)", FALSE, rw);
+  properties[PROP_MDNS_RESOLVE] = g_param_spec_boolean (
+      "mdns-resolve", "mDNS resolve",
+      "Resolve the peer's <uuid>.local candidates with mDNS queries "
+      "(FALSE: refuse them as unresolved)",
+      TRUE, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -64,6 +64,10 @@ G_DECLARE_FINAL_TYPE (IceAgent, ice_agent, ICE, AGENT, GObject)
 #define ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES (8 * 1024 * 1024)
 /* "peer-timeout": RFC 8863 §4 PAC time, 39.5 s, in milliseconds */
 #define ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS 39500
+/* "mdns-resolve": how long a remote "<uuid>.local" name is asked for
+ * (queries at 0, 1 and 3 s, RFC 6762 §5.2) before its candidates count as
+ * unresolved */
+#define ICE_AGENT_MDNS_TIMEOUT_MS 5000
 
 /**
  * IceAgentDatagram:
@@ -130,6 +134,12 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   address, bad credentials, unknown stream or component, unresolved name
  * @streams_awaiting_candidates: streams where no pair can succeed any more
  *   while the peer may still trickle (no end-of-candidates yet)
+ * @mdns_queries_sent: mDNS queries sent for the peer's ".local" names
+ * @mdns_resolved: names answered (their candidates were added)
+ * @mdns_timeouts: names nobody answered within %ICE_AGENT_MDNS_TIMEOUT_MS
+ *   (their candidates also count in @remote_rejected as unresolved)
+ * @mdns_dropped: mDNS messages dropped: malformed, not from port 5353, or
+ *   responses with no answer for a name we asked
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -151,6 +161,10 @@ typedef struct {
   guint64 relay_reallocations;
   guint64 remote_rejected[ICE_REMOTE_LAST];
   guint streams_awaiting_candidates;
+  guint64 mdns_queries_sent;
+  guint64 mdns_resolved;
+  guint64 mdns_timeouts;
+  guint64 mdns_dropped;
 } IceAgentStats;
 
 /*
@@ -185,6 +199,12 @@ typedef struct {
  *                      accepted and ignored), default FALSE.
  * "receive-queue-capacity"  guint, datagrams per (stream, component)
  *                      queue, default ICE_AGENT_DEFAULT_QUEUE_CAPACITY.
+ * "mdns-resolve"       gboolean, default TRUE: resolve the peer's
+ *                      "<uuid>.local" candidates with mDNS queries (A
+ *                      only, on 224.0.0.251:5353 from a socket bound to
+ *                      port 5353) for ICE_AGENT_MDNS_TIMEOUT_MS; FALSE
+ *                      refuses them as unresolved. The agent never
+ *                      answers queries. docs/mdns.md.
  * "receive-queue-max-bytes" guint, payload bytes per queue, default
  *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
  *

@@ -121,8 +121,10 @@ test_trickle (void)
       "a unicast address" },
     { "candidate:1 1 UDP 2015364095 :: 4000 typ host", "not-unicast",
       "a unicast address" },
-    { "candidate:1 1 UDP 2015364095 host.local 4000 typ host", "unresolved",
-      "host.local" },
+    /* a DNS name: only mDNS <label>.local names are resolved (and those
+     * count as unresolved only after the mDNS timeout, test-agent-mdns) */
+    { "candidate:1 1 UDP 2015364095 host.example.org 4000 typ host",
+      "unresolved", "host.example.org" },
   };
   GstBus *bus = gst_bus_new ();
   GstHarness *h = new_harness ("icesrc", "ri-trickle", bus);
@@ -144,6 +146,11 @@ test_trickle (void)
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-malformed"), ==, 1);
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-not-unicast"), ==, 4);
   g_assert_cmpuint (stat_of (h->element, "remote-rejected-unresolved"), ==, 1);
+  /* no mDNS name was given: nothing asked (test-agent-mdns asks) */
+  g_assert_cmpuint (stat_of (h->element, "mdns-queries-sent"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-resolved"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-timeouts"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-dropped"), ==, 0);
   teardown (h, bus);
 }
 

@@ -1,0 +1,448 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Resolution of the peer's mDNS host candidates ("<uuid>.local",
+ * draft-ietf-mmusic-mdns-ice-candidates §3.2): a remote candidate whose
+ * address is such a name is held back, the agent asks for the name's A
+ * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
+ * the candidate with the answered address (the name kept in @hostname).
+ * The agent only asks: it never answers a query (publishing our own names
+ * is a later step). IPv4 only for now: no AAAA, no ff02::fb.
+ *
+ * Everything here runs under the agent's lock; socket I/O only on the
+ * agent's context (a timer source sends the queries, a socket source
+ * reads the answers), never from the API thread that added the candidate.
+ */
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "ice/io/ice-agent-private.h"
+#include "ice/mdns/mdns-message.h"
+#include "ice/mdns/mdns-name.h"
+
+#define MDNS_GROUP_V4 "224.0.0.251"
+/* RFC 6762 §5.2: the second query 1 s after the first, then doubling */
+#define MDNS_FIRST_INTERVAL_US G_USEC_PER_SEC
+
+/* One name being asked for, with the candidates that wait for it. */
+typedef struct {
+  gchar *name;
+  GArray *candidates; /* IceCandidate */
+  gint64 deadline_us;
+  gint64 next_us;
+  gint64 interval_us;
+} MdnsPending;
+
+struct _IceAgentMdns {
+  GSocket *socket; /* NULL until the first query, or when it failed */
+  gboolean socket_failed;
+  GSource *recv_source;
+  GSource *timer;
+  GPtrArray *pending; /* MdnsPending* */
+  GHashTable *cache;  /* lower-case name -> IceTransportAddr* (ip only) */
+  IceAgentMdnsCounters counters;
+};
+
+static void
+pending_free (MdnsPending *p)
+{
+  g_free (p->name);
+  g_array_unref (p->candidates);
+  g_free (p);
+}
+
+static IceAgentMdns *
+mdns_get (IceAgentState *state)
+{
+  if (state->mdns == NULL) {
+    state->mdns = g_new0 (IceAgentMdns, 1);
+    state->mdns->pending
+        = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_free);
+    state->mdns->cache
+        = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  }
+  return state->mdns;
+}
+
+/* Joins the group on every IPv4 multicast interface (the ones gathering
+ * may use); the default interface when none would take it. */
+static void
+join_group (GSocket *socket)
+{
+  GInetAddress *group = g_inet_address_new_from_string (MDNS_GROUP_V4);
+  struct ifaddrs *ifs = NULL, *i;
+  guint joined = 0;
+
+  if (getifaddrs (&ifs) == 0) {
+    for (i = ifs; i != NULL; i = i->ifa_next)
+      if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET
+          && (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_MULTICAST)
+          && g_socket_join_multicast_group (socket, group, FALSE, i->ifa_name,
+                                            NULL))
+        joined++;
+    freeifaddrs (ifs);
+  }
+  if (joined == 0
+      && !g_socket_join_multicast_group (socket, group, FALSE, NULL, NULL))
+    g_debug ("IceAgent: mDNS: could not join %s", MDNS_GROUP_V4);
+  g_object_unref (group);
+}
+
+/* RFC 6762 §5: a querier that wants multicast answers listens on 5353,
+ * shared with the host's other mDNS stacks (SO_REUSEADDR/SO_REUSEPORT). */
+static GSocket *
+open_socket (void)
+{
+  GError *error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, &error);
+  GInetAddress *any;
+  GSocketAddress *local;
+
+  if (socket == NULL)
+    goto fail;
+  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, NULL);
+  any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  local = g_inet_socket_address_new (any, ICE_MDNS_PORT);
+  g_object_unref (any);
+  if (!g_socket_bind (socket, local, TRUE, &error)) {
+    g_object_unref (local);
+    g_clear_object (&socket);
+    goto fail;
+  }
+  g_object_unref (local);
+  g_socket_set_blocking (socket, FALSE);
+  /* §11: link-local, TTL 255; loopback so a responder on this host hears */
+  g_socket_set_multicast_ttl (socket, 255);
+  g_socket_set_multicast_loopback (socket, TRUE);
+  join_group (socket);
+  return socket;
+fail:
+  g_debug ("IceAgent: mDNS: no socket on port %u: %s", ICE_MDNS_PORT,
+           error->message);
+  g_error_free (error);
+  return NULL;
+}
+
+static void
+send_query_locked (IceAgentState *state, MdnsPending *p)
+{
+  IceAgentMdns *m = state->mdns;
+  IceMdnsQuery q = { p->name, ICE_MDNS_TYPE_A, FALSE };
+  guint8 buf[512];
+  gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
+  GInetAddress *group;
+  GSocketAddress *dest;
+
+  if (m->socket == NULL || len == 0)
+    return;
+  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
+  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
+  if (g_socket_send_to (m->socket, dest, (const gchar *)buf, len, NULL, NULL)
+      > 0)
+    m->counters.queries_sent++;
+  g_object_unref (dest);
+  g_object_unref (group);
+}
+
+static void
+add_resolved_locked (IceAgentState *state, IceCandidate *cand,
+                     const IceTransportAddr *ip)
+{
+  cand->addr.family = ip->family;
+  memcpy (cand->addr.ip, ip->ip, sizeof (cand->addr.ip));
+  if (state->session != NULL)
+    ice_session_add_remote_candidate_with_result (
+        state->session, cand, g_get_monotonic_time (), NULL);
+}
+
+static gboolean on_readable (GSocket *socket, GIOCondition cond, gpointer data);
+static void schedule_locked (IceAgentState *state, gint64 now);
+
+static void
+ensure_socket_locked (IceAgentState *state)
+{
+  IceAgentMdns *m = state->mdns;
+
+  if (m->socket != NULL || m->socket_failed)
+    return;
+  m->socket = open_socket ();
+  m->socket_failed = m->socket == NULL;
+  if (m->socket == NULL)
+    return;
+  m->recv_source = g_socket_create_source (m->socket, G_IO_IN, NULL);
+  g_source_set_callback (
+      m->recv_source, (GSourceFunc)(void (*) (void))on_readable,
+      ice_agent_state_ref (state), (GDestroyNotify)ice_agent_state_unref);
+  g_source_attach (m->recv_source, state->context);
+}
+
+/* Sends what is due, gives up on names past their deadline (the
+ * candidates count as unresolved, as without mDNS). */
+static void
+tick_locked (IceAgentState *state, gint64 now)
+{
+  IceAgentMdns *m = state->mdns;
+  guint i = 0;
+
+  ensure_socket_locked (state);
+  while (i < m->pending->len) {
+    MdnsPending *p = g_ptr_array_index (m->pending, i);
+    guint c;
+
+    if (now >= p->deadline_us || m->socket == NULL) {
+      g_debug ("IceAgent: mDNS: no answer for %s", p->name);
+      m->counters.timeouts++;
+      for (c = 0; c < p->candidates->len && state->session != NULL; c++)
+        ice_session_note_remote_rejected (state->session,
+                                          ICE_REMOTE_UNRESOLVED);
+      g_ptr_array_remove_index (m->pending, i);
+      continue;
+    }
+    if (now >= p->next_us) {
+      send_query_locked (state, p);
+      p->next_us = now + p->interval_us;
+      p->interval_us *= 2;
+    }
+    i++;
+  }
+}
+
+static gboolean
+on_timer (gpointer data)
+{
+  IceAgentState *state = data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&state->lock);
+  if (!state->closed && state->mdns != NULL) {
+    g_clear_pointer (&state->mdns->timer, g_source_unref);
+    tick_locked (state, now);
+    schedule_locked (state, now);
+  }
+  g_mutex_unlock (&state->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_locked (IceAgentState *state, gint64 now)
+{
+  IceAgentMdns *m = state->mdns;
+  gint64 next = G_MAXINT64;
+  guint i;
+
+  for (i = 0; i < m->pending->len; i++) {
+    MdnsPending *p = g_ptr_array_index (m->pending, i);
+
+    next = MIN (next, MIN (p->next_us, p->deadline_us));
+  }
+  if (next == G_MAXINT64)
+    return;
+  if (m->timer != NULL) {
+    g_source_destroy (m->timer);
+    g_source_unref (m->timer);
+  }
+  m->timer = g_timeout_source_new ((guint)((MAX (next - now, 0) + 999) / 1000));
+  g_source_set_callback (m->timer, on_timer, ice_agent_state_ref (state),
+                         (GDestroyNotify)ice_agent_state_unref);
+  g_source_attach (m->timer, state->context);
+}
+
+/**
+ * ice_agent_mdns_take_locked:
+ * @cand: a remote candidate the session would refuse as unresolved
+ *
+ * Returns: %TRUE when the candidate is taken (added now from the cache, or
+ *   held until its name is answered or times out); %FALSE when it is not
+ *   an mDNS name, or resolution is off: the caller refuses it as before.
+ */
+gboolean
+ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
+{
+  IceAgentMdns *m;
+  MdnsPending *p = NULL;
+  IceCandidate copy = *cand;
+  const IceTransportAddr *cached;
+  gchar *key;
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  if (!state->mdns_resolve || state->closed || ice_addr_is_set (&cand->addr)
+      || !ice_mdns_name_is_valid (cand->hostname))
+    return FALSE;
+  m = mdns_get (state);
+  key = g_ascii_strdown (cand->hostname, -1);
+  cached = g_hash_table_lookup (m->cache, key);
+  if (cached != NULL) {
+    g_free (key);
+    add_resolved_locked (state, &copy, cached);
+    return TRUE;
+  }
+  for (i = 0; i < m->pending->len && p == NULL; i++)
+    if (ice_mdns_name_equal (((MdnsPending *)m->pending->pdata[i])->name, key))
+      p = m->pending->pdata[i];
+  if (p == NULL) {
+    p = g_new0 (MdnsPending, 1);
+    p->name = key;
+    p->candidates = g_array_new (FALSE, FALSE, sizeof (IceCandidate));
+    p->deadline_us = now + ICE_AGENT_MDNS_TIMEOUT_MS * (gint64)1000;
+    p->next_us = now; /* sent by the context, at once */
+    p->interval_us = MDNS_FIRST_INTERVAL_US;
+    g_ptr_array_add (m->pending, p);
+    schedule_locked (state, now);
+  } else {
+    g_free (key);
+  }
+  g_array_append_val (p->candidates, copy);
+  return TRUE;
+}
+
+static MdnsPending *
+find_pending (IceAgentMdns *m, const gchar *name, guint *index)
+{
+  guint i;
+
+  for (i = 0; i < m->pending->len; i++) {
+    MdnsPending *p = g_ptr_array_index (m->pending, i);
+
+    if (ice_mdns_name_equal (p->name, name)) {
+      *index = i;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+/* One datagram from port 5353: queries (ours looped back, other hosts')
+ * are not ours to answer; a response must carry an A record for a name
+ * we asked, else it is dropped and counted (RFC 6762 §11: only the link's
+ * hosts can send to the group, but any of them may lie or be broken). */
+static void
+handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
+                        guint16 from_port)
+{
+  IceAgentMdns *m = state->mdns;
+  IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
+  IceMdnsParseResult r = ice_mdns_message_parse (msg, data, len);
+  gboolean used = FALSE;
+  guint a, c, index;
+
+  if (r != ICE_MDNS_PARSE_OK || from_port != ICE_MDNS_PORT) {
+    g_debug ("IceAgent: mDNS: dropped a message from port %u: %s", from_port,
+             ice_mdns_parse_result_to_string (r));
+    m->counters.dropped++;
+    g_free (msg);
+    return;
+  }
+  if (!msg->is_response) {
+    g_free (msg);
+    return;
+  }
+  for (a = 0; a < msg->n_addresses; a++) {
+    const IceMdnsAddressRecord *rec = &msg->addresses[a];
+    MdnsPending *p = find_pending (m, rec->name, &index);
+
+    if (p == NULL || rec->addr.family != ICE_ADDR_FAMILY_IPV4)
+      continue;
+    g_hash_table_insert (m->cache, g_strdup (p->name),
+                         g_memdup2 (&rec->addr, sizeof (rec->addr)));
+    for (c = 0; c < p->candidates->len; c++)
+      add_resolved_locked (
+          state, &g_array_index (p->candidates, IceCandidate, c), &rec->addr);
+    m->counters.resolved++;
+    g_ptr_array_remove_index (m->pending, index);
+    used = TRUE;
+  }
+  if (!used) {
+    g_debug ("IceAgent: mDNS: dropped a response for no name we asked");
+    m->counters.dropped++;
+  }
+  g_free (msg);
+}
+
+static gboolean
+on_readable (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  IceAgentState *state = data;
+  guint8 *buf = g_malloc (ICE_MDNS_MAX_MESSAGE + 1);
+  guint n;
+
+  g_mutex_lock (&state->lock);
+  /* bounded per wake-up, so a flood cannot hold the context */
+  for (n = 0; n < 64 && !state->closed; n++) {
+    GSocketAddress *from = NULL;
+    gssize len = g_socket_receive_from (socket, &from, (gchar *)buf,
+                                        ICE_MDNS_MAX_MESSAGE + 1, NULL, NULL);
+    guint16 port = 0;
+
+    if (len < 0)
+      break;
+    if (G_IS_INET_SOCKET_ADDRESS (from))
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+    g_clear_object (&from);
+    handle_datagram_locked (state, buf, (gsize)len, port);
+  }
+  if (!state->closed)
+    ice_agent_state_flush_locked (state);
+  g_mutex_unlock (&state->lock);
+  g_free (buf);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ice_agent_mdns_get_counters_locked (IceAgentState *state,
+                                    IceAgentMdnsCounters *out)
+{
+  if (state->mdns != NULL)
+    *out = state->mdns->counters;
+  else
+    memset (out, 0, sizeof (*out));
+}
+
+/* ICE restart (RFC 8445 §9): the session forgot the remote candidates, so
+ * the held ones go too; the names are still asked (and cached). */
+void
+ice_agent_mdns_forget_candidates_locked (IceAgentState *state)
+{
+  guint i;
+
+  if (state->mdns == NULL)
+    return;
+  for (i = 0; i < state->mdns->pending->len; i++)
+    g_array_set_size (
+        ((MdnsPending *)state->mdns->pending->pdata[i])->candidates, 0);
+}
+
+/* Stops the sources (they hold references on the state). */
+void
+ice_agent_mdns_close_locked (IceAgentState *state)
+{
+  IceAgentMdns *m = state->mdns;
+
+  if (m == NULL)
+    return;
+  if (m->timer != NULL)
+    g_source_destroy (m->timer);
+  g_clear_pointer (&m->timer, g_source_unref);
+  if (m->recv_source != NULL)
+    g_source_destroy (m->recv_source);
+  g_clear_pointer (&m->recv_source, g_source_unref);
+  g_ptr_array_set_size (m->pending, 0);
+}
+
+void
+ice_agent_mdns_free (IceAgentState *state)
+{
+  IceAgentMdns *m = state->mdns;
+
+  if (m == NULL)
+    return;
+  ice_agent_mdns_close_locked (state);
+  g_clear_object (&m->socket);
+  g_ptr_array_unref (m->pending);
+  g_hash_table_unref (m->cache);
+  g_clear_pointer (&state->mdns, g_free);
+}
