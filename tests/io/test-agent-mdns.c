@@ -145,12 +145,6 @@ on_b_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
   g_strfreev (parts);
 }
 
-static void
-on_a_candidate (IceAgent *a, guint stream, const gchar *line, gpointer data)
-{
-  g_assert_true (ice_agent_add_remote_candidate (data, 0, line, NULL));
-}
-
 static IceAgent *
 make_agent (IceRole role)
 {
@@ -236,8 +230,10 @@ test_resolve_connect (void)
   responder_start (&r, ANSWER_RIGHT);
   exchange_credentials (a, b);
   exchange_credentials (b, a);
+  /* B gets none of A's candidates: it cannot check A first and make A
+   * learn it peer-reflexively (which would connect before the name is
+   * resolved, as with a browser); A must resolve B's name to connect. */
   g_signal_connect (b, "new-candidate", G_CALLBACK (on_b_candidate), a);
-  g_signal_connect (a, "new-candidate", G_CALLBACK (on_a_candidate), b);
   g_assert_true (ice_agent_gather (a, 0, NULL));
   g_assert_true (ice_agent_gather (b, 0, NULL));
   g_assert_true (ice_agent_wait_connected (a, 0, WAIT_US, NULL));
