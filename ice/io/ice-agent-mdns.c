@@ -25,6 +25,11 @@
 #define MDNS_GROUP_V4 "224.0.0.251"
 /* RFC 6762 §5.2: the second query 1 s after the first, then doubling */
 #define MDNS_FIRST_INTERVAL_US G_USEC_PER_SEC
+/* The names come from the peer: bounded, so that a hostile description
+ * cannot make us flood the link with queries (a browser sends one name
+ * per interface). A candidate beyond a bound is refused as unresolved. */
+#define MDNS_MAX_PENDING_NAMES 16
+#define MDNS_MAX_CANDIDATES_PER_NAME 32
 
 /* One name being asked for, with the candidates that wait for it. */
 typedef struct {
@@ -257,7 +262,8 @@ schedule_locked (IceAgentState *state, gint64 now)
  *
  * Returns: %TRUE when the candidate is taken (added now from the cache, or
  *   held until its name is answered or times out); %FALSE when it is not
- *   an mDNS name, or resolution is off: the caller refuses it as before.
+ *   an mDNS name, resolution is off, or too many names (or candidates of
+ *   one name) are waiting: the caller refuses it as unresolved.
  */
 gboolean
 ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
@@ -284,6 +290,15 @@ ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
   for (i = 0; i < m->pending->len && p == NULL; i++)
     if (ice_mdns_name_equal (((MdnsPending *)m->pending->pdata[i])->name, key))
       p = m->pending->pdata[i];
+  if (p == NULL && m->pending->len >= MDNS_MAX_PENDING_NAMES) {
+    g_debug ("mDNS: %u names asked already, %s refused", m->pending->len, key);
+    g_free (key);
+    return FALSE;
+  }
+  if (p != NULL && p->candidates->len >= MDNS_MAX_CANDIDATES_PER_NAME) {
+    g_free (key);
+    return FALSE;
+  }
   if (p == NULL) {
     p = g_new0 (MdnsPending, 1);
     p->name = key;

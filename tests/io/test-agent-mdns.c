@@ -342,6 +342,42 @@ test_restart_forgets (void)
   responder_stop (&r);
 }
 
+#define NAME_00_LINE                                                           \
+  "candidate:2 1 UDP 1 4b9c3c1e-7a51-4d3b-9f0e-2c6d8a1b5e00.local 4001 typ "   \
+  "host"
+
+/* The peer's names are bounded (ice-agent-mdns.c): 16 names wait, the
+ * 17th is refused at once as unresolved, and so is the 33rd candidate of
+ * one name; nobody answers, so all of them are still waiting. */
+static void
+test_names_bounded (void)
+{
+  IceAgent *a = make_agent (ICE_ROLE_CONTROLLING);
+  GError *error = NULL;
+  IceAgentStats s;
+  gchar *line;
+  guint i;
+
+  for (i = 0; i < 17; i++) {
+    line = g_strdup_printf ("candidate:1 1 UDP 2015364095 "
+                            "4b9c3c1e-7a51-4d3b-9f0e-2c6d8a1b5e%02u.local "
+                            "4000 typ host",
+                            i);
+    g_assert_cmpint (ice_agent_add_remote_candidate (a, 0, line, &error), ==,
+                     i < 16);
+    g_free (line);
+  }
+  g_assert_error (error, ICE_REMOTE_ERROR, ICE_REMOTE_UNRESOLVED);
+  g_clear_error (&error);
+  /* the first name has one candidate waiting: 31 more fit */
+  for (i = 0; i < 31; i++)
+    g_assert_true (ice_agent_add_remote_candidate (a, 0, NAME_00_LINE, NULL));
+  g_assert_false (ice_agent_add_remote_candidate (a, 0, NAME_00_LINE, NULL));
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.remote_rejected[ICE_REMOTE_UNRESOLVED], ==, 2);
+  g_object_unref (a);
+}
+
 static void
 test_resolve_off (void)
 {
@@ -398,5 +434,6 @@ main (int argc, char **argv)
   g_test_add_func ("/agent-mdns/malformed-dropped", test_malformed_dropped);
   g_test_add_func ("/agent-mdns/timeout-unresolved", test_timeout_unresolved);
   g_test_add_func ("/agent-mdns/restart-forgets", test_restart_forgets);
+  g_test_add_func ("/agent-mdns/names-bounded", test_names_bounded);
   return g_test_run ();
 }
