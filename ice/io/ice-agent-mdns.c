@@ -6,8 +6,9 @@
  * address is such a name is held back, the agent asks for the name's A
  * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
  * the candidate with the answered address (the name kept in @hostname).
- * The agent only asks: it never answers a query (publishing our own names
- * is a later step). IPv4 only for now: no AAAA, no ff02::fb.
+ * Queries are handed to ice-agent-mdns-publish.c, which answers for our
+ * own names when "mdns" is on. IPv4 only for now: no AAAA queries, no
+ * ff02::fb.
  *
  * Everything here runs under the agent's lock; socket I/O only on the
  * agent's context (a timer source sends the queries, a socket source
@@ -18,7 +19,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
 
@@ -40,16 +41,6 @@ typedef struct {
   gint64 interval_us;
 } MdnsPending;
 
-struct _IceAgentMdns {
-  GSocket *socket; /* NULL until the first query, or when it failed */
-  gboolean socket_failed;
-  GSource *recv_source;
-  GSource *timer;
-  GPtrArray *pending; /* MdnsPending* */
-  GHashTable *cache;  /* lower-case name -> IceTransportAddr* (ip only) */
-  IceAgentMdnsCounters counters;
-};
-
 static void
 pending_free (MdnsPending *p)
 {
@@ -58,8 +49,8 @@ pending_free (MdnsPending *p)
   g_free (p);
 }
 
-static IceAgentMdns *
-mdns_get (IceAgentState *state)
+IceAgentMdns *
+ice_agent_mdns_get (IceAgentState *state)
 {
   if (state->mdns == NULL) {
     state->mdns = g_new0 (IceAgentMdns, 1);
@@ -132,25 +123,38 @@ fail:
   return NULL;
 }
 
+/* RFC 6762 §5, §6: queries and answers go to the group, from port 5353
+ * (the socket's), on the default multicast interface. */
+gboolean
+ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
+                                  gsize len)
+{
+  IceAgentMdns *m = state->mdns;
+  GInetAddress *group;
+  GSocketAddress *dest;
+  gboolean sent;
+
+  if (m == NULL || m->socket == NULL || len == 0)
+    return FALSE;
+  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
+  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
+  sent
+      = g_socket_send_to (m->socket, dest, (const gchar *)data, len, NULL, NULL)
+        > 0;
+  g_object_unref (dest);
+  g_object_unref (group);
+  return sent;
+}
+
 static void
 send_query_locked (IceAgentState *state, MdnsPending *p)
 {
-  IceAgentMdns *m = state->mdns;
   IceMdnsQuery q = { p->name, ICE_MDNS_TYPE_A, FALSE };
   guint8 buf[512];
   gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
-  GInetAddress *group;
-  GSocketAddress *dest;
 
-  if (m->socket == NULL || len == 0)
-    return;
-  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
-  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
-  if (g_socket_send_to (m->socket, dest, (const gchar *)buf, len, NULL, NULL)
-      > 0)
-    m->counters.queries_sent++;
-  g_object_unref (dest);
-  g_object_unref (group);
+  if (ice_agent_mdns_send_group_locked (state, buf, len))
+    state->mdns->counters.queries_sent++;
 }
 
 static void
@@ -167,10 +171,10 @@ add_resolved_locked (IceAgentState *state, IceCandidate *cand,
 static gboolean on_readable (GSocket *socket, GIOCondition cond, gpointer data);
 static void schedule_locked (IceAgentState *state, gint64 now);
 
-static void
-ensure_socket_locked (IceAgentState *state)
+void
+ice_agent_mdns_ensure_socket_locked (IceAgentState *state)
 {
-  IceAgentMdns *m = state->mdns;
+  IceAgentMdns *m = ice_agent_mdns_get (state);
 
   if (m->socket != NULL || m->socket_failed)
     return;
@@ -193,7 +197,7 @@ tick_locked (IceAgentState *state, gint64 now)
   IceAgentMdns *m = state->mdns;
   guint i = 0;
 
-  ensure_socket_locked (state);
+  ice_agent_mdns_ensure_socket_locked (state);
   while (i < m->pending->len) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
     guint c;
@@ -279,7 +283,7 @@ ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
   if (!state->mdns_resolve || state->closed || ice_addr_is_set (&cand->addr)
       || !ice_mdns_name_is_valid (cand->hostname))
     return FALSE;
-  m = mdns_get (state);
+  m = ice_agent_mdns_get (state);
   key = g_ascii_strdown (cand->hostname, -1);
   cached = g_hash_table_lookup (m->cache, key);
   if (cached != NULL) {
@@ -331,9 +335,10 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
   return NULL;
 }
 
-/* One datagram from port 5353: queries (ours looped back, other hosts')
- * are not ours to answer; a response must carry an A record for a name
- * we asked, else it is dropped and counted (RFC 6762 §11: only the link's
+/* One datagram: the publisher sees it first (it answers queries for our
+ * names, notices conflicts); then queries are done with, and a response
+ * must come from port 5353 and carry an A record for a name we asked,
+ * else it is dropped and counted (RFC 6762 §11: only the link's
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
 handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
@@ -345,6 +350,7 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   gboolean used = FALSE;
   guint a, c, index;
 
+  ice_agent_mdns_publish_handle_locked (state, data, len, from_port);
   if (r != ICE_MDNS_PARSE_OK || from_port != ICE_MDNS_PORT) {
     g_debug ("IceAgent: mDNS: dropped a message from port %u: %s", from_port,
              ice_mdns_parse_result_to_string (r));
@@ -415,6 +421,7 @@ ice_agent_mdns_get_counters_locked (IceAgentState *state,
     *out = state->mdns->counters;
   else
     memset (out, 0, sizeof (*out));
+  ice_agent_mdns_publish_get_counters_locked (state, out);
 }
 
 /* ICE restart (RFC 8445 §9): the session forgot the remote candidates, so
@@ -459,5 +466,6 @@ ice_agent_mdns_free (IceAgentState *state)
   g_clear_object (&m->socket);
   g_ptr_array_unref (m->pending);
   g_hash_table_unref (m->cache);
+  ice_agent_mdns_publish_free (m);
   g_clear_pointer (&state->mdns, g_free);
 }

@@ -29,7 +29,7 @@ G_BEGIN_DECLS
 /* RFC 6762 §6: at most one multicast of a record per second. */
 #define ICE_MDNS_RESPONDER_INTERVAL_US G_USEC_PER_SEC
 /* A name per host address: a host has few; more are refused. */
-#define ICE_MDNS_RESPONDER_MAX_NAMES 32
+#define ICE_MDNS_RESPONDER_MAX_NAMES 64
 /* An answer is at most this many times the query's size. A query for one
  * of our names is 60 bytes, its A answer 70, an A + AAAA answer (QTYPE
  * ANY) 140; each further question adds as much as its answers do. */
