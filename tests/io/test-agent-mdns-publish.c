@@ -298,6 +298,35 @@ test_answers_on_the_wire (void)
   g_mutex_clear (&l.lock);
 }
 
+/* The name of the next line announced after @lines were seen. */
+static gchar *
+wait_new_line (Lines *l, guint lines)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  gchar *name = NULL;
+
+  while (name == NULL && g_get_monotonic_time () < end) {
+    g_usleep (10000);
+    g_mutex_lock (&l->lock);
+    if (l->lines > lines)
+      name = g_strdup (l->name);
+    g_mutex_unlock (&l->lock);
+  }
+  g_assert_nonnull (name);
+  return name;
+}
+
+static guint
+lines_seen (Lines *l)
+{
+  guint n;
+
+  g_mutex_lock (&l->lock);
+  n = l->lines;
+  g_mutex_unlock (&l->lock);
+  return n;
+}
+
 /* A restart is a new session: a new name (§3.1.1), the old one no longer
  * answered. */
 static void
@@ -315,20 +344,11 @@ test_restart_new_name (void)
   connect_pair (a, b, &l);
   old_name = last_name (&l);
   l.to = NULL;
-  g_mutex_lock (&l.lock);
-  lines = l.lines;
-  g_mutex_unlock (&l.lock);
+  lines = lines_seen (&l);
   ice_agent_restart (a);
   WAIT_STAT (a, mdns_names_published, 2);
   /* the candidate is announced again, with the new name */
-  do {
-    g_usleep (10000);
-    new_name = last_name (&l);
-    g_mutex_lock (&l.lock);
-    if (l.lines == lines)
-      g_clear_pointer (&new_name, g_free);
-    g_mutex_unlock (&l.lock);
-  } while (new_name == NULL);
+  new_name = wait_new_line (&l, lines);
   g_assert_cmpstr (new_name, !=, old_name);
   ice_agent_get_stats (a, &s0);
   send_query (peer, old_name);
@@ -336,6 +356,36 @@ test_restart_new_name (void)
   g_free (old_name);
   g_free (new_name);
   g_object_unref (peer);
+  g_object_unref (a);
+  g_object_unref (b);
+  g_free (l.name);
+  g_mutex_clear (&l.lock);
+}
+
+/* The peer restarts (new credentials): the session restarts the stream
+ * itself (one-sided, RFC 8445 §9) and its candidates come again, named
+ * anew. */
+static void
+test_peer_restart_new_name (void)
+{
+  IceAgent *a = make_agent (ICE_ROLE_CONTROLLING, TRUE);
+  IceAgent *b = make_agent (ICE_ROLE_CONTROLLED, FALSE);
+  Lines l = { 0 };
+  gchar *old_name, *new_name;
+  guint lines;
+
+  g_mutex_init (&l.lock);
+  connect_pair (a, b, &l);
+  old_name = last_name (&l);
+  l.to = NULL;
+  lines = lines_seen (&l);
+  ice_agent_restart (b);
+  exchange_credentials (b, a);
+  new_name = wait_new_line (&l, lines);
+  g_assert_cmpstr (new_name, !=, old_name);
+  WAIT_STAT (a, mdns_names_published, 2);
+  g_free (old_name);
+  g_free (new_name);
   g_object_unref (a);
   g_object_unref (b);
   g_free (l.name);
@@ -380,5 +430,7 @@ main (int argc, char **argv)
                    test_answers_on_the_wire);
   g_test_add_func ("/agent-mdns-publish/restart-new-name",
                    test_restart_new_name);
+  g_test_add_func ("/agent-mdns-publish/peer-restart-new-name",
+                   test_peer_restart_new_name);
   return g_test_run ();
 }
