@@ -32,12 +32,13 @@ struct _IceAgentMdns {
 IceAgentMdns *ice_agent_mdns_get (IceAgentState *state);
 void ice_agent_mdns_ensure_socket_locked (IceAgentState *state);
 gboolean ice_agent_mdns_send_group_locked (IceAgentState *state,
-                                           const guint8 *data, gsize len);
+                                           const guint8 *data, gsize len,
+                                           guint ifindex);
 
 /* ice-agent-mdns-publish.c */
 void ice_agent_mdns_publish_handle_locked (IceAgentState *state,
                                            const guint8 *data, gsize len,
-                                           guint16 from_port);
+                                           guint16 from_port, guint ifindex);
 void ice_agent_mdns_publish_get_counters_locked (IceAgentState *state,
                                                  IceAgentMdnsCounters *out);
 void ice_agent_mdns_publish_free (IceAgentMdns *m);

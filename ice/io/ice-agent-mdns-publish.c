@@ -157,10 +157,12 @@ ice_agent_mdns_renew_names_locked (IceAgentState *state, guint stream_id)
   }
 }
 
-/* One datagram from the socket, before the resolver sees it. */
+/* One datagram from the socket, before the resolver sees it; @ifindex is
+ * the interface it came in on, where the answer goes (§6: per interface). */
 void
 ice_agent_mdns_publish_handle_locked (IceAgentState *state, const guint8 *data,
-                                      gsize len, guint16 from_port)
+                                      gsize len, guint16 from_port,
+                                      guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
   guint8 out[1024];
@@ -175,7 +177,7 @@ ice_agent_mdns_publish_handle_locked (IceAgentState *state, const guint8 *data,
                                    &out_len);
   switch (res) {
     case ICE_MDNS_RESPONDER_ANSWER:
-      if (!ice_agent_mdns_send_group_locked (state, out, out_len))
+      if (!ice_agent_mdns_send_group_locked (state, out, out_len, ifindex))
         g_debug ("IceAgent: mDNS: an answer could not be sent");
       break;
     case ICE_MDNS_RESPONDER_CONFLICT:

@@ -14,10 +14,13 @@
  * agent's context (a timer source sends the queries, a socket source
  * reads the answers), never from the API thread that added the candidate.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
@@ -114,6 +117,8 @@ open_socket (void)
   /* §11: link-local, TTL 255; loopback so a responder on this host hears */
   g_socket_set_multicast_ttl (socket, 255);
   g_socket_set_multicast_loopback (socket, TRUE);
+  /* the interface each datagram came in on: answers go out there */
+  g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
   join_group (socket);
   return socket;
 fail:
@@ -123,11 +128,52 @@ fail:
   return NULL;
 }
 
+/* Out of interface @ifindex: IP_PKTINFO's ipi_ifindex chooses the
+ * interface of a multicast send on Linux, as IP_MULTICAST_IF would. */
+static gboolean
+send_on_interface (GSocket *socket, const guint8 *data, gsize len,
+                   guint ifindex)
+{
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+  } control;
+  struct sockaddr_in dest = { 0 };
+  struct in_pktinfo info = { 0 };
+  struct iovec iov = { (gpointer)data, len };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *c;
+  gssize sent;
+
+  dest.sin_family = AF_INET;
+  dest.sin_port = htons (ICE_MDNS_PORT);
+  inet_pton (AF_INET, MDNS_GROUP_V4, &dest.sin_addr);
+  info.ipi_ifindex = (int)ifindex;
+  memset (&control, 0, sizeof (control));
+  msg.msg_name = &dest;
+  msg.msg_namelen = sizeof (dest);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof (control.buf);
+  c = CMSG_FIRSTHDR (&msg);
+  c->cmsg_level = IPPROTO_IP;
+  c->cmsg_type = IP_PKTINFO;
+  c->cmsg_len = CMSG_LEN (sizeof (info));
+  memcpy (CMSG_DATA (c), &info, sizeof (info));
+  sent = sendmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
+  if (sent < 0)
+    g_debug ("IceAgent: mDNS: send on interface %u: %s", ifindex,
+             g_strerror (errno));
+  return sent > 0;
+}
+
 /* RFC 6762 §5, §6: queries and answers go to the group, from port 5353
- * (the socket's), on the default multicast interface. */
+ * (the socket's): on interface @ifindex (an answer, where its query came
+ * in), or the default multicast interface when it is 0 (a query). */
 gboolean
 ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
-                                  gsize len)
+                                  gsize len, guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
   GInetAddress *group;
@@ -136,6 +182,8 @@ ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
 
   if (m == NULL || m->socket == NULL || len == 0)
     return FALSE;
+  if (ifindex != 0)
+    return send_on_interface (m->socket, data, len, ifindex);
   group = g_inet_address_new_from_string (MDNS_GROUP_V4);
   dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
   sent
@@ -153,7 +201,7 @@ send_query_locked (IceAgentState *state, MdnsPending *p)
   guint8 buf[512];
   gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
 
-  if (ice_agent_mdns_send_group_locked (state, buf, len))
+  if (ice_agent_mdns_send_group_locked (state, buf, len, 0))
     state->mdns->counters.queries_sent++;
 }
 
@@ -342,7 +390,7 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
 handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
-                        guint16 from_port)
+                        guint16 from_port, guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
   IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
@@ -350,7 +398,7 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   gboolean used = FALSE;
   guint a, c, index;
 
-  ice_agent_mdns_publish_handle_locked (state, data, len, from_port);
+  ice_agent_mdns_publish_handle_locked (state, data, len, from_port, ifindex);
   if (r != ICE_MDNS_PARSE_OK || from_port != ICE_MDNS_PORT) {
     g_debug ("IceAgent: mDNS: dropped a message from port %u: %s", from_port,
              ice_mdns_parse_result_to_string (r));
@@ -384,6 +432,46 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   g_free (msg);
 }
 
+/* One datagram, its source port and the interface it came in on
+ * (IP_PKTINFO; 0 if unknown). Returns its length, or -1 when none is
+ * left. A longer datagram than @size is cut, and then refused by the
+ * parser (TOO_LONG) since @size is one over the largest message. */
+static gssize
+receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
+             guint *ifindex)
+{
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+  } control;
+  struct sockaddr_in from = { 0 };
+  struct iovec iov = { buf, size };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *c;
+  gssize len;
+
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof (from);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof (control.buf);
+  len = recvmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
+  if (len < 0)
+    return -1;
+  *port = from.sin_family == AF_INET ? ntohs (from.sin_port) : 0;
+  *ifindex = 0;
+  for (c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c)) {
+    struct in_pktinfo info;
+
+    if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
+      continue;
+    memcpy (&info, CMSG_DATA (c), sizeof (info));
+    *ifindex = (guint)info.ipi_ifindex;
+  }
+  return len;
+}
+
 static gboolean
 on_readable (GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -394,17 +482,14 @@ on_readable (GSocket *socket, GIOCondition cond, gpointer data)
   g_mutex_lock (&state->lock);
   /* bounded per wake-up, so a flood cannot hold the context */
   for (n = 0; n < 64 && !state->closed; n++) {
-    GSocketAddress *from = NULL;
-    gssize len = g_socket_receive_from (socket, &from, (gchar *)buf,
-                                        ICE_MDNS_MAX_MESSAGE + 1, NULL, NULL);
     guint16 port = 0;
+    guint ifindex = 0;
+    gssize len
+        = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port, &ifindex);
 
     if (len < 0)
       break;
-    if (G_IS_INET_SOCKET_ADDRESS (from))
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
-    g_clear_object (&from);
-    handle_datagram_locked (state, buf, (gsize)len, port);
+    handle_datagram_locked (state, buf, (gsize)len, port, ifindex);
   }
   if (!state->closed)
     ice_agent_state_flush_locked (state);
