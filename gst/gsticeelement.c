@@ -5,8 +5,8 @@
  * and the named agent registry.
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
- * nomination, consent-freshness, peer-timeout, signaller, and the TURN
- * ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
+ * nomination, consent-freshness, peer-timeout, mdns, signaller, and the
+ * TURN ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
  * may be given on either element of a shared agent. Precedence: only
  * values set explicitly on an element are applied, when that element goes
  * NULL→READY, so a default never overrides an explicit value; if both
@@ -443,6 +443,8 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
                   NULL);
   if (set & GST_ICE_SET_PEER_TIMEOUT)
     g_object_set (shared->agent, "peer-timeout", s->peer_timeout * 1000, NULL);
+  if (set & GST_ICE_SET_MDNS)
+    g_object_set (shared->agent, "mdns", s->mdns, NULL);
   if (set & GST_ICE_SET_STUN_SERVER)
     g_object_set (shared->agent, "stun-server", s->stun_server, NULL);
   if (set & GST_ICE_SET_PORT_RANGE)

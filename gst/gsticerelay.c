@@ -222,6 +222,42 @@ post_stats (GstElement *element, IceConnectionState state)
   post_element_message (element, stats);
 }
 
+/* EOS on the element's pad: the last counters, before the sink posts EOS
+ * (gst-launch-1.0 -m prints them; the state-change posts above may come
+ * long before the session settles, e.g. a peer-reflexive remote that the
+ * peer's description names later). Streaming thread. */
+static GstPadProbeReturn
+on_pad_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstElement *element = data;
+  GstIceCommon *c = gst_ice_common_from_element (element);
+  GstStructure *stats = NULL;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS)
+    return GST_PAD_PROBE_OK;
+  g_object_get (element, "stats", &stats, NULL);
+  gst_structure_set_name (stats, "ice-stats");
+  gst_structure_set (
+      stats, "ice-connection-state", G_TYPE_STRING,
+      ice_connection_state_to_string (gst_ice_common_get_state (c)), "eos",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  post_element_message (element, stats);
+  return GST_PAD_PROBE_OK;
+}
+
+/**
+ * gst_ice_relay_watch_eos:
+ * @pad: the element's always pad
+ *
+ * Posts an "ice-stats" message with `eos=true` when EOS passes @pad.
+ */
+void
+gst_ice_relay_watch_eos (GstElement *element, GstPad *pad)
+{
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_pad_event,
+                     element, NULL);
+}
+
 static void
 on_connection_state (IceAgent *agent, guint stream, IceConnectionState state,
                      GstElement *element)

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 void gst_ice_relay_attach (GstIceCommon *common);
 void gst_ice_relay_detach (GstIceCommon *common, IceAgent *agent);
+void gst_ice_relay_watch_eos (GstElement *element, GstPad *pad);
 
 G_END_DECLS
 #endif /* __GST_ICE_RELAY_H__ */

@@ -41,6 +41,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->peer_timeout = DEFAULT_PEER_TIMEOUT;
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
+  settings->mdns = DEFAULT_MDNS;
 }
 
 /**
@@ -259,6 +260,25 @@ install_agent_properties (GObjectClass *klass)
           "Check consent to send every ~5 s, RFC 7675 (agent-level)",
           DEFAULT_CONSENT_FRESHNESS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:mdns:
+   * Publish host candidates as random `<uuid>.local` names (new ones per
+   * ICE session) and answer mDNS queries for them on 224.0.0.251:5353,
+   * as browsers do (draft-ietf-mmusic-mdns-ice-candidates): the
+   * description and trickled candidates carry no local address, and
+   * server-reflexive candidates say `raddr 0.0.0.0 rport 0`. Off by
+   * default: a peer that cannot resolve mDNS names (libnice, most
+   * gateways) then reaches us only if we check it first, and loopback has
+   * no multicast. Agent-level; set before the agent gathers.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_MDNS,
+      g_param_spec_boolean ("mdns", "mDNS host candidates",
+                            "Publish host candidates as <uuid>.local names "
+                            "answered with mDNS, never their addresses "
+                            "(agent-level)",
+                            DEFAULT_MDNS,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
    * GstIceSrc:peer-timeout:
    * Seconds a stream waits for the peer's description before it fails
@@ -500,6 +520,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->peer_timeout = g_value_get_uint (value);
       s->explicit |= GST_ICE_SET_PEER_TIMEOUT;
       break;
+    case GST_ICE_PROP_MDNS:
+      s->mdns = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_MDNS;
+      break;
     case GST_ICE_PROP_TURN_SERVER:
     case GST_ICE_PROP_ICE_TRANSPORT_POLICY:
     case GST_ICE_PROP_TURN_CA_FILE:
@@ -567,6 +591,9 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_SIGNALLER_CA_FILE:
       g_value_set_string (value, s->signaller_ca_file);
+      break;
+    case GST_ICE_PROP_MDNS:
+      g_value_set_boolean (value, s->mdns);
       break;
     default:
       return gst_ice_turn_get_setting (s, prop_id, value);

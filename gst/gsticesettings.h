@@ -36,6 +36,9 @@ G_BEGIN_DECLS
 #define DEFAULT_ICE_TRANSPORT_POLICY GST_ICE_TRANSPORT_POLICY_ALL
 #define DEFAULT_TURN_CA_FILE NULL
 #define DEFAULT_TURN_INSECURE FALSE
+/* off: most non-browser peers (libnice, SIP gateways, gst-ice's own
+ * loopback uses) cannot resolve names; docs/mdns.md "Default" */
+#define DEFAULT_MDNS FALSE
 
 /* Property ids shared by both elements; an element's own ids follow
  * GST_ICE_PROP_LAST. */
@@ -59,6 +62,7 @@ enum {
   GST_ICE_PROP_PEER_TIMEOUT,
   GST_ICE_PROP_SIGNALLER_TOKEN,
   GST_ICE_PROP_SIGNALLER_CA_FILE,
+  GST_ICE_PROP_MDNS,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -83,6 +87,7 @@ typedef enum {
   GST_ICE_SET_TURN_CA_FILE = 1 << 9,
   GST_ICE_SET_TURN_INSECURE = 1 << 10,
   GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
+  GST_ICE_SET_MDNS = 1 << 12,
 } GstIceSettingFlags;
 
 /**
@@ -118,6 +123,7 @@ typedef struct {
   GstIceTransportPolicy transport_policy;
   gchar *turn_ca_file;
   gboolean turn_insecure;
+  gboolean mdns;
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

@@ -34,6 +34,7 @@
 
 #include "gsticeelements.h"
 #include "gsticesink.h"
+#include "gsticerelay.h"
 
 #include <string.h>
 
@@ -381,6 +382,7 @@ static void
 gst_ice_sink_init (GstIceSink *self)
 {
   gst_ice_common_init (&self->ice, GST_ELEMENT (self));
+  gst_ice_relay_watch_eos (GST_ELEMENT (self), GST_BASE_SINK_PAD (self));
   self->wait_for_connection = DEFAULT_WAIT_FOR_CONNECTION;
   self->cancellable = g_cancellable_new ();
   self->messages = g_array_new (FALSE, FALSE, sizeof (GOutputMessage));

@@ -38,6 +38,7 @@
 
 #include "gsticeelements.h"
 #include "gsticesrc.h"
+#include "gsticerelay.h"
 
 #include <gst/net/gstnetaddressmeta.h>
 
@@ -360,6 +361,7 @@ static void
 gst_ice_src_init (GstIceSrc *self)
 {
   gst_ice_common_init (&self->ice, GST_ELEMENT (self));
+  gst_ice_relay_watch_eos (GST_ELEMENT (self), GST_BASE_SRC_PAD (self));
   self->caps = gst_caps_from_string (DEFAULT_CAPS);
   self->cancellable = g_cancellable_new ();
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);

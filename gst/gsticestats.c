@@ -133,7 +133,12 @@ gst_ice_stats_new_structure (IceAgent *agent)
       st.streams_awaiting_candidates, "mdns-queries-sent", G_TYPE_UINT64,
       st.mdns_queries_sent, "mdns-resolved", G_TYPE_UINT64, st.mdns_resolved,
       "mdns-timeouts", G_TYPE_UINT64, st.mdns_timeouts, "mdns-dropped",
-      G_TYPE_UINT64, st.mdns_dropped, NULL);
+      G_TYPE_UINT64, st.mdns_dropped, "mdns-names-published", G_TYPE_UINT64,
+      st.mdns_names_published, "mdns-answers-sent", G_TYPE_UINT64,
+      st.mdns_answers_sent, "mdns-queries-ignored", G_TYPE_UINT64,
+      st.mdns_queries_ignored, "mdns-answers-rate-limited", G_TYPE_UINT64,
+      st.mdns_answers_rate_limited, "mdns-conflicts", G_TYPE_UINT64,
+      st.mdns_conflicts, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

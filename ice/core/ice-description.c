@@ -20,6 +20,15 @@
 gchar *
 ice_session_get_local_description (IceSession *session, guint stream_id)
 {
+  return ice_session_get_local_description_full (session, stream_id, NULL,
+                                                 NULL);
+}
+
+gchar *
+ice_session_get_local_description_full (IceSession *session, guint stream_id,
+                                        IceCandidateRewriteFunc rewrite,
+                                        gpointer data)
+{
   IceStream *stream = ice_session_find_stream (session, stream_id);
   IceSdpDescription *desc;
   gchar *text;
@@ -40,8 +49,13 @@ ice_session_get_local_description (IceSession *session, guint stream_id)
     for (j = 0; j < comp->local->len; j++) {
       IceCandidate *c = &g_array_index (comp->local, IceCandidate, j);
 
-      if (c->type != ICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
-        g_array_append_val (desc->candidates, *c);
+      if (c->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
+        continue;
+      g_array_append_val (desc->candidates, *c);
+      if (rewrite != NULL)
+        rewrite (&g_array_index (desc->candidates, IceCandidate,
+                                 desc->candidates->len - 1),
+                 data);
     }
   }
   desc->end_of_candidates = stream->gathering == ICE_GATHERING_COMPLETE;

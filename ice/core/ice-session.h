@@ -137,6 +137,13 @@ void ice_session_set_role (IceSession *session, IceRole role);
 /* Our whole description of a stream so far (credentials, options, the
  * candidates gathered, end-of-candidates once gathering is complete). */
 gchar *ice_session_get_local_description (IceSession *session, guint stream_id);
+/* The same, each candidate (a copy) passed through @rewrite first, e.g.
+ * to publish an mDNS name in place of a host address. */
+typedef void (*IceCandidateRewriteFunc) (IceCandidate *cand, gpointer data);
+gchar *ice_session_get_local_description_full (IceSession *session,
+                                               guint stream_id,
+                                               IceCandidateRewriteFunc rewrite,
+                                               gpointer data);
 /* Applies a peer's description: credentials, options, candidates,
  * end-of-candidates. Bad lines are skipped; returns how many candidates
  * were added. The candidates the session refuses are added to

@@ -386,7 +386,8 @@ ice_agent_get_local_description (IceAgent *agent, guint stream_id)
   state = ice_agent_get_state (agent);
   LOCK (state);
   if (ice_agent_state_get_stream_locked (state, stream_id) != NULL)
-    text = ice_session_get_local_description (state->session, stream_id);
+    text = ice_session_get_local_description_full (
+        state->session, stream_id, ice_agent_mdns_publish_candidate, state);
   UNLOCK (state);
   return text;
 }
@@ -400,6 +401,9 @@ ice_agent_restart (IceAgent *agent)
   state = ice_agent_get_state (agent);
   LOCK (state);
   if (!state->closed && state->session != NULL) {
+    /* a new session: new names for our host candidates (mDNS draft
+     * §3.1.1), given as the candidates are announced again */
+    ice_agent_mdns_renew_names_locked (state, ICE_AGENT_MDNS_ALL_STREAMS);
     ice_session_restart (state->session, g_get_monotonic_time ());
     ice_agent_mdns_forget_candidates_locked (state);
     ice_agent_state_flush_locked (state);
@@ -523,4 +527,9 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->mdns_resolved = m.resolved;
   stats->mdns_timeouts = m.timeouts;
   stats->mdns_dropped = m.dropped;
+  stats->mdns_names_published = m.names_published;
+  stats->mdns_answers_sent = m.answers_sent;
+  stats->mdns_queries_ignored = m.queries_ignored;
+  stats->mdns_answers_rate_limited = m.answers_rate_limited;
+  stats->mdns_conflicts = m.conflicts;
 }

@@ -6,19 +6,23 @@
  * address is such a name is held back, the agent asks for the name's A
  * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
  * the candidate with the answered address (the name kept in @hostname).
- * The agent only asks: it never answers a query (publishing our own names
- * is a later step). IPv4 only for now: no AAAA, no ff02::fb.
+ * Queries are handed to ice-agent-mdns-publish.c, which answers for our
+ * own names when "mdns" is on. IPv4 only for now: no AAAA queries, no
+ * ff02::fb.
  *
  * Everything here runs under the agent's lock; socket I/O only on the
  * agent's context (a timer source sends the queries, a socket source
  * reads the answers), never from the API thread that added the candidate.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
 
@@ -40,16 +44,6 @@ typedef struct {
   gint64 interval_us;
 } MdnsPending;
 
-struct _IceAgentMdns {
-  GSocket *socket; /* NULL until the first query, or when it failed */
-  gboolean socket_failed;
-  GSource *recv_source;
-  GSource *timer;
-  GPtrArray *pending; /* MdnsPending* */
-  GHashTable *cache;  /* lower-case name -> IceTransportAddr* (ip only) */
-  IceAgentMdnsCounters counters;
-};
-
 static void
 pending_free (MdnsPending *p)
 {
@@ -58,8 +52,8 @@ pending_free (MdnsPending *p)
   g_free (p);
 }
 
-static IceAgentMdns *
-mdns_get (IceAgentState *state)
+IceAgentMdns *
+ice_agent_mdns_get (IceAgentState *state)
 {
   if (state->mdns == NULL) {
     state->mdns = g_new0 (IceAgentMdns, 1);
@@ -123,6 +117,8 @@ open_socket (void)
   /* §11: link-local, TTL 255; loopback so a responder on this host hears */
   g_socket_set_multicast_ttl (socket, 255);
   g_socket_set_multicast_loopback (socket, TRUE);
+  /* the interface each datagram came in on: answers go out there */
+  g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
   join_group (socket);
   return socket;
 fail:
@@ -132,25 +128,81 @@ fail:
   return NULL;
 }
 
+/* Out of interface @ifindex: IP_PKTINFO's ipi_ifindex chooses the
+ * interface of a multicast send on Linux, as IP_MULTICAST_IF would. */
+static gboolean
+send_on_interface (GSocket *socket, const guint8 *data, gsize len,
+                   guint ifindex)
+{
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+  } control;
+  struct sockaddr_in dest = { 0 };
+  struct in_pktinfo info = { 0 };
+  struct iovec iov = { (gpointer)data, len };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *c;
+  gssize sent;
+
+  dest.sin_family = AF_INET;
+  dest.sin_port = htons (ICE_MDNS_PORT);
+  inet_pton (AF_INET, MDNS_GROUP_V4, &dest.sin_addr);
+  info.ipi_ifindex = (int)ifindex;
+  memset (&control, 0, sizeof (control));
+  msg.msg_name = &dest;
+  msg.msg_namelen = sizeof (dest);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof (control.buf);
+  c = CMSG_FIRSTHDR (&msg);
+  c->cmsg_level = IPPROTO_IP;
+  c->cmsg_type = IP_PKTINFO;
+  c->cmsg_len = CMSG_LEN (sizeof (info));
+  memcpy (CMSG_DATA (c), &info, sizeof (info));
+  sent = sendmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
+  if (sent < 0)
+    g_debug ("IceAgent: mDNS: send on interface %u: %s", ifindex,
+             g_strerror (errno));
+  return sent > 0;
+}
+
+/* RFC 6762 §5, §6: queries and answers go to the group, from port 5353
+ * (the socket's): on interface @ifindex (an answer, where its query came
+ * in), or the default multicast interface when it is 0 (a query). */
+gboolean
+ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
+                                  gsize len, guint ifindex)
+{
+  IceAgentMdns *m = state->mdns;
+  GInetAddress *group;
+  GSocketAddress *dest;
+  gboolean sent;
+
+  if (m == NULL || m->socket == NULL || len == 0)
+    return FALSE;
+  if (ifindex != 0)
+    return send_on_interface (m->socket, data, len, ifindex);
+  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
+  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
+  sent
+      = g_socket_send_to (m->socket, dest, (const gchar *)data, len, NULL, NULL)
+        > 0;
+  g_object_unref (dest);
+  g_object_unref (group);
+  return sent;
+}
+
 static void
 send_query_locked (IceAgentState *state, MdnsPending *p)
 {
-  IceAgentMdns *m = state->mdns;
   IceMdnsQuery q = { p->name, ICE_MDNS_TYPE_A, FALSE };
   guint8 buf[512];
   gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
-  GInetAddress *group;
-  GSocketAddress *dest;
 
-  if (m->socket == NULL || len == 0)
-    return;
-  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
-  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
-  if (g_socket_send_to (m->socket, dest, (const gchar *)buf, len, NULL, NULL)
-      > 0)
-    m->counters.queries_sent++;
-  g_object_unref (dest);
-  g_object_unref (group);
+  if (ice_agent_mdns_send_group_locked (state, buf, len, 0))
+    state->mdns->counters.queries_sent++;
 }
 
 static void
@@ -167,10 +219,10 @@ add_resolved_locked (IceAgentState *state, IceCandidate *cand,
 static gboolean on_readable (GSocket *socket, GIOCondition cond, gpointer data);
 static void schedule_locked (IceAgentState *state, gint64 now);
 
-static void
-ensure_socket_locked (IceAgentState *state)
+void
+ice_agent_mdns_ensure_socket_locked (IceAgentState *state)
 {
-  IceAgentMdns *m = state->mdns;
+  IceAgentMdns *m = ice_agent_mdns_get (state);
 
   if (m->socket != NULL || m->socket_failed)
     return;
@@ -193,7 +245,7 @@ tick_locked (IceAgentState *state, gint64 now)
   IceAgentMdns *m = state->mdns;
   guint i = 0;
 
-  ensure_socket_locked (state);
+  ice_agent_mdns_ensure_socket_locked (state);
   while (i < m->pending->len) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
     guint c;
@@ -279,7 +331,7 @@ ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
   if (!state->mdns_resolve || state->closed || ice_addr_is_set (&cand->addr)
       || !ice_mdns_name_is_valid (cand->hostname))
     return FALSE;
-  m = mdns_get (state);
+  m = ice_agent_mdns_get (state);
   key = g_ascii_strdown (cand->hostname, -1);
   cached = g_hash_table_lookup (m->cache, key);
   if (cached != NULL) {
@@ -331,13 +383,14 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
   return NULL;
 }
 
-/* One datagram from port 5353: queries (ours looped back, other hosts')
- * are not ours to answer; a response must carry an A record for a name
- * we asked, else it is dropped and counted (RFC 6762 §11: only the link's
+/* One datagram: the publisher sees it first (it answers queries for our
+ * names, notices conflicts); then queries are done with, and a response
+ * must come from port 5353 and carry an A record for a name we asked,
+ * else it is dropped and counted (RFC 6762 §11: only the link's
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
 handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
-                        guint16 from_port)
+                        guint16 from_port, guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
   IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
@@ -345,6 +398,7 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   gboolean used = FALSE;
   guint a, c, index;
 
+  ice_agent_mdns_publish_handle_locked (state, data, len, from_port, ifindex);
   if (r != ICE_MDNS_PARSE_OK || from_port != ICE_MDNS_PORT) {
     g_debug ("IceAgent: mDNS: dropped a message from port %u: %s", from_port,
              ice_mdns_parse_result_to_string (r));
@@ -378,6 +432,46 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   g_free (msg);
 }
 
+/* One datagram, its source port and the interface it came in on
+ * (IP_PKTINFO; 0 if unknown). Returns its length, or -1 when none is
+ * left. A longer datagram than @size is cut, and then refused by the
+ * parser (TOO_LONG) since @size is one over the largest message. */
+static gssize
+receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
+             guint *ifindex)
+{
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+  } control;
+  struct sockaddr_in from = { 0 };
+  struct iovec iov = { buf, size };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *c;
+  gssize len;
+
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof (from);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof (control.buf);
+  len = recvmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
+  if (len < 0)
+    return -1;
+  *port = from.sin_family == AF_INET ? ntohs (from.sin_port) : 0;
+  *ifindex = 0;
+  for (c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c)) {
+    struct in_pktinfo info;
+
+    if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
+      continue;
+    memcpy (&info, CMSG_DATA (c), sizeof (info));
+    *ifindex = (guint)info.ipi_ifindex;
+  }
+  return len;
+}
+
 static gboolean
 on_readable (GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -388,17 +482,14 @@ on_readable (GSocket *socket, GIOCondition cond, gpointer data)
   g_mutex_lock (&state->lock);
   /* bounded per wake-up, so a flood cannot hold the context */
   for (n = 0; n < 64 && !state->closed; n++) {
-    GSocketAddress *from = NULL;
-    gssize len = g_socket_receive_from (socket, &from, (gchar *)buf,
-                                        ICE_MDNS_MAX_MESSAGE + 1, NULL, NULL);
     guint16 port = 0;
+    guint ifindex = 0;
+    gssize len
+        = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port, &ifindex);
 
     if (len < 0)
       break;
-    if (G_IS_INET_SOCKET_ADDRESS (from))
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
-    g_clear_object (&from);
-    handle_datagram_locked (state, buf, (gsize)len, port);
+    handle_datagram_locked (state, buf, (gsize)len, port, ifindex);
   }
   if (!state->closed)
     ice_agent_state_flush_locked (state);
@@ -415,6 +506,7 @@ ice_agent_mdns_get_counters_locked (IceAgentState *state,
     *out = state->mdns->counters;
   else
     memset (out, 0, sizeof (*out));
+  ice_agent_mdns_publish_get_counters_locked (state, out);
 }
 
 /* ICE restart (RFC 8445 §9): the session forgot the remote candidates, so
@@ -459,5 +551,6 @@ ice_agent_mdns_free (IceAgentState *state)
   g_clear_object (&m->socket);
   g_ptr_array_unref (m->pending);
   g_hash_table_unref (m->cache);
+  ice_agent_mdns_publish_free (m);
   g_clear_pointer (&state->mdns, g_free);
 }

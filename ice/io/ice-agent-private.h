@@ -67,6 +67,12 @@ typedef struct {
   guint64 resolved;
   guint64 timeouts;
   guint64 dropped;
+  /* publishing (ice-agent-mdns-publish.c) */
+  guint64 names_published;
+  guint64 answers_sent;
+  guint64 queries_ignored;
+  guint64 answers_rate_limited;
+  guint64 conflicts;
 } IceAgentMdnsCounters;
 
 typedef struct {
@@ -156,6 +162,7 @@ typedef struct {
 
   /* mDNS resolution of remote ".local" candidates (ice-agent-mdns.c) */
   gboolean mdns_resolve; /* "mdns-resolve" */
+  gboolean mdns_publish; /* "mdns": our host candidates as names */
   IceAgentMdns *mdns;    /* NULL until the first name */
 
   /* receive-side counters, under the lock */
@@ -254,6 +261,10 @@ void ice_agent_mdns_get_counters_locked (IceAgentState *state,
 void ice_agent_mdns_forget_candidates_locked (IceAgentState *state);
 void ice_agent_mdns_close_locked (IceAgentState *state);
 void ice_agent_mdns_free (IceAgentState *state);
+/* ice-agent-mdns-publish.c: our host candidates as "<uuid>.local" */
+void ice_agent_mdns_publish_candidate (IceCandidate *cand, gpointer state);
+void ice_agent_mdns_renew_names_locked (IceAgentState *state, guint stream_id);
+#define ICE_AGENT_MDNS_ALL_STREAMS G_MAXUINT
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
 void ice_agent_start_pending_gathering_locked (IceAgentState *state);

@@ -237,6 +237,12 @@ ice_agent_state_flush_locked (IceAgentState *state)
       refresh_stream_routes_locked (state, event.stream_id);
     if (event.type == ICE_EVENT_ROLE_CHANGED)
       state->role = event.u.role;
+    /* a restart the session made itself: new mDNS names before the
+     * candidates that follow are announced */
+    if (event.type == ICE_EVENT_LOCAL_CREDENTIALS)
+      ice_agent_mdns_renew_names_locked (state, event.stream_id);
+    if (event.type == ICE_EVENT_LOCAL_CANDIDATE)
+      ice_agent_mdns_publish_candidate (&event.u.candidate, state);
     g_array_append_val (state->pending_events, event);
   }
   /* on the application's context, events wake it at once so that it

@@ -33,6 +33,7 @@ enum {
   PROP_TURN_CA_FILE,
   PROP_TURN_INSECURE,
   PROP_MDNS_RESOLVE,
+  PROP_MDNS,
   N_PROPS
 };
 
@@ -232,6 +233,9 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_MDNS_RESOLVE:
       state->mdns_resolve = g_value_get_boolean (value);
       break;
+    case PROP_MDNS:
+      state->mdns_publish = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -313,6 +317,9 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MDNS_RESOLVE:
       g_value_set_boolean (value, state->mdns_resolve);
+      break;
+    case PROP_MDNS:
+      g_value_set_boolean (value, state->mdns_publish);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -461,6 +468,11 @@ install_properties (GObjectClass *gobject_class)
       "Resolve the peer's <uuid>.local candidates with mDNS queries "
       "(FALSE: refuse them as unresolved)",
       TRUE, rw);
+  properties[PROP_MDNS] = g_param_spec_boolean (
+      "mdns", "mDNS host candidates",
+      "Publish host candidates as random <uuid>.local names answered with "
+      "mDNS, never their addresses (set before gathering)",
+      FALSE, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -140,6 +140,16 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   (their candidates also count in @remote_rejected as unresolved)
  * @mdns_dropped: mDNS messages dropped: malformed, not from port 5353, or
  *   responses with no answer for a name we asked
+ * @mdns_names_published: "<uuid>.local" names made for our host addresses
+ *   ("mdns"; new ones after each restart)
+ * @mdns_answers_sent: mDNS answers multicast for our names
+ * @mdns_queries_ignored: queries for names not ours, from ports other than
+ *   5353 (legacy unicast), or whose answer would have been too big
+ * @mdns_answers_rate_limited: queries for our names not answered because
+ *   the record went out less than a second before (RFC 6762 §6) or the
+ *   querier listed it as a known answer
+ * @mdns_conflicts: messages from another host claiming one of our names
+ *   with another address (docs/mdns.md)
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -165,6 +175,11 @@ typedef struct {
   guint64 mdns_resolved;
   guint64 mdns_timeouts;
   guint64 mdns_dropped;
+  guint64 mdns_names_published;
+  guint64 mdns_answers_sent;
+  guint64 mdns_queries_ignored;
+  guint64 mdns_answers_rate_limited;
+  guint64 mdns_conflicts;
 } IceAgentStats;
 
 /*
@@ -203,8 +218,13 @@ typedef struct {
  *                      "<uuid>.local" candidates with mDNS queries (A
  *                      only, on 224.0.0.251:5353 from a socket bound to
  *                      port 5353) for ICE_AGENT_MDNS_TIMEOUT_MS; FALSE
- *                      refuses them as unresolved. The agent never
- *                      answers queries. docs/mdns.md.
+ *                      refuses them as unresolved. docs/mdns.md.
+ * "mdns"               gboolean, default FALSE: publish host candidates
+ *                      as random "<uuid>.local" names (new ones per ICE
+ *                      session), srflx with "raddr 0.0.0.0 rport 0", and
+ *                      answer A/AAAA queries for those names only on
+ *                      224.0.0.251:5353 (draft-ietf-mmusic-mdns-ice-
+ *                      candidates §3.1); set before gathering.
  * "receive-queue-max-bytes" guint, payload bytes per queue, default
  *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
  *

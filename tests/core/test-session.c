@@ -319,6 +319,45 @@ test_tcp_candidates (void)
   link_clear (&l);
 }
 
+/* ice_session_get_local_description_full: each candidate goes through the
+ * rewrite (as IceAgent's mdns names host candidates), the session keeps
+ * the real address, and a peer cannot use the name without resolving it. */
+static void
+name_host (IceCandidate *cand, gpointer data)
+{
+  if (cand->type == ICE_CANDIDATE_TYPE_HOST)
+    g_strlcpy (cand->hostname, data, sizeof (cand->hostname));
+}
+
+static void
+test_description_rewrite (void)
+{
+  const gchar *name = "4b9c3c1e-7a51-4d3b-9f0e-2c6d8a1b5e70.local";
+  gchar ip[ICE_ADDR_STRLEN], *text;
+  IceSdpDescription *desc;
+  Link l;
+
+  link_init (&l, ICE_ROLE_CONTROLLING, ICE_ROLE_CONTROLLED,
+             ICE_NOMINATION_REGULAR);
+  gather (&l);
+  ice_addr_ip_to_string (&l.a.addr, ip);
+  text = ice_session_get_local_description_full (l.a.session, 0, name_host,
+                                                 (gpointer)name);
+  g_assert_nonnull (strstr (text, name));
+  g_assert_null (strstr (text, ip));
+  desc = ice_sdp_parse (text, -1);
+  g_assert_cmpuint (
+      ice_session_set_remote_description (l.b.session, 0, desc, l.now), ==, 0);
+  g_assert_cmpuint (desc->rejected[ICE_REMOTE_UNRESOLVED], ==, 1);
+  ice_sdp_description_free (desc);
+  g_free (text);
+  text = ice_session_get_local_description (l.a.session, 0);
+  g_assert_nonnull (strstr (text, ip));
+  g_assert_null (strstr (text, ".local"));
+  g_free (text);
+  link_clear (&l);
+}
+
 /* RFC 8445 §6.1.1: against an ice-lite peer the full agent controls. */
 static void
 test_lite_peer (void)
@@ -373,6 +412,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/malformed-stun", test_malformed_stun);
   g_test_add_func ("/core/session/descriptions", test_descriptions);
   g_test_add_func ("/core/session/tcp-candidates", test_tcp_candidates);
+  g_test_add_func ("/core/session/description-rewrite",
+                   test_description_rewrite);
   g_test_add_func ("/core/session/lite-peer", test_lite_peer);
   g_test_add_func ("/core/session/bad-parameters", test_bad_parameters);
   return g_test_run ();

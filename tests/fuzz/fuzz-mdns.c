@@ -5,12 +5,16 @@
  * a parsed message's questions and address records are written again
  * with the builders and parsed back, and must come out the same (else
  * abort); ice_mdns_should_answer() runs on it with names taken from the
- * message and fixed ones; the name check runs on every parsed name. The
+ * message and fixed ones; the name check runs on every parsed name; the
+ * responder (mdns-responder.c), holding the names the message asks for,
+ * handles it twice and its answer must parse, be a response, and stay
+ * within its growth bound. The
  * sanitizers turn any out-of-bounds read or undefined behaviour into a
  * crash.
  */
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
+#include "ice/mdns/mdns-responder.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -133,6 +137,42 @@ run_should_answer (const IceMdnsMessage *msg)
         == 0);
 }
 
+/* Our names are the valid ones the message asks for; the same datagram
+ * twice at once is answered at most once (RFC 6762 §6). */
+static void
+run_responder (const IceMdnsMessage *msg, const uint8_t *data, size_t size)
+{
+  IceMdnsResponder *r = ice_mdns_responder_new ();
+  IceMdnsMessage *out_msg = g_new (IceMdnsMessage, 1);
+  IceTransportAddr v4;
+  guint8 out[2048];
+  gsize out_len;
+  guint i, answers = 0, k;
+
+  ice_addr_set_ipv4 (&v4, 0xc0000207, 0);
+  for (i = 0; i < msg->n_questions; i++)
+    ice_mdns_responder_add (r, msg->questions[i].name, &v4);
+  for (k = 0; k < 2; k++) {
+    IceMdnsResponderResult res = ice_mdns_responder_handle (
+        r, data, size, ICE_MDNS_PORT, 1000, out, sizeof (out), &out_len);
+
+    g_assert (strcmp (ice_mdns_responder_result_to_string (res), "unknown")
+              != 0);
+    if (res != ICE_MDNS_RESPONDER_ANSWER) {
+      g_assert (out_len == 0);
+      continue;
+    }
+    answers++;
+    g_assert (out_len <= ICE_MDNS_RESPONDER_MAX_GROWTH * size);
+    g_assert (ice_mdns_message_parse (out_msg, out, out_len)
+              == ICE_MDNS_PARSE_OK);
+    g_assert (out_msg->is_response && out_msg->n_addresses > 0);
+  }
+  g_assert (answers <= 1);
+  g_free (out_msg);
+  ice_mdns_responder_free (r);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -148,6 +188,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     round_trip_questions (msg);
     round_trip_addresses (msg);
     run_should_answer (msg);
+    run_responder (msg, data, size);
   }
   g_free (msg);
   return 0;

@@ -151,6 +151,12 @@ test_trickle (void)
   g_assert_cmpuint (stat_of (h->element, "mdns-resolved"), ==, 0);
   g_assert_cmpuint (stat_of (h->element, "mdns-timeouts"), ==, 0);
   g_assert_cmpuint (stat_of (h->element, "mdns-dropped"), ==, 0);
+  /* mdns is off by default: no name made, nothing answered */
+  g_assert_cmpuint (stat_of (h->element, "mdns-names-published"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-answers-sent"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-queries-ignored"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-answers-rate-limited"), ==, 0);
+  g_assert_cmpuint (stat_of (h->element, "mdns-conflicts"), ==, 0);
   teardown (h, bus);
 }
 

@@ -1,0 +1,47 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What the two mDNS files of IceAgent share: ice-agent-mdns.c (the
+ * multicast socket and resolving the peer's names) and
+ * ice-agent-mdns-publish.c (our names and answering for them). Under the
+ * agent's lock, like the rest of IceAgentState.
+ */
+#ifndef __ICE_AGENT_MDNS_PRIVATE_H__
+#define __ICE_AGENT_MDNS_PRIVATE_H__
+
+#include "ice/io/ice-agent-private.h"
+#include "ice/mdns/mdns-responder.h"
+
+G_BEGIN_DECLS
+
+struct _IceAgentMdns {
+  GSocket *socket; /* NULL until the first query or name, or when it failed */
+  gboolean socket_failed;
+  GSource *recv_source;
+  GSource *timer;
+  GPtrArray *pending; /* MdnsPending* (ice-agent-mdns.c) */
+  GHashTable *cache;  /* lower-case name -> IceTransportAddr* (ip only) */
+  IceAgentMdnsCounters counters;
+
+  /* publishing (ice-agent-mdns-publish.c) */
+  IceMdnsResponder *responder; /* NULL until the first name */
+  GArray *names;               /* IceAgentMdnsName */
+};
+
+/* ice-agent-mdns.c */
+IceAgentMdns *ice_agent_mdns_get (IceAgentState *state);
+void ice_agent_mdns_ensure_socket_locked (IceAgentState *state);
+gboolean ice_agent_mdns_send_group_locked (IceAgentState *state,
+                                           const guint8 *data, gsize len,
+                                           guint ifindex);
+
+/* ice-agent-mdns-publish.c */
+void ice_agent_mdns_publish_handle_locked (IceAgentState *state,
+                                           const guint8 *data, gsize len,
+                                           guint16 from_port, guint ifindex);
+void ice_agent_mdns_publish_get_counters_locked (IceAgentState *state,
+                                                 IceAgentMdnsCounters *out);
+void ice_agent_mdns_publish_free (IceAgentMdns *m);
+
+G_END_DECLS
+#endif /* __ICE_AGENT_MDNS_PRIVATE_H__ */

@@ -1,0 +1,87 @@
+# shellcheck shell=bash disable=SC2034
+# (SC2034: the variables set here are read by the tests that source it)
+# gst-ice
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# One LAN with multicast for the mDNS tests (sourced after lib.sh): a
+# bridge in namespace lan and two hosts plugged into it,
+#
+#   la 10.0.3.2 -- br0 (in lan, no address) -- lb 10.0.3.3
+#
+# no router, no NAT, IPv4 only (netns_add).  Each host routes 224.0.0.0/4
+# on its LAN interface (nothing else would carry the group: the hosts
+# have no default route), and the bridge floods multicast (no IGMP
+# snooping: with no querier on the link a snooping bridge may drop it).
+# Names carry the bed's gi<PID>- prefix; bed_teardown removes them.
+
+declare -A LAN_IP=([la]=10.0.3.2 [lb]=10.0.3.3)
+
+lan_host () {
+  local h=$1
+
+  netns_add "$h"
+  veth lan "$h" "$h" eth0
+  ip -n "$(ns lan)" link set "$h" master br0
+  ip -n "$(ns "$h")" addr add "${LAN_IP[$h]}/24" dev eth0
+  ip -n "$(ns "$h")" route add 224.0.0.0/4 dev eth0
+}
+
+# lan_create: the LAN and the EXIT trap that removes it.
+lan_create () {
+  trap bed_on_exit EXIT
+  trap 'exit 130' INT TERM
+  bed_remove_stale
+  BED_TMP=$(mktemp -d "/tmp/gst-ice-netns-$$.XXXXXX")
+  netns_add lan
+  ip -n "$(ns lan)" link add name br0 type bridge mcast_snooping 0
+  ip -n "$(ns lan)" link set br0 up
+  lan_host la
+  lan_host lb
+}
+
+# lan_candidates_named FILE: every candidate line of a room file names its
+# address with an mDNS "<uuid>.local" name, and there is at least one.
+lan_candidates_named () {
+  local file=$1 n=0 addr
+
+  while read -r addr; do
+    [[ $addr =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.local$ ]] ||
+      fail "$file has a candidate whose address is not a <uuid>.local name: $addr"
+    n=$((n + 1))
+  done < <(awk '/^a=candidate:/ { print $5 }' "$file")
+  [ "$n" -gt 0 ] || fail "$file has no candidate line"
+  ! grep -E '^a=candidate:.*(10\.0\.3\.|raddr [1-9])' "$file" >/dev/null ||
+    fail "$file gives an address away: $(grep '^a=candidate:' "$file")"
+}
+
+# lan_stat STATS FIELD: the uint64 FIELD of an ice-stats message.
+lan_stat () {
+  sed -n "s/.*[ ,]$2=(guint64)\([0-9]*\).*/\1/p" <<<"$1"
+}
+
+# lan_room_snapshot: copies every complete description (a=end-of-candidates)
+# of the room to $BED_TMP/seen/; true once both peers' are there (a file
+# goes away when its pipeline stops).
+lan_room_snapshot () {
+  local f n=0
+
+  mkdir -p "$BED_TMP/seen"
+  for f in "$BED_TMP/room"/*.ice; do
+    [ -f "$f" ] || continue
+    grep -q '^a=end-of-candidates' "$f" 2>/dev/null || continue
+    cp "$f" "$BED_TMP/seen/" 2>/dev/null || true
+  done
+  for f in "$BED_TMP/seen"/*.ice; do
+    [ -f "$f" ] && n=$((n + 1))
+  done
+  [ "$n" -ge 2 ]
+}
+
+# lan_selected_pair STATS: sets SELECTED to the selected-candidate-pair-id
+# of the stream in an ice-stats message ("L0.1-host-udp-IP-PORT_R0.1-...");
+# unlike the ice-selected-pair message it follows a peer-reflexive remote
+# that the peer's description later named (RFC 8445 §7.3.1.3).
+lan_selected_pair () {
+  SELECTED=$(sed -n 's/.*selected-candidate-pair-id=(string)\([^;,]*\).*/\1/p' <<<"$1")
+  [ -n "$SELECTED" ] || fail "no selected pair in the stats: $1"
+}
