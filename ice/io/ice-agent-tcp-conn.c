@@ -182,10 +182,29 @@ finish_connect (IceAgentTcpConn *conn)
   GError *error = NULL;
 
   conn->connecting = FALSE;
+  g_source_set_ready_time (conn->source, -1);
   if (!g_socket_check_connect_result (conn->socket, &error)) {
     counters (conn)->connect_failed++;
     ice_agent_tcp_conn_fail_locked (conn, error->message);
     g_clear_error (&error);
+  }
+}
+
+/* The source's ready time: a connect or an unauthenticated accepted
+ * connection that took too long */
+static void
+check_deadline (IceAgentTcpConn *conn, gint64 now)
+{
+  if (conn->connecting
+      && now >= conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US) {
+    counters (conn)->connect_failed++;
+    ice_agent_tcp_conn_fail_locked (conn, "connect timed out");
+  } else if (conn->accepted && !conn->trusted
+             && now >= conn->opened_us + ICE_AGENT_TCP_PENDING_TIMEOUT_US) {
+    counters (conn)->refused++;
+    ice_agent_tcp_conn_fail_locked (conn, "no check authenticated it");
+  } else if (conn->trusted) {
+    g_source_set_ready_time (conn->source, -1);
   }
 }
 
@@ -211,7 +230,9 @@ conn_ready (gpointer data)
   }
   callbacks = ice_agent_callbacks_new ();
   revents = g_source_query_unix_fd (conn->source, conn->fd_tag);
-  if (conn->connecting && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
+  check_deadline (conn, g_get_monotonic_time ());
+  if (!conn->failed && conn->connecting
+      && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
     finish_connect (conn);
   if (!conn->failed && !conn->connecting
       && (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)))
@@ -281,6 +302,12 @@ ice_agent_tcp_conn_new (IceAgentState *state, const IceTransportAddr *local,
   /* like the socket sources, it keeps the state alive while it runs */
   ice_agent_state_ref (state);
   g_source_set_callback (conn->source, conn_ready, conn, conn_free);
+  if (connecting)
+    g_source_set_ready_time (
+        conn->source, conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US);
+  else if (accepted)
+    g_source_set_ready_time (
+        conn->source, conn->opened_us + ICE_AGENT_TCP_PENDING_TIMEOUT_US);
   g_source_attach (conn->source, state->context);
   g_ptr_array_add (state->tcp->conns, conn);
   return conn;

@@ -18,7 +18,9 @@
  * Simultaneous-open (tcptype so) is not done.
  *
  * Bounds: ICE_AGENT_TCP_MAX_CONNS connections, ICE_AGENT_TCP_MAX_PENDING
- * accepted ones not yet authenticated, ICE_AGENT_TCP_MAX_OUT queued bytes
+ * accepted ones not yet authenticated (each for at most
+ * ICE_AGENT_TCP_PENDING_TIMEOUT_US), connects of at most
+ * ICE_AGENT_TCP_CONNECT_TIMEOUT_US, ICE_AGENT_TCP_MAX_OUT queued bytes
  * each; what they refuse is counted (IceAgentStats.tcp_*).
  */
 #include <errno.h>
@@ -355,7 +357,8 @@ ice_agent_tcp_send_locked (IceAgentState *state, const IceTransmit *transmit)
   GOutputVector vector = { transmit->data, transmit->len };
   IceAgentTcpConn *conn;
 
-  if (state->tcp == NULL || !is_our_base (state->tcp, &transmit->from))
+  if (state->tcp == NULL || transmit->to.transport != ICE_TRANSPORT_TCP
+      || !is_our_base (state->tcp, &transmit->from))
     return;
   ice_agent_tcp_reap_locked (state);
   conn = find_conn (state->tcp, &transmit->from, &transmit->to);

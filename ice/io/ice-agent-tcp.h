@@ -25,6 +25,11 @@ G_BEGIN_DECLS
 /* The largest frame read (STUN, or a media packet): a longer length
  * closes the connection */
 #define ICE_AGENT_TCP_MAX_FRAME 16384
+/* A connect that has not finished by then fails (a firewall that drops
+ * SYNs would otherwise hold a slot for the kernel's minutes); an accepted
+ * connection no check authenticated by then is closed */
+#define ICE_AGENT_TCP_CONNECT_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define ICE_AGENT_TCP_PENDING_TIMEOUT_US (10 * G_USEC_PER_SEC)
 /* listen(2) backlog: connections the kernel holds before we accept */
 #define ICE_AGENT_TCP_BACKLOG 8
 
