@@ -7,7 +7,9 @@
 # First every UDP packet between them is dropped (iptables, both ways):
 # RTP must reach the receiver over a TCP host pair, and the drop counters
 # show that UDP was tried. Then, UDP allowed again, a new session must
-# select a UDP pair (TCP candidates rank below UDP, RFC 6544 §4.2).
+# select a UDP pair (TCP candidates rank below UDP, RFC 6544 §4.2). Last,
+# UDP dropped again, libnice (nice-room-peer, its ice-tcp on) receives
+# from the gst-ice sender over a TCP pair.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -122,4 +124,32 @@ for side in receiver sender; do
   esac
 done
 echo "ok - with UDP allowed both sides selected UDP ($SELECTED)"
+
+if [ -z "${NICE_ROOM_PEER:-}" ] || [ ! -x "$NICE_ROOM_PEER" ]; then
+  echo "ok - # SKIP libnice peer: nice-room-peer not built (no libnice)"
+  echo "PASS"
+  exit 0
+fi
+block_udp
+mkdir -p "$BED_TMP/room-nice"
+ICE_SIGNALLER="file://$BED_TMP/room-nice"
+spawn_in ta "$BED_TMP/nice.log" "$NICE_ROOM_PEER" "$BED_TMP/room-nice" \
+  "${TCP_IP[ta]}" --tcp --count "$ICE_BUFFERS" --timeout "$ICE_CONNECT_TIMEOUT_S"
+nice_pid=$SPAWNED
+ice_start_sender tb
+wait "$nice_pid" || fail "the libnice peer ended with status $?"
+stop_pid "$ICE_SENDER_PID"
+grep -q "^received $ICE_BUFFERS datagrams" "$BED_TMP/nice.log" ||
+  fail "libnice did not receive $ICE_BUFFERS datagrams"
+selected=$(grep '^selected ' "$BED_TMP/nice.log" | tail -n 1)
+case $selected in
+  "selected "*" TCP "*" <-> "*" TCP "*) ;;
+  *) fail "libnice's selected pair is not TCP: $selected" ;;
+esac
+ice_selected "$BED_TMP/sender.log" remote
+case $SELECTED in
+  *" TCP "*) ;;
+  *) fail "the gst-ice sender's selected remote is not TCP: $SELECTED" ;;
+esac
+echo "ok - libnice received $ICE_BUFFERS datagrams from gst-ice over TCP ($selected)"
 echo "PASS"
