@@ -52,8 +52,26 @@ ensure_tcp (IceAgentState *state)
 void
 ice_agent_tcp_conn_gone_locked (IceAgentState *state, IceAgentTcpConn *conn)
 {
-  if (g_ptr_array_remove (state->tcp->conns, conn))
-    g_ptr_array_add (state->tcp->dead, conn);
+  IceAgentTcp *tcp = state->tcp;
+
+  if (!g_ptr_array_remove (tcp->conns, conn))
+    return;
+  g_ptr_array_add (tcp->dead, conn);
+  if (conn->accepted) {
+    tcp->gone_accepted[tcp->next_gone] = conn->remote;
+    tcp->next_gone = (tcp->next_gone + 1) % G_N_ELEMENTS (tcp->gone_accepted);
+  }
+}
+
+static gboolean
+was_accepted (IceAgentTcp *tcp, const IceTransportAddr *remote)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (tcp->gone_accepted); i++)
+    if (ice_addr_equal (&tcp->gone_accepted[i], remote))
+      return TRUE;
+  return FALSE;
 }
 
 /* Destroys the sources of failed connections (each frees its conn once
@@ -362,7 +380,7 @@ ice_agent_tcp_send_locked (IceAgentState *state, const IceTransmit *transmit)
     return;
   ice_agent_tcp_reap_locked (state);
   conn = find_conn (state->tcp, &transmit->from, &transmit->to);
-  if (conn == NULL)
+  if (conn == NULL && !was_accepted (state->tcp, &transmit->to))
     conn = connect_locked (state, &transmit->from, &transmit->to);
   /* lost: the check's transaction retransmits, on a new connection */
   if (conn != NULL)

@@ -53,6 +53,12 @@ struct _IceAgentTcp {
   GPtrArray *listeners; /* IceAgentTcpListener*, owned */
   GPtrArray *conns;     /* IceAgentTcpConn* that have not failed */
   GPtrArray *dead;      /* failed, their sources not destroyed yet */
+  /* remote ends of accepted connections that closed: the session may
+   * still send to them (consent, a retransmission), but they are active
+   * candidates' ephemeral ports, never connected to (RFC 6544 §7.1: only
+   * active candidates connect); a ring of the last ones */
+  IceTransportAddr gone_accepted[ICE_AGENT_TCP_MAX_CONNS];
+  guint next_gone;
   IceAgentTcpCounters counters;
 };
 
