@@ -20,7 +20,9 @@ typedef struct {
   guint peer_stream;
   gboolean tcp_only;
   GMutex lock;
+  GCond cond;       /* a line was added, or gathering is done */
   GPtrArray *lines; /* what we trickled */
+  gboolean gathered;
 } Trickle;
 
 static void
@@ -34,6 +36,7 @@ on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
   g_assert_true (ice_sdp_parse_candidate (line, &cand, NULL));
   g_mutex_lock (&t->lock);
   g_ptr_array_add (t->lines, g_strdup (line));
+  g_cond_broadcast (&t->cond);
   g_mutex_unlock (&t->lock);
   /* without the other's UDP candidates, no UDP check is ever sent */
   if (t->tcp_only && cand.addr.transport != ICE_TRANSPORT_TCP)
@@ -48,6 +51,10 @@ on_gathering_done (IceAgent *agent, guint stream, gpointer data)
   Trickle *t = data;
 
   ice_agent_end_of_remote_candidates (t->peer, t->peer_stream);
+  g_mutex_lock (&t->lock);
+  t->gathered = TRUE;
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->lock);
 }
 
 typedef struct {
@@ -88,6 +95,7 @@ trickle_init (Trickle *t, IceAgent *from, IceAgent *to, guint to_stream,
   t->peer_stream = to_stream;
   t->tcp_only = tcp_only;
   g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
   t->lines = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (from, "new-candidate", G_CALLBACK (on_new_candidate), t);
   g_signal_connect (from, "gathering-done", G_CALLBACK (on_gathering_done), t);
@@ -132,6 +140,8 @@ pair_clear (TcpPair *p)
   g_ptr_array_unref (p->tb.lines);
   g_mutex_clear (&p->ta.lock);
   g_mutex_clear (&p->tb.lock);
+  g_cond_clear (&p->ta.cond);
+  g_cond_clear (&p->tb.cond);
 }
 
 static void
@@ -167,8 +177,12 @@ check_gathered (Trickle *t)
 {
   guint i, udp = 0, passive = 0, active = 0;
   guint32 udp_prio = 0, tcp_prio = 0;
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
 
   g_mutex_lock (&t->lock);
+  /* the pair may connect before the last signals ran */
+  while (!t->gathered)
+    g_assert_true (g_cond_wait_until (&t->cond, &t->lock, deadline));
   for (i = 0; i < t->lines->len; i++) {
     IceCandidate c;
 
@@ -240,19 +254,26 @@ test_udp_wins (void)
   pair_clear (&p);
 }
 
+/* The listener's port, from the passive candidate's line: the agents may
+ * connect over UDP before the signal that carries it ran */
 static guint16
 passive_port (Trickle *t)
 {
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
   guint16 port = 0;
-  guint i;
+  guint seen = 0;
 
   g_mutex_lock (&t->lock);
-  for (i = 0; i < t->lines->len; i++) {
-    IceCandidate c;
+  while (port == 0) {
+    for (; seen < t->lines->len; seen++) {
+      IceCandidate c;
 
-    g_assert_true (ice_sdp_parse_candidate (t->lines->pdata[i], &c, NULL));
-    if (c.tcp_type == ICE_TCP_TYPE_PASSIVE)
-      port = c.addr.port;
+      g_assert_true (ice_sdp_parse_candidate (t->lines->pdata[seen], &c, NULL));
+      if (c.tcp_type == ICE_TCP_TYPE_PASSIVE)
+        port = c.addr.port;
+    }
+    if (port == 0 && !g_cond_wait_until (&t->cond, &t->lock, deadline))
+      break;
   }
   g_mutex_unlock (&t->lock);
   g_assert_cmpuint (port, !=, 0);
