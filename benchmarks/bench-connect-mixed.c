@@ -15,8 +15,16 @@
  * have a selected pair and a usable state (gst-ice: connected/completed;
  * libnice: connected/ready).
  *
- * Output: "RESULT cell=... controlling=ice|nice runs=N ok=K median_ms=..."
- * and a "RATIO" line (gst-ice controlling / libnice controlling).
+ * A second figure, first media: from the moment the controlling side is
+ * usable it sends a small datagram every millisecond; the time at which the
+ * controlled side's application receives the first one. It tells the two
+ * agents apart: the controlling agent can deliver media before the
+ * controlled one has finished its own checks (libnice, controlled, selects
+ * only after its triggered check, which waits for its next 20 ms tick).
+ *
+ * Output: "RESULT cell=... controlling=ice|nice runs=N ok=K median_ms=...
+ * media_median_ms=..." and a "RATIO" line (gst-ice controlling / libnice
+ * controlling).
  */
 #include <nice/agent.h>
 #include <string.h>
@@ -26,6 +34,7 @@
 
 #define LOOPBACK "127.0.0.1"
 #define RUN_TIMEOUT_MS 5000
+#define MEDIA_INTERVAL_MS 1
 
 typedef struct {
   GMainLoop *loop;
@@ -33,8 +42,11 @@ typedef struct {
   guint ice_stream;
   NiceAgent *nice;
   guint nice_stream;
+  gboolean ice_controls;
   gboolean ice_usable, nice_usable, nice_has_pair;
-  gint64 done_us;
+  gint64 done_us;    /* both usable */
+  gint64 media_us;   /* first datagram at the controlled application */
+  GSource *media_tx; /* the controlling side's 1 ms sender */
   gboolean failed;
 } Run;
 
@@ -48,10 +60,48 @@ static void
 check_done (Run *run)
 {
   if (run->done_us == 0 && run->ice_usable && run->nice_usable
-      && run->nice_has_pair) {
+      && run->nice_has_pair)
     run->done_us = g_get_monotonic_time ();
+  if (run->done_us != 0 && run->media_us != 0)
     g_main_loop_quit (run->loop);
-  }
+}
+
+static const guint8 media_probe[12] = { 0x80, 96 };
+
+/* Runs every MEDIA_INTERVAL_MS once the controlling side is usable: a
+ * datagram sent before the controlled side accepts media is simply lost. */
+static gboolean
+send_media_probe (gpointer data)
+{
+  Run *run = data;
+
+  if (run->ice_controls)
+    ice_agent_send (run->ice, run->ice_stream, 1, media_probe,
+                    sizeof media_probe);
+  else
+    nice_agent_send (run->nice, run->nice_stream, 1, sizeof media_probe,
+                     (const gchar *)media_probe);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_media (Run *run)
+{
+  if (run->media_tx != NULL)
+    return;
+  run->media_tx = g_timeout_source_new (MEDIA_INTERVAL_MS);
+  g_source_set_callback (run->media_tx, send_media_probe, run, NULL);
+  g_source_attach (run->media_tx, g_main_context_get_thread_default ());
+  send_media_probe (run);
+}
+
+static void
+media_received (Run *run)
+{
+  if (run->media_us != 0)
+    return;
+  run->media_us = g_get_monotonic_time ();
+  check_done (run);
 }
 
 static void
@@ -98,7 +148,16 @@ on_ice_state (IceAgent *agent, guint stream, IceConnectionState state, Run *run)
   /* ice-session.h: CONNECTED means every component has a selected pair */
   run->ice_usable
       = state == ICE_CONNECTION_CONNECTED || state == ICE_CONNECTION_COMPLETED;
+  if (run->ice_usable && run->ice_controls)
+    start_media (run);
   check_done (run);
+}
+
+static void
+ice_media_received (IceAgent *agent, guint stream, guint component,
+                    IceAgentDatagram *datagrams, guint n, gpointer data)
+{
+  media_received (data);
 }
 
 static void
@@ -126,6 +185,8 @@ make_ice (Run *run, Cell *cell, gboolean controlling)
                     run);
   g_signal_connect (run->ice, "connection-state-changed",
                     G_CALLBACK (on_ice_state), run);
+  ice_agent_set_receive_callback (run->ice, run->ice_stream, 1,
+                                  ice_media_received, run, NULL);
 }
 
 /* --- libnice side ------------------------------------------------------ */
@@ -156,6 +217,8 @@ on_nice_state (NiceAgent *agent, guint stream, guint component, guint state,
   }
   run->nice_usable = state == NICE_COMPONENT_STATE_CONNECTED
                      || state == NICE_COMPONENT_STATE_READY;
+  if (run->nice_usable && !run->ice_controls)
+    start_media (run);
   check_done (run);
 }
 
@@ -168,9 +231,11 @@ on_nice_pair (NiceAgent *agent, guint stream, guint component,
 }
 
 static void
-discard_received (NiceAgent *agent, guint stream, guint component, guint len,
-                  gchar *buf, gpointer user_data)
-{}
+nice_media_received (NiceAgent *agent, guint stream, guint component, guint len,
+                     gchar *buf, gpointer data)
+{
+  media_received (data);
+}
 
 static void
 make_nice (Run *run, Cell *cell, gboolean controlling)
@@ -199,7 +264,7 @@ make_nice (Run *run, Cell *cell, gboolean controlling)
                                           : NICE_RELAY_TYPE_TURN_TLS);
   nice_agent_attach_recv (run->nice, run->nice_stream, 1,
                           g_main_context_get_thread_default (),
-                          discard_received, NULL);
+                          nice_media_received, run);
   g_signal_connect (run->nice, "new-candidate-full",
                     G_CALLBACK (on_nice_candidate), run);
   g_signal_connect (run->nice, "candidate-gathering-done",
@@ -237,6 +302,12 @@ on_run_timeout (gpointer data)
 static void
 free_run (Run *run)
 {
+  if (run->media_tx != NULL) {
+    g_source_destroy (run->media_tx);
+    g_source_unref (run->media_tx);
+  }
+  ice_agent_set_receive_callback (run->ice, run->ice_stream, 1, NULL, NULL,
+                                  NULL);
   g_signal_handlers_disconnect_by_data (run->ice, run);
   g_signal_handlers_disconnect_by_data (run->nice, run);
   ice_agent_close (run->ice);
@@ -249,9 +320,11 @@ free_run (Run *run)
   g_main_loop_unref (run->loop);
 }
 
-/* Returns the connect time in ms, or -1 on failure or timeout. */
-static gdouble
-connect_once (Cell *cell, gboolean ice_controls)
+/* Returns FALSE on failure or timeout; else the connect time and the first
+ * media time, both in ms from the start. */
+static gboolean
+connect_once (Cell *cell, gboolean ice_controls, gdouble *connect_ms,
+              gdouble *media_ms)
 {
   GMainContext *ctx = g_main_context_get_thread_default ();
   Run run = { 0 };
@@ -260,6 +333,7 @@ connect_once (Cell *cell, gboolean ice_controls)
   gboolean started;
 
   run.loop = g_main_loop_new (ctx, FALSE);
+  run.ice_controls = ice_controls;
   make_ice (&run, cell, ice_controls);
   make_nice (&run, cell, !ice_controls);
   exchange_credentials (&run);
@@ -269,14 +343,16 @@ connect_once (Cell *cell, gboolean ice_controls)
   start_us = g_get_monotonic_time ();
   started = ice_agent_gather (run.ice, run.ice_stream, NULL)
             && nice_agent_gather_candidates (run.nice, run.nice_stream);
-  if (started && !run.failed && run.done_us == 0)
+  if (started && !run.failed)
     g_main_loop_run (run.loop);
   g_source_destroy (timeout);
   g_source_unref (timeout);
   free_run (&run);
-  if (!started || run.failed || run.done_us == 0)
-    return -1;
-  return (run.done_us - start_us) / 1000.0;
+  if (!started || run.failed || run.done_us == 0 || run.media_us == 0)
+    return FALSE;
+  *connect_ms = (run.done_us - start_us) / 1000.0;
+  *media_ms = (run.media_us - start_us) / 1000.0;
+  return TRUE;
 }
 
 static gint
@@ -287,20 +363,72 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* of a sorted, non-empty array */
 static gdouble
-report (const gchar *cell, const gchar *controlling, GArray *times, gint runs)
+median_of (GArray *times)
 {
   gdouble *t = (gdouble *)(gpointer)times->data;
   guint n = times->len;
-  gdouble median = -1;
 
+  return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+/* Prints " PREFIXmedian_ms=... PREFIXmin_ms=... PREFIXmax_ms=..." */
+static gdouble
+print_spread (const gchar *prefix, GArray *times)
+{
+  gdouble *t = (gdouble *)(gpointer)times->data;
+  guint n = times->len;
+  gdouble median;
+
+  if (n == 0)
+    return -1;
   g_array_sort (times, compare_doubles);
+  median = median_of (times);
+  g_print (" %smedian_ms=%.1f %smin_ms=%.1f %smax_ms=%.1f", prefix, median,
+           prefix, t[0], prefix, t[n - 1]);
+  return median;
+}
+
+typedef struct {
+  GArray *connect, *media;
+} Times;
+
+static void
+times_init (Times *times)
+{
+  times->connect = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  times->media = g_array_new (FALSE, FALSE, sizeof (gdouble));
+}
+
+static void
+times_clear (Times *times)
+{
+  g_array_unref (times->connect);
+  g_array_unref (times->media);
+}
+
+static void
+time_one (Cell *cell, gboolean ice_controls, Times *times)
+{
+  gdouble connect_ms, media_ms;
+
+  if (!connect_once (cell, ice_controls, &connect_ms, &media_ms))
+    return;
+  g_array_append_val (times->connect, connect_ms);
+  g_array_append_val (times->media, media_ms);
+}
+
+/* Returns the median connect time, -1 if nothing connected. */
+static gdouble
+report (const gchar *cell, const gchar *controlling, Times *times, gint runs)
+{
+  gdouble median;
+
   g_print ("RESULT cell=%s controlling=%s runs=%d ok=%u", cell, controlling,
-           runs, n);
-  if (n > 0) {
-    median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-    g_print (" median_ms=%.1f min_ms=%.1f max_ms=%.1f", median, t[0], t[n - 1]);
-  }
+           runs, times->connect->len);
+  median = print_spread ("", times->connect);
+  print_spread ("media_", times->media);
   g_print ("\n");
   return median;
 }
@@ -320,7 +448,7 @@ main (int argc, char **argv)
   };
   GOptionContext *octx = g_option_context_new ("- gst-ice vs libnice connect");
   GMainContext *ctx;
-  GArray *ice_times, *nice_times;
+  Times ice_times, nice_times;
   gdouble mi, mn;
   Cell cell = { 0 };
 
@@ -343,26 +471,24 @@ main (int argc, char **argv)
   }
   ctx = g_main_context_new ();
   g_main_context_push_thread_default (ctx);
-  ice_times = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  nice_times = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  times_init (&ice_times);
+  times_init (&nice_times);
   for (i = 0; i < runs; i++) {
-    gdouble a = connect_once (&cell, TRUE), b = connect_once (&cell, FALSE);
-
-    if (a >= 0)
-      g_array_append_val (ice_times, a);
-    if (b >= 0)
-      g_array_append_val (nice_times, b);
+    time_one (&cell, TRUE, &ice_times);
+    time_one (&cell, FALSE, &nice_times);
   }
   name = g_strdup_printf ("%s-%s", turn ? turn : "host",
                           cell.regular ? "regular" : "aggressive");
-  mi = report (name, "ice", ice_times, runs);
-  mn = report (name, "nice", nice_times, runs);
+  mi = report (name, "ice", &ice_times, runs);
+  mn = report (name, "nice", &nice_times, runs);
   if (mi > 0 && mn > 0)
-    g_print ("RATIO cell=%s ice_controlling/nice_controlling=%.2f\n", name,
-             mi / mn);
+    g_print ("RATIO cell=%s ice_controlling/nice_controlling=%.2f "
+             "media=%.2f\n",
+             name, mi / mn,
+             median_of (ice_times.media) / median_of (nice_times.media));
   g_free (name);
-  g_array_unref (ice_times);
-  g_array_unref (nice_times);
+  times_clear (&ice_times);
+  times_clear (&nice_times);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
   if (turn != NULL)

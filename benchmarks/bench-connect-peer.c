@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "benchmarks/bench-connect-peer.h"
+#include "benchmarks/bench-nice-sdp.h"
 
 void
 peer_finish (Peer *p, gint status, const gchar *why)
@@ -207,7 +208,8 @@ ice_apply (Peer *p, const gchar *text)
 static void
 send_description (Peer *p)
 {
-  gchar *d = p->use_ice ? ice_description (p) : peer_nice_description (p);
+  gchar *d = p->use_ice ? ice_description (p)
+                        : bench_nice_description (p->nice, p->nice_stream);
 
   send_text (p, d);
   send_text (p, ".\n");
@@ -217,8 +219,9 @@ send_description (Peer *p)
 static void
 apply_remote (Peer *p)
 {
-  if (!(p->use_ice ? ice_apply (p, p->remote->str)
-                   : peer_nice_apply (p, p->remote->str))) {
+  if (!(p->use_ice
+            ? ice_apply (p, p->remote->str)
+            : bench_nice_apply (p->nice, p->nice_stream, p->remote->str))) {
     peer_finish (p, 1, "the peer's description was refused");
     return;
   }

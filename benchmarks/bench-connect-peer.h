@@ -41,6 +41,4 @@ gchar *peer_short_pair (const gchar *local, const gchar *remote);
 
 /* bench-peer-nice.c: the libnice side */
 void peer_nice_make (Peer *p);
-gchar *peer_nice_description (Peer *p);
-gboolean peer_nice_apply (Peer *p, const gchar *text);
 void peer_nice_close (Peer *p, GMainContext *ctx);

@@ -6,7 +6,6 @@
  * description as the same attribute lines gst-ice writes, and the peer's
  * description parsed line by line for it.
  */
-#include <string.h>
 
 #include "benchmarks/bench-connect-peer.h"
 
@@ -109,66 +108,4 @@ peer_nice_close (Peer *p, GMainContext *ctx)
     g_main_context_iteration (ctx, TRUE);
   g_source_destroy (timer);
   g_source_unref (timer);
-}
-
-/* The same attribute lines as ice_agent_get_local_description(). */
-gchar *
-peer_nice_description (Peer *p)
-{
-  GString *s = g_string_new (NULL);
-  gchar *ufrag = NULL, *pwd = NULL;
-  GSList *cands, *l;
-
-  nice_agent_get_local_credentials (p->nice, p->nice_stream, &ufrag, &pwd);
-  g_string_append_printf (s, "a=ice-ufrag:%s\na=ice-pwd:%s\n", ufrag, pwd);
-  cands = nice_agent_get_local_candidates (p->nice, p->nice_stream, 1);
-  for (l = cands; l != NULL; l = l->next) {
-    gchar *line = nice_agent_generate_local_candidate_sdp (p->nice, l->data);
-
-    g_string_append_printf (s, "%s\n", line);
-    g_free (line);
-  }
-  g_slist_free_full (cands, (GDestroyNotify)nice_candidate_free);
-  g_string_append (s, "a=end-of-candidates\n");
-  g_free (ufrag);
-  g_free (pwd);
-  return g_string_free (s, FALSE);
-}
-
-gboolean
-peer_nice_apply (Peer *p, const gchar *text)
-{
-  gchar **lines = g_strsplit (text, "\n", 0), **line;
-  gchar *ufrag = NULL, *pwd = NULL;
-  GSList *cands = NULL;
-  gboolean end = FALSE, ok;
-
-  for (line = lines; *line != NULL; line++) {
-    g_strchomp (*line); /* CR of gst-ice's CRLF lines */
-    if (g_str_has_prefix (*line, "a=ice-ufrag:"))
-      ufrag = *line + strlen ("a=ice-ufrag:");
-    else if (g_str_has_prefix (*line, "a=ice-pwd:"))
-      pwd = *line + strlen ("a=ice-pwd:");
-    else if (g_str_has_prefix (*line, "a=end-of-candidates"))
-      end = TRUE;
-    else if (g_str_has_prefix (*line, "a=candidate:")) {
-      NiceCandidate *c = nice_agent_parse_remote_candidate_sdp (
-          p->nice, p->nice_stream, *line);
-
-      if (c != NULL)
-        cands = g_slist_append (cands, c);
-      else
-        g_print ("# libnice refused %s\n", *line);
-    }
-  }
-  ok = ufrag != NULL && pwd != NULL
-       && nice_agent_set_remote_credentials (p->nice, p->nice_stream, ufrag,
-                                             pwd)
-       && nice_agent_set_remote_candidates (p->nice, p->nice_stream, 1, cands)
-              >= 0;
-  if (ok && end)
-    nice_agent_peer_candidate_gathering_done (p->nice, p->nice_stream);
-  g_slist_free_full (cands, (GDestroyNotify)nice_candidate_free);
-  g_strfreev (lines);
-  return ok;
 }

@@ -11,32 +11,12 @@
 
 #include "gsticesignalthread.h"
 
-/* One run of the thread: quitting is a flag plus a wakeup, because a
- * wakeup sent before the thread first blocks would otherwise be lost. */
-typedef struct {
-  GMainContext *context;
-  gint quit;
-} SignalRun;
+#include "ice/common/ice-context-thread.h"
 
-static GMutex signal_lock;
-static guint signal_refcount;
-static SignalRun *signal_run;
-static GThread *signal_thread;
-
-static gpointer
-signal_thread_run (gpointer data)
-{
-  SignalRun *run = data;
-
-  /* GFileMonitors created here deliver their events here. */
-  g_main_context_push_thread_default (run->context);
-  while (!g_atomic_int_get (&run->quit))
-    g_main_context_iteration (run->context, TRUE);
-  g_main_context_pop_thread_default (run->context);
-  g_main_context_unref (run->context);
-  g_free (run);
-  return NULL;
-}
+/* GFileMonitors and libsoup sessions created on the thread deliver their
+ * events there: it runs with the context as its thread default. */
+static IceContextThread signal_thread
+    = ICE_CONTEXT_THREAD_INIT (GST_ICE_SIGNAL_THREAD_NAME, NULL);
 
 /**
  * gst_ice_signal_thread_ref:
@@ -47,18 +27,7 @@ signal_thread_run (gpointer data)
 GMainContext *
 gst_ice_signal_thread_ref (void)
 {
-  GMainContext *context;
-
-  g_mutex_lock (&signal_lock);
-  if (signal_refcount++ == 0) {
-    signal_run = g_new0 (SignalRun, 1);
-    signal_run->context = g_main_context_new ();
-    signal_thread = g_thread_new (GST_ICE_SIGNAL_THREAD_NAME, signal_thread_run,
-                                  signal_run);
-  }
-  context = g_main_context_ref (signal_run->context);
-  g_mutex_unlock (&signal_lock);
-  return context;
+  return ice_context_thread_ref (&signal_thread);
 }
 
 /**
@@ -71,26 +40,5 @@ gst_ice_signal_thread_ref (void)
 void
 gst_ice_signal_thread_unref (void)
 {
-  GThread *thread = NULL;
-  SignalRun *run = NULL;
-  GMainContext *context;
-
-  g_mutex_lock (&signal_lock);
-  g_assert (signal_refcount > 0);
-  if (--signal_refcount == 0) {
-    thread = g_steal_pointer (&signal_thread);
-    run = g_steal_pointer (&signal_run);
-  }
-  g_mutex_unlock (&signal_lock);
-  if (run == NULL)
-    return;
-  /* the thread frees @run as soon as it sees the flag */
-  context = g_main_context_ref (run->context);
-  g_atomic_int_set (&run->quit, 1);
-  g_main_context_wakeup (context);
-  g_main_context_unref (context);
-  if (thread == g_thread_self ())
-    g_thread_unref (thread);
-  else
-    g_thread_join (thread);
+  ice_context_thread_unref (&signal_thread);
 }

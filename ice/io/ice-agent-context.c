@@ -9,50 +9,24 @@
 
 #include <openssl/crypto.h>
 
-/* One run of the thread: quitting is a flag plus a wakeup, because
- * g_main_loop_quit() before g_main_loop_run() started would be lost. */
-typedef struct {
-  GMainContext *context;
-  gint quit;
-} SharedRun;
+#include "ice/common/ice-context-thread.h"
 
-static GMutex shared_lock;
-static guint shared_refcount;
-static SharedRun *shared_run;
-static GThread *shared_thread;
-
-static gpointer
-shared_thread_run (gpointer data)
+/* The STUN MACs computed on the thread leave OpenSSL per-thread state
+ * behind; free it as the thread ends, or each stopped thread leaks it. */
+static void
+stop_openssl_thread (void)
 {
-  SharedRun *run = data;
-
-  g_main_context_push_thread_default (run->context);
-  while (!g_atomic_int_get (&run->quit))
-    g_main_context_iteration (run->context, TRUE);
-  g_main_context_pop_thread_default (run->context);
-  g_main_context_unref (run->context);
-  g_free (run);
-  /* The STUN MACs computed on this thread leave OpenSSL per-thread state
-   * behind; free it here, or each stopped thread leaks it. */
   OPENSSL_thread_stop ();
-  return NULL;
 }
+
+static IceContextThread shared_thread
+    = ICE_CONTEXT_THREAD_INIT ("gst-ice", stop_openssl_thread);
 
 /* Returns a new reference to the shared context, starting its thread. */
 GMainContext *
 ice_agent_shared_context_ref (void)
 {
-  GMainContext *context;
-
-  g_mutex_lock (&shared_lock);
-  if (shared_refcount++ == 0) {
-    shared_run = g_new0 (SharedRun, 1);
-    shared_run->context = g_main_context_new ();
-    shared_thread = g_thread_new ("gst-ice", shared_thread_run, shared_run);
-  }
-  context = g_main_context_ref (shared_run->context);
-  g_mutex_unlock (&shared_lock);
-  return context;
+  return ice_context_thread_ref (&shared_thread);
 }
 
 /* Drops a reference taken by ice_agent_shared_context_ref() (the caller
@@ -65,27 +39,5 @@ ice_agent_shared_context_ref (void)
 void
 ice_agent_shared_context_unref (void)
 {
-  GThread *thread = NULL;
-  SharedRun *run = NULL;
-  GMainContext *context;
-
-  g_mutex_lock (&shared_lock);
-  g_assert (shared_refcount > 0);
-  if (--shared_refcount == 0) {
-    thread = g_steal_pointer (&shared_thread);
-    run = g_steal_pointer (&shared_run);
-  }
-  g_mutex_unlock (&shared_lock);
-
-  if (run == NULL)
-    return;
-  /* the thread frees @run as soon as it sees the flag */
-  context = g_main_context_ref (run->context);
-  g_atomic_int_set (&run->quit, 1);
-  g_main_context_wakeup (context);
-  g_main_context_unref (context);
-  if (thread == g_thread_self ())
-    g_thread_unref (thread);
-  else
-    g_thread_join (thread);
+  ice_context_thread_unref (&shared_thread);
 }

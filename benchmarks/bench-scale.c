@@ -1,0 +1,550 @@
+/* gst-ice benchmarks
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * bench-scale: N agent pairs in one process on 127.0.0.1, gst-ice
+ * (IceAgent) or libnice (NiceAgent), as a server answering many peers
+ * would hold them.
+ *
+ * One case = one process (so RSS, fds and CPU belong to that case alone;
+ * without -i, bench-scale runs itself once per implementation). Every
+ * agent runs on one GMainContext iterated by the main thread.
+ *  1. connect: 2N agents are made (every pair: one controlling, one
+ *     controlled; regular nomination), all gather at once; when both sides
+ *     of a pair have gathered each gets the other's complete description
+ *     (credentials, candidates, end-of-candidates). connect_s runs from
+ *     the first gather to the moment every agent is usable (or the
+ *     timeout); RSS and fds are read then: rss_kib_per_pair is the growth
+ *     over the process before any agent existed, divided by N.
+ *  2. traffic: for --seconds, every agent sends a 172-byte datagram to its
+ *     peer 25 times a second (50 packets/s per pair, in both directions),
+ *     the pairs spread over a 40 ms cycle; then 0.5 s of drain.
+ *     cpu_us_per_pkt = process CPU (user + system) during the traffic and
+ *     the drain / datagrams received; lost = sent - received (datagrams
+ *     the agent refused to send are counted apart as refused).
+ *
+ * Output, one line per case:
+ * "RESULT impl=ice n=N mux=no connected=K connect_s=... rss_kib_per_pair=...
+ *  fds=... fds_per_pair=... sent=... received=... lost=... refused=...
+ *  cpu_us_per_pkt=..."
+ */
+#include <dirent.h>
+#include <nice/agent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "benchmarks/bench-nice-sdp.h"
+#include "ice/io/ice-agent.h"
+
+#define LOOPBACK "127.0.0.1"
+#define PACKET_SIZE 172
+#define CYCLE_MS 40 /* each agent sends once per cycle: 25 pkt/s */
+#define DRAIN_MS 500
+
+typedef struct _Pair Pair;
+
+typedef struct {
+  Pair *pair;
+  gboolean controlling;
+  IceAgent *ice;
+  NiceAgent *nice;
+  guint stream;
+  gboolean gathered, usable;
+} Side;
+
+typedef struct {
+  gboolean use_ice;
+  guint n;
+  Pair *pairs;
+  guint usable; /* agents usable now */
+  guint64 sent, refused, received;
+} Bench;
+
+struct _Pair {
+  Bench *bench;
+  Side sides[2]; /* [0] controls */
+};
+
+static const guint8 packet[PACKET_SIZE] = { 0x80, 111 };
+
+/* --- both implementations ----------------------------------------------- */
+
+static void
+side_set_usable (Side *side, gboolean usable)
+{
+  if (usable == side->usable)
+    return;
+  side->usable = usable;
+  if (usable)
+    side->pair->bench->usable++;
+  else
+    side->pair->bench->usable--;
+}
+
+static gchar *
+side_description (Side *side)
+{
+  if (side->ice != NULL)
+    return ice_agent_get_local_description (side->ice, side->stream);
+  return bench_nice_description (side->nice, side->stream);
+}
+
+static gboolean
+side_apply (Side *side, const gchar *text)
+{
+  GError *error = NULL;
+
+  if (side->nice != NULL)
+    return bench_nice_apply (side->nice, side->stream, text);
+  if (ice_agent_set_remote_description (side->ice, side->stream, text, &error)
+      >= 0)
+    return TRUE;
+  g_printerr ("# gst-ice refused a description: %s\n", error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
+/* Once both sides have gathered, each gets the other's description. */
+static void
+side_gathered (Side *side)
+{
+  Pair *pair = side->pair;
+  gchar *d0, *d1;
+
+  side->gathered = TRUE;
+  if (!pair->sides[0].gathered || !pair->sides[1].gathered)
+    return;
+  d0 = side_description (&pair->sides[0]);
+  d1 = side_description (&pair->sides[1]);
+  side_apply (&pair->sides[0], d1);
+  side_apply (&pair->sides[1], d0);
+  g_free (d0);
+  g_free (d1);
+}
+
+static void
+side_send (Side *side)
+{
+  Bench *bench = side->pair->bench;
+  gboolean ok;
+
+  if (side->ice != NULL)
+    ok = ice_agent_send (side->ice, side->stream, 1, packet, sizeof packet)
+         == 1;
+  else
+    ok = nice_agent_send (side->nice, side->stream, 1, sizeof packet,
+                          (const gchar *)packet)
+         == sizeof packet;
+  if (ok)
+    bench->sent++;
+  else
+    bench->refused++;
+}
+
+/* --- gst-ice ------------------------------------------------------------ */
+
+static void
+on_ice_gathered (IceAgent *agent, guint stream, Side *side)
+{
+  side_gathered (side);
+}
+
+static void
+on_ice_state (IceAgent *agent, guint stream, IceConnectionState state,
+              Side *side)
+{
+  /* ice-session.h: CONNECTED means every component has a selected pair */
+  side_set_usable (side, state == ICE_CONNECTION_CONNECTED
+                             || state == ICE_CONNECTION_COMPLETED);
+}
+
+static void
+on_ice_received (IceAgent *agent, guint stream, guint component,
+                 IceAgentDatagram *datagrams, guint n, gpointer data)
+{
+  Side *side = data;
+
+  side->pair->bench->received += n;
+}
+
+static void
+ice_side_make (Side *side, GMainContext *ctx)
+{
+  const gchar *bind[] = { LOOPBACK, NULL };
+
+  side->ice = ice_agent_new (ctx);
+  g_object_set (side->ice, "bind-address", bind, "controlling-mode",
+                side->controlling, NULL);
+  side->stream = ice_agent_add_stream (side->ice, 1);
+  g_signal_connect (side->ice, "gathering-done", G_CALLBACK (on_ice_gathered),
+                    side);
+  g_signal_connect (side->ice, "connection-state-changed",
+                    G_CALLBACK (on_ice_state), side);
+  ice_agent_set_receive_callback (side->ice, side->stream, 1, on_ice_received,
+                                  side, NULL);
+}
+
+/* --- libnice ------------------------------------------------------------ */
+
+static void
+on_nice_gathered (NiceAgent *agent, guint stream, Side *side)
+{
+  side_gathered (side);
+}
+
+static void
+on_nice_state (NiceAgent *agent, guint stream, guint component, guint state,
+               Side *side)
+{
+  side_set_usable (side, state == NICE_COMPONENT_STATE_CONNECTED
+                             || state == NICE_COMPONENT_STATE_READY);
+}
+
+static void
+on_nice_received (NiceAgent *agent, guint stream, guint component, guint len,
+                  gchar *buf, gpointer data)
+{
+  Side *side = data;
+
+  side->pair->bench->received++;
+}
+
+static void
+nice_side_make (Side *side, GMainContext *ctx)
+{
+  NiceAddress addr;
+
+  side->nice = nice_agent_new_full (ctx, NICE_COMPATIBILITY_RFC5245,
+                                    NICE_AGENT_OPTION_REGULAR_NOMINATION);
+  /* like for like (see bench-connect.c): UDP host candidates, no UPnP */
+  g_object_set (side->nice, "controlling-mode", side->controlling, "upnp",
+                FALSE, "ice-tcp", FALSE, NULL);
+  nice_address_init (&addr);
+  nice_address_set_from_string (&addr, LOOPBACK);
+  nice_agent_add_local_address (side->nice, &addr);
+  side->stream = nice_agent_add_stream (side->nice, 1);
+  nice_agent_attach_recv (side->nice, side->stream, 1, ctx, on_nice_received,
+                          side);
+  g_signal_connect (side->nice, "candidate-gathering-done",
+                    G_CALLBACK (on_nice_gathered), side);
+  g_signal_connect (side->nice, "component-state-changed",
+                    G_CALLBACK (on_nice_state), side);
+}
+
+static gboolean
+side_gather (Side *side)
+{
+  if (side->ice != NULL)
+    return ice_agent_gather (side->ice, side->stream, NULL);
+  return nice_agent_gather_candidates (side->nice, side->stream);
+}
+
+static void
+side_free (Side *side)
+{
+  if (side->ice != NULL) {
+    g_signal_handlers_disconnect_by_data (side->ice, side);
+    ice_agent_set_receive_callback (side->ice, side->stream, 1, NULL, NULL,
+                                    NULL);
+    ice_agent_close (side->ice);
+    g_object_unref (side->ice);
+  } else {
+    g_signal_handlers_disconnect_by_data (side->nice, side);
+    nice_agent_attach_recv (side->nice, side->stream, 1, NULL, NULL, NULL);
+    g_object_unref (side->nice);
+  }
+}
+
+/* --- the process -------------------------------------------------------- */
+
+static gdouble
+rss_kib (void)
+{
+  gchar *text = NULL;
+  guint64 pages = 0;
+  gchar **fields;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL))
+    return 0;
+  fields = g_strsplit (text, " ", 3);
+  if (fields[0] != NULL && fields[1] != NULL)
+    pages = g_ascii_strtoull (fields[1], NULL, 10);
+  g_strfreev (fields);
+  g_free (text);
+  return pages * (sysconf (_SC_PAGESIZE) / 1024.0);
+}
+
+static guint
+open_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *entry;
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while ((entry = readdir (dir)) != NULL)
+    if (entry->d_name[0] != '.')
+      n++;
+  closedir (dir);
+  return n > 0 ? n - 1 : 0; /* not the directory's own fd */
+}
+
+static gdouble
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* An agent holds a socket per host address and libnice two: N = 10,000
+ * pairs need far more than the usual limits. Root may raise the hard one. */
+static void
+raise_fd_limit (guint n)
+{
+  rlim_t want = 4 * (rlim_t)n + 1024;
+  struct rlimit lim;
+
+  if (getrlimit (RLIMIT_NOFILE, &lim) != 0)
+    return;
+  if (lim.rlim_max < want) {
+    struct rlimit more = { want, want };
+
+    if (setrlimit (RLIMIT_NOFILE, &more) == 0)
+      return;
+    g_printerr ("# open files limited to %lu (want %lu)\n",
+                (gulong)lim.rlim_max, (gulong)want);
+  }
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit (RLIMIT_NOFILE, &lim);
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates @ctx until *@done or @ms have passed. */
+static void
+run_for (GMainContext *ctx, guint ms, const gboolean *done)
+{
+  gboolean late = FALSE;
+  GSource *timer = g_timeout_source_new (ms);
+
+  g_source_set_callback (timer, on_deadline, &late, NULL);
+  g_source_attach (timer, ctx);
+  while (!late && (done == NULL || !*done))
+    g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (timer);
+  g_source_unref (timer);
+}
+
+typedef struct {
+  Bench *bench;
+  gint64 start_us, end_us;
+  gint64 next_slot; /* the next 1 ms slot of the cycle to send */
+  gboolean over;
+} Traffic;
+
+/* Every millisecond slot s sends for the pairs i with i % CYCLE_MS == s %
+ * CYCLE_MS; a late wakeup catches up the slots it missed. */
+static gboolean
+on_traffic_tick (gpointer data)
+{
+  Traffic *t = data;
+  Bench *bench = t->bench;
+  gint64 now = g_get_monotonic_time ();
+  gint64 slot_now = (MIN (now, t->end_us) - t->start_us) / 1000;
+
+  for (; t->next_slot <= slot_now; t->next_slot++) {
+    guint i;
+
+    for (i = t->next_slot % CYCLE_MS; i < bench->n; i += CYCLE_MS) {
+      side_send (&bench->pairs[i].sides[0]);
+      side_send (&bench->pairs[i].sides[1]);
+    }
+  }
+  t->over = now >= t->end_us;
+  return t->over ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+run_traffic (Bench *bench, GMainContext *ctx, guint seconds)
+{
+  Traffic t = { bench };
+  GSource *tick = g_timeout_source_new (1);
+
+  t.start_us = g_get_monotonic_time ();
+  t.end_us = t.start_us + seconds * G_USEC_PER_SEC;
+  g_source_set_callback (tick, on_traffic_tick, &t, NULL);
+  g_source_attach (tick, ctx);
+  while (!t.over)
+    g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  run_for (ctx, DRAIN_MS, NULL);
+}
+
+static gboolean
+all_usable (Bench *bench)
+{
+  return bench->usable == 2 * bench->n;
+}
+
+/* Waits for every agent to be usable, iterating the context. */
+static void
+wait_all_usable (Bench *bench, GMainContext *ctx, guint timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  while (!all_usable (bench) && g_get_monotonic_time () < deadline)
+    run_for (ctx, 100, NULL);
+}
+
+static guint
+count_connected_pairs (Bench *bench)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < bench->n; i++)
+    n += bench->pairs[i].sides[0].usable && bench->pairs[i].sides[1].usable;
+  return n;
+}
+
+static void
+run_case (gboolean use_ice, guint n, guint seconds, guint timeout_s)
+{
+  GMainContext *ctx = g_main_context_new ();
+  Bench bench = { use_ice, n };
+  gdouble rss0, rss1, cpu0, cpu1, connect_s;
+  guint fds0, fds1, i, s;
+  gint64 start_us;
+
+  g_main_context_push_thread_default (ctx);
+  raise_fd_limit (n);
+  rss0 = rss_kib ();
+  fds0 = open_fds ();
+  bench.pairs = g_new0 (Pair, n);
+  for (i = 0; i < n; i++)
+    for (s = 0; s < 2; s++) {
+      Side *side = &bench.pairs[i].sides[s];
+
+      bench.pairs[i].bench = &bench;
+      side->pair = &bench.pairs[i];
+      side->controlling = s == 0;
+      if (use_ice)
+        ice_side_make (side, ctx);
+      else
+        nice_side_make (side, ctx);
+    }
+  start_us = g_get_monotonic_time ();
+  for (i = 0; i < n; i++)
+    for (s = 0; s < 2; s++)
+      if (!side_gather (&bench.pairs[i].sides[s]))
+        g_printerr ("# pair %u side %u: gathering did not start\n", i, s);
+  wait_all_usable (&bench, ctx, timeout_s);
+  connect_s = (g_get_monotonic_time () - start_us) / 1e6;
+  rss1 = rss_kib ();
+  fds1 = open_fds ();
+
+  cpu0 = cpu_seconds ();
+  run_traffic (&bench, ctx, seconds);
+  cpu1 = cpu_seconds ();
+
+  g_print (
+      "RESULT impl=%s n=%u mux=no connected=%u connect_s=%.2f "
+      "rss_kib_per_pair=%.1f fds=%u fds_per_pair=%.2f sent=%" G_GUINT64_FORMAT
+      " received=%" G_GUINT64_FORMAT " lost=%" G_GINT64_FORMAT
+      " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f\n",
+      use_ice ? "ice" : "nice", n, count_connected_pairs (&bench), connect_s,
+      (rss1 - rss0) / n, fds1, (gdouble)(fds1 - fds0) / n, bench.sent,
+      bench.received, (gint64)bench.sent - (gint64)bench.received,
+      bench.refused,
+      bench.received ? (cpu1 - cpu0) * 1e6 / bench.received : 0.0);
+
+  for (i = 0; i < n; i++)
+    for (s = 0; s < 2; s++)
+      side_free (&bench.pairs[i].sides[s]);
+  /* let the closed agents' pending sources run down */
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+  g_free (bench.pairs);
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+}
+
+/* Without -i: one child process per implementation, gst-ice first. */
+static gint
+run_children (const gchar *self, guint n, guint seconds, guint timeout_s)
+{
+  const gchar *impls[] = { "ice", "nice" };
+  gint status = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (impls); i++) {
+    gchar *n_arg = g_strdup_printf ("%u", n);
+    gchar *s_arg = g_strdup_printf ("%u", seconds);
+    gchar *t_arg = g_strdup_printf ("%u", timeout_s);
+    const gchar *argv[]
+        = { self, "-i", impls[i], "-n", n_arg, "-s", s_arg, "-t", t_arg, NULL };
+    GError *error = NULL;
+    gint child = 0;
+
+    if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                       NULL, NULL, NULL, NULL, &child, &error)) {
+      g_printerr ("bench-scale: %s\n", error->message);
+      g_error_free (error);
+      status = 1;
+    } else if (!g_spawn_check_wait_status (child, NULL)) {
+      status = 1;
+    }
+    g_free (n_arg);
+    g_free (s_arg);
+    g_free (t_arg);
+  }
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *impl = NULL;
+  gint n = 100, seconds = 5, timeout_s = 120;
+  GOptionEntry entries[] = {
+    { "impl", 'i', 0, G_OPTION_ARG_STRING, &impl,
+      "ice or nice (default: both, one process each)", "I" },
+    { "pairs", 'n', 0, G_OPTION_ARG_INT, &n, "agent pairs (default 100)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "traffic time (default 5)",
+      "S" },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
+      "connect time limit in seconds (default 120)", "T" },
+    { NULL },
+  };
+  GOptionContext *octx
+      = g_option_context_new ("- N agent pairs in one process");
+  gboolean ok;
+
+  g_option_context_add_main_entries (octx, entries, NULL);
+  ok = g_option_context_parse (octx, &argc, &argv, NULL);
+  g_option_context_free (octx);
+  if (!ok || n < 1 || seconds < 1 || timeout_s < 1
+      || (impl != NULL && g_strcmp0 (impl, "ice") != 0
+          && g_strcmp0 (impl, "nice") != 0)) {
+    g_printerr ("expected -i ice|nice, -n >= 1, -s >= 1, -t >= 1\n");
+    return 2;
+  }
+  if (impl == NULL) {
+    gchar *self = g_file_read_link ("/proc/self/exe", NULL);
+    gint status = run_children (self ? self : argv[0], n, seconds, timeout_s);
+
+    g_free (self);
+    return status;
+  }
+  run_case (g_str_equal (impl, "ice"), n, seconds, timeout_s);
+  g_free (impl);
+  return 0;
+}
