@@ -449,6 +449,8 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
     g_object_set (shared->agent, "stun-server", s->stun_server, NULL);
   if (set & GST_ICE_SET_PORT_RANGE)
     g_object_set (shared->agent, "port-range", s->port_range, NULL);
+  if (set & GST_ICE_SET_ICE_TCP)
+    g_object_set (shared->agent, "ice-tcp", s->ice_tcp, NULL);
   if ((set & GST_ICE_SET_BIND_ADDRESS) && s->bind_address) {
     configure_bind_address (shared, s->bind_address);
     shared->bind_explicit = TRUE;

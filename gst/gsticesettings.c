@@ -38,6 +38,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->role = DEFAULT_ICE_ROLE;
   settings->nomination = DEFAULT_NOMINATION;
   settings->consent_freshness = DEFAULT_CONSENT_FRESHNESS;
+  settings->ice_tcp = DEFAULT_ICE_TCP;
   settings->peer_timeout = DEFAULT_PEER_TIMEOUT;
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
@@ -208,6 +209,20 @@ install_socket_properties (GObjectClass *klass)
           "IP addresses or interface names to gather from, comma-separated "
           "(agent-level)",
           DEFAULT_BIND_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:ice-tcp:
+   * Also gather ICE-TCP host candidates (RFC 6544: a listening socket per
+   * host address, passive, and active ones) for hosts whose firewall
+   * blocks UDP; they rank below UDP, which wins when both work. Media on
+   * a TCP pair is framed per RFC 4571. Agent-level.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_ICE_TCP,
+      g_param_spec_boolean ("ice-tcp", "ICE-TCP",
+                            "Also gather RFC 6544 TCP host candidates, "
+                            "ranked below UDP (agent-level)",
+                            DEFAULT_ICE_TCP,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -524,6 +539,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->mdns = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_MDNS;
       break;
+    case GST_ICE_PROP_ICE_TCP:
+      s->ice_tcp = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_ICE_TCP;
+      break;
     case GST_ICE_PROP_TURN_SERVER:
     case GST_ICE_PROP_ICE_TRANSPORT_POLICY:
     case GST_ICE_PROP_TURN_CA_FILE:
@@ -582,6 +601,9 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_PEER_TIMEOUT:
       g_value_set_uint (value, s->peer_timeout);
+      break;
+    case GST_ICE_PROP_ICE_TCP:
+      g_value_set_boolean (value, s->ice_tcp);
       break;
     case GST_ICE_PROP_SIGNALLER:
       g_value_set_string (value, s->signaller);

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define DEFAULT_BIND_ADDRESS NULL
 #define DEFAULT_NOMINATION GST_ICE_NOMINATION_MODE_REGULAR
 #define DEFAULT_CONSENT_FRESHNESS TRUE
+#define DEFAULT_ICE_TCP FALSE
 /* seconds; 0 = wait for the peer forever, like udpsrc's timeout */
 #define DEFAULT_PEER_TIMEOUT 0
 /* the largest peer-timeout whose milliseconds fit the agent's guint */
@@ -63,6 +64,7 @@ enum {
   GST_ICE_PROP_SIGNALLER_TOKEN,
   GST_ICE_PROP_SIGNALLER_CA_FILE,
   GST_ICE_PROP_MDNS,
+  GST_ICE_PROP_ICE_TCP,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -88,6 +90,7 @@ typedef enum {
   GST_ICE_SET_TURN_INSECURE = 1 << 10,
   GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
   GST_ICE_SET_MDNS = 1 << 12,
+  GST_ICE_SET_ICE_TCP = 1 << 13,
 } GstIceSettingFlags;
 
 /**
@@ -112,6 +115,7 @@ typedef struct {
   guint16 port_min;
   guint16 port_max;
   gchar *bind_address;
+  gboolean ice_tcp;
   GstIceNominationMode nomination;
   gboolean consent_freshness;
   guint peer_timeout; /* seconds, 0 = forever */

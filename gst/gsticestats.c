@@ -139,6 +139,12 @@ gst_ice_stats_new_structure (IceAgent *agent)
       st.mdns_queries_ignored, "mdns-answers-rate-limited", G_TYPE_UINT64,
       st.mdns_answers_rate_limited, "mdns-conflicts", G_TYPE_UINT64,
       st.mdns_conflicts, NULL);
+  gst_structure_set (
+      s, "tcp-connects", G_TYPE_UINT64, st.tcp_connects, "tcp-connect-failed",
+      G_TYPE_UINT64, st.tcp_connect_failed, "tcp-accepts", G_TYPE_UINT64,
+      st.tcp_accepts, "tcp-refused", G_TYPE_UINT64, st.tcp_refused,
+      "tcp-closed-invalid", G_TYPE_UINT64, st.tcp_closed_invalid,
+      "tcp-dropped-bytes", G_TYPE_UINT64, st.tcp_dropped_bytes, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

@@ -280,6 +280,10 @@ learn_remote_prflx (IceStream *stream, guint component_id,
   cand.component_id = component_id;
   cand.priority = priority;
   cand.addr = *from;
+  /* RFC 6544 §7.2: a check over TCP from an unknown address came on a
+   * connection the peer opened to our listening socket */
+  if (from->transport == ICE_TRANSPORT_TCP)
+    cand.tcp_type = ICE_TCP_TYPE_ACTIVE;
   g_snprintf (cand.foundation, sizeof (cand.foundation), "prflx%u",
               stream->next_prflx_foundation++);
   g_array_append_val (comp->remote, cand);

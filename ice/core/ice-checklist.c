@@ -67,17 +67,22 @@ ice_pair_fail (IcePair *pair, const gchar *format, ...)
   ice_pair_set_state (pair, ICE_PAIR_FAILED);
 }
 
-/* RFC 6544 §6.2: active pairs with passive, so with so */
+/* RFC 6544 §6.2: active pairs with passive, so with so. A local passive
+ * candidate sends no checks (§6.2: such pairs are pruned): it pairs only
+ * with the peer-reflexive active candidate a check that reached its
+ * listening socket made, for the triggered check on that connection
+ * (§7.2). */
 static gboolean
-tcp_types_pair (IceTcpType local, IceTcpType remote)
+tcp_types_pair (const IceCandidate *local, const IceCandidate *remote)
 {
-  switch (local) {
+  switch (local->tcp_type) {
     case ICE_TCP_TYPE_ACTIVE:
-      return remote == ICE_TCP_TYPE_PASSIVE;
+      return remote->tcp_type == ICE_TCP_TYPE_PASSIVE;
     case ICE_TCP_TYPE_PASSIVE:
-      return remote == ICE_TCP_TYPE_ACTIVE;
+      return remote->tcp_type == ICE_TCP_TYPE_ACTIVE
+             && remote->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE;
     case ICE_TCP_TYPE_SO:
-      return remote == ICE_TCP_TYPE_SO;
+      return remote->tcp_type == ICE_TCP_TYPE_SO;
     default:
       return FALSE;
   }
@@ -99,7 +104,7 @@ can_pair (const IceCandidate *local, const IceCandidate *remote)
   if (local->addr.transport != remote->addr.transport)
     return FALSE;
   if (local->addr.transport == ICE_TRANSPORT_TCP)
-    return tcp_types_pair (local->tcp_type, remote->tcp_type);
+    return tcp_types_pair (local, remote);
   /* A link-local address reaches only its own link */
   if (ice_addr_is_link_local (&local->addr)
       != ice_addr_is_link_local (&remote->addr))

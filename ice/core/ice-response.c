@@ -124,6 +124,12 @@ construct_valid_pair (IceStream *stream, IcePair *pair,
 
   if (ice_addr_equal (mapped, &pair->local.addr))
     return pair;
+  /* RFC 6544: an active candidate's port (9) is a placeholder; the
+   * mapped port is the connection's ephemeral one, which nobody can
+   * connect to: the same IP means no NAT, and no new candidate */
+  if (pair->local.tcp_type == ICE_TCP_TYPE_ACTIVE
+      && ice_addr_equal_ip (mapped, &pair->local.addr))
+    return pair;
   local = find_local (comp, mapped, &pair->local.base);
   if (local == NULL)
     local = learn_local_prflx (stream, pair, mapped);

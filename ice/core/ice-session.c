@@ -256,6 +256,18 @@ ice_session_authenticate_source (IceSession *session,
   g_hash_table_insert (session->authenticated, &src->key, src);
 }
 
+gboolean
+ice_session_is_authenticated_source (IceSession *session,
+                                     const IceTransportAddr *local,
+                                     const IceTransportAddr *remote)
+{
+  IceAddrPairKey key;
+
+  key.local = *local;
+  key.remote = *remote;
+  return g_hash_table_contains (session->authenticated, &key);
+}
+
 static gboolean
 auth_source_in_stream (gpointer key, gpointer value, gpointer user_data)
 {

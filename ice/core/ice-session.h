@@ -246,6 +246,12 @@ IcePacketResult ice_session_handle_packet (IceSession *session, gint64 now_us,
                                            const guint8 *data, gsize len,
                                            IceDelivery *delivery);
 void ice_session_handle_timeout (IceSession *session, gint64 now_us);
+/* TRUE once a check proved that @remote, reaching us at @local, knows the
+ * credentials (media from it is delivered): how the IO layer tells a
+ * peer's ICE-TCP connection from a stranger's (RFC 6544 §7.2). */
+gboolean ice_session_is_authenticated_source (IceSession *session,
+                                              const IceTransportAddr *local,
+                                              const IceTransportAddr *remote);
 /* Absolute µs of the next timer, or -1 when nothing is scheduled. */
 gint64 ice_session_next_timeout (IceSession *session);
 gboolean ice_session_poll_transmit (IceSession *session, IceTransmit *out);

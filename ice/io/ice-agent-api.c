@@ -487,6 +487,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   IceAgentState *state;
   IceSessionStats s;
   IceAgentMdnsCounters m;
+  IceAgentTcpCounters t;
 
   g_return_if_fail (ICE_IS_AGENT (agent));
   g_return_if_fail (stats != NULL);
@@ -522,6 +523,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->streams_awaiting_candidates = s.streams_awaiting_candidates;
   LOCK (state);
   ice_agent_mdns_get_counters_locked (state, &m);
+  ice_agent_tcp_get_counters_locked (state, &t);
   UNLOCK (state);
   stats->mdns_queries_sent = m.queries_sent;
   stats->mdns_resolved = m.resolved;
@@ -532,4 +534,10 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->mdns_queries_ignored = m.queries_ignored;
   stats->mdns_answers_rate_limited = m.answers_rate_limited;
   stats->mdns_conflicts = m.conflicts;
+  stats->tcp_connects = t.connects;
+  stats->tcp_connect_failed = t.connect_failed;
+  stats->tcp_accepts = t.accepts;
+  stats->tcp_refused = t.refused;
+  stats->tcp_closed_invalid = t.closed_invalid;
+  stats->tcp_dropped_bytes = t.dropped_bytes;
 }

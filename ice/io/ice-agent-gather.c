@@ -190,6 +190,9 @@ open_component_sockets (IceAgentState *state, guint stream_id,
     ice_agent_state_add_socket_locked (state, sock);
     ice_session_add_host_address (state->session, stream_id, component_id,
                                   &sock->local, local->interface_index);
+    if (state->ice_tcp) /* RFC 6544: ice-agent-tcp.c */
+      ice_agent_tcp_listen_locked (state, stream_id, component_id,
+                                   &local->addr, local->interface_index);
     opened++;
   }
   return opened;

@@ -56,10 +56,22 @@ typedef struct {
    * virtual address (ice-relay.h); media goes through the stream */
   gboolean over_stream;
   IceTransportAddr stream_local;
+  IceTransportAddr stream_remote; /* ICE-TCP: the pair's remote end */
 } IceAgentRoute;
 
 typedef struct _IceAgentTurnConn IceAgentTurnConn;
 typedef struct _IceAgentMdns IceAgentMdns;
+typedef struct _IceAgentTcp IceAgentTcp;
+
+/* ice-agent-tcp.c's counters (IceAgentStats.tcp_*) */
+typedef struct {
+  guint64 connects;
+  guint64 connect_failed;
+  guint64 accepts;
+  guint64 refused;
+  guint64 closed_invalid;
+  guint64 dropped_bytes;
+} IceAgentTcpCounters;
 
 /* ice-agent-mdns.c's counters (IceAgentStats.mdns_*) */
 typedef struct {
@@ -165,6 +177,10 @@ typedef struct {
   gboolean mdns_publish; /* "mdns": our host candidates as names */
   IceAgentMdns *mdns;    /* NULL until the first name */
 
+  /* ICE-TCP listeners and connections (ice-agent-tcp.c), NULL until the
+   * first listener */
+  IceAgentTcp *tcp;
+
   /* receive-side counters, under the lock */
   guint64 packets_received;
   guint64 bytes_received;
@@ -214,6 +230,10 @@ IceAgentSocket *ice_agent_socket_open (const IceTransportAddr *local,
                                        guint16 port_min, guint16 port_max,
                                        GError **error);
 void ice_agent_socket_free (IceAgentSocket *sock);
+gboolean ice_agent_socket_bind_in_range (GSocket *socket,
+                                         const IceTransportAddr *local,
+                                         guint16 port_min, guint16 port_max,
+                                         GError **error);
 void ice_agent_state_add_socket_locked (IceAgentState *state,
                                         IceAgentSocket *sock);
 void ice_agent_state_send_transmit_locked (IceAgentState *state,
@@ -265,6 +285,21 @@ void ice_agent_mdns_free (IceAgentState *state);
 void ice_agent_mdns_publish_candidate (IceCandidate *cand, gpointer state);
 void ice_agent_mdns_renew_names_locked (IceAgentState *state, guint stream_id);
 #define ICE_AGENT_MDNS_ALL_STREAMS G_MAXUINT
+
+/* ice-agent-tcp.c: ICE-TCP (RFC 6544) host candidates and connections */
+void ice_agent_tcp_listen_locked (IceAgentState *state, guint stream_id,
+                                  guint component_id,
+                                  const IceTransportAddr *ip,
+                                  guint interface_index);
+void ice_agent_tcp_send_locked (IceAgentState *state,
+                                const IceTransmit *transmit);
+guint ice_agent_tcp_send_media (IceAgentState *state,
+                                const IceAgentRoute *route,
+                                GOutputMessage *messages, guint n_messages);
+void ice_agent_tcp_get_counters_locked (IceAgentState *state,
+                                        IceAgentTcpCounters *out);
+void ice_agent_tcp_close_locked (IceAgentState *state);
+void ice_agent_tcp_free (IceAgentState *state);
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
 void ice_agent_start_pending_gathering_locked (IceAgentState *state);

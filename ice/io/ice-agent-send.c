@@ -44,9 +44,11 @@ ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
   comp->route.prefix_len = MIN (route.prefix_len, sizeof (route.prefix));
   memcpy (comp->route.prefix, route.prefix, comp->route.prefix_len);
   if (route.from.transport != ICE_TRANSPORT_UDP) {
-    /* relayed over TCP/TLS to the TURN server: see ice-agent-turn-conn.c */
+    /* relayed over TCP/TLS to the TURN server (ice-agent-turn-conn.c), or
+     * an ICE-TCP host pair (ice-agent-tcp.c) */
     comp->route.over_stream = TRUE;
     comp->route.stream_local = route.from;
+    comp->route.stream_remote = route.to;
     comp->route.ok = TRUE;
     return;
   }
@@ -227,6 +229,8 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
                         __ATOMIC_RELAXED);
     return 0;
   }
+  if (route.over_stream && !ice_addr_is_unspecified (&route.stream_local))
+    return ice_agent_tcp_send_media (state, &route, messages, n_messages);
   if (route.over_stream || route.prefix_kind == ICE_SEND_PREFIX_WRAP) {
     n_ok = ice_agent_turn_send_media (state, stream_id, component_id, &route,
                                       messages, n_messages);

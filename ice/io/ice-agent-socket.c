@@ -98,10 +98,12 @@ bind_port (GSocket *socket, const IceTransportAddr *local, guint16 port,
   return ok;
 }
 
-/* Tries every port of [port_min, port_max] (any port if both are 0). */
-static gboolean
-bind_in_range (GSocket *socket, const IceTransportAddr *local, guint16 port_min,
-               guint16 port_max, GError **error)
+/* Tries every port of [port_min, port_max] (any port if both are 0);
+ * UDP sockets and ICE-TCP listeners (ice-agent-tcp.c). */
+gboolean
+ice_agent_socket_bind_in_range (GSocket *socket, const IceTransportAddr *local,
+                                guint16 port_min, guint16 port_max,
+                                GError **error)
 {
   guint port;
 
@@ -154,7 +156,8 @@ ice_agent_socket_open (const IceTransportAddr *local, guint16 port_min,
   sock->fd = g_socket_get_fd (sock->socket);
   g_socket_set_blocking (sock->socket, FALSE);
   enlarge_buffers (sock->fd);
-  if (!bind_in_range (sock->socket, local, port_min, port_max, error))
+  if (!ice_agent_socket_bind_in_range (sock->socket, local, port_min, port_max,
+                                       error))
     goto failed;
   if (!read_local_address (sock, local)) {
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
@@ -203,8 +206,12 @@ ice_agent_state_send_transmit_locked (IceAgentState *state,
   gchar from[ICE_ADDR_STRLEN], to[ICE_ADDR_STRLEN];
 
   if (transmit->from.transport != ICE_TRANSPORT_UDP) {
-    /* bytes for a TCP/TLS connection to a TURN server (ice-relay.h) */
-    ice_agent_turn_conn_send_locked (state, transmit);
+    /* bytes for a TCP/TLS connection to a TURN server (ice-relay.h: an
+     * unspecified IP names it), or a check on an ICE-TCP host pair */
+    if (ice_addr_is_unspecified (&transmit->from))
+      ice_agent_turn_conn_send_locked (state, transmit);
+    else
+      ice_agent_tcp_send_locked (state, transmit);
     return;
   }
   sock = g_hash_table_lookup (state->socket_by_addr, &transmit->from);

@@ -148,6 +148,7 @@ ice_agent_state_unref (IceAgentState *state)
   /* the TURN connections before the session they report to */
   ice_agent_turn_state_clear (state);
   ice_agent_mdns_free (state);
+  ice_agent_tcp_free (state);
   g_clear_pointer (&state->session, ice_session_free);
   g_clear_pointer (&state->timer, g_source_unref);
   g_clear_object (&state->resolve_cancellable);
@@ -302,6 +303,7 @@ ice_agent_state_close (IceAgentState *state)
   state->closed = TRUE;
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);
+  ice_agent_tcp_close_locked (state);
   for (i = 0; i < state->sockets->len; i++) {
     IceAgentSocket *sock = state->sockets->pdata[i];
 

@@ -150,6 +150,17 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   querier listed it as a known answer
  * @mdns_conflicts: messages from another host claiming one of our names
  *   with another address (docs/mdns.md)
+ * @tcp_connects: ICE-TCP connections we opened (active candidates)
+ * @tcp_connect_failed: of those, the ones refused, unreachable or reset
+ *   before they were established
+ * @tcp_accepts: connections accepted on our ICE-TCP listeners
+ * @tcp_refused: connections refused or closed by the bounds (too many
+ *   connections, or the oldest unauthenticated accepted one evicted)
+ * @tcp_closed_invalid: connections closed for what the peer sent: a frame
+ *   above the maximum, or on an accepted connection something other than
+ *   a check the session accepts (a stranger)
+ * @tcp_dropped_bytes: media bytes dropped because a connection's send
+ *   queue (ICE-TCP) was full
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -180,6 +191,12 @@ typedef struct {
   guint64 mdns_queries_ignored;
   guint64 mdns_answers_rate_limited;
   guint64 mdns_conflicts;
+  guint64 tcp_connects;
+  guint64 tcp_connect_failed;
+  guint64 tcp_accepts;
+  guint64 tcp_refused;
+  guint64 tcp_closed_invalid;
+  guint64 tcp_dropped_bytes;
 } IceAgentStats;
 
 /*
@@ -210,8 +227,12 @@ typedef struct {
  *                      every usable interface except loopback. Loopback
  *                      is gathered only when listed here ("lo",
  *                      "127.0.0.1").
- * "ice-tcp"            gboolean, RFC 6544 candidates (not implemented yet;
- *                      accepted and ignored), default FALSE.
+ * "ice-tcp"            gboolean, default FALSE: also gather RFC 6544 TCP
+ *                      host candidates (a listening socket per host
+ *                      address: passive, and active ones of port 9),
+ *                      below UDP in priority; checks and media framed
+ *                      per RFC 4571. Used by the next ice_agent_gather().
+ *                      docs/ice-agent.md "ICE-TCP".
  * "receive-queue-capacity"  guint, datagrams per (stream, component)
  *                      queue, default ICE_AGENT_DEFAULT_QUEUE_CAPACITY.
  * "mdns-resolve"       gboolean, default TRUE: resolve the peer's

@@ -9,6 +9,7 @@
 #include "test-session-link.h"
 #include "ice/stun/stun-builder.h"
 #include "ice/stun/stun-integrity.h"
+#include "ice/core/ice-stats.h"
 
 static void
 connect_on_link (IceNomination nomination)
@@ -358,6 +359,54 @@ test_description_rewrite (void)
   link_clear (&l);
 }
 
+static void
+add_tcp_remote (IceSession *session, guint16 port, IceTcpType tcp_type)
+{
+  IceCandidate c;
+
+  memset (&c, 0, sizeof (c));
+  c.type = ICE_CANDIDATE_TYPE_HOST;
+  c.component_id = 1;
+  c.tcp_type = tcp_type;
+  c.priority = 1000;
+  g_strlcpy (c.foundation, tcp_type == ICE_TCP_TYPE_ACTIVE ? "a" : "p",
+             sizeof (c.foundation));
+  g_assert_true (ice_addr_parse_ip (&c.addr, "10.0.0.2", port));
+  c.addr.transport = ICE_TRANSPORT_TCP;
+  g_assert_true (ice_session_add_remote_candidate (session, &c, 0));
+}
+
+/* RFC 6544 §6.2: our active candidate pairs with the peer's passive one;
+ * our passive one sends no checks, so the peer's signalled active
+ * candidate (port 9) forms no pair: only a check arriving on our
+ * listener makes one, with the peer-reflexive candidate it reveals. */
+static void
+test_tcp_pairs (void)
+{
+  IceTransportAddr tcp;
+  GArray *pairs;
+  IcePairStats *p;
+  Link l;
+
+  link_init (&l, ICE_ROLE_CONTROLLING, ICE_ROLE_CONTROLLED,
+             ICE_NOMINATION_REGULAR);
+  g_assert_true (ice_addr_parse_ip (&tcp, "10.0.0.1", 5001));
+  tcp.transport = ICE_TRANSPORT_TCP;
+  ice_session_add_host_address (l.a.session, 0, 1, &tcp, 0);
+  gather (&l);
+  add_tcp_remote (l.a.session, 9, ICE_TCP_TYPE_ACTIVE);
+  add_tcp_remote (l.a.session, 6000, ICE_TCP_TYPE_PASSIVE);
+  pairs = g_array_new (FALSE, FALSE, sizeof (IcePairStats));
+  ice_session_get_pair_stats (l.a.session, 0, pairs);
+  g_assert_cmpuint (pairs->len, ==, 1);
+  p = &g_array_index (pairs, IcePairStats, 0);
+  g_assert_cmpint (p->local.tcp_type, ==, ICE_TCP_TYPE_ACTIVE);
+  g_assert_cmpint (p->remote.tcp_type, ==, ICE_TCP_TYPE_PASSIVE);
+  g_assert_cmpuint (p->remote.addr.port, ==, 6000);
+  g_array_unref (pairs);
+  link_clear (&l);
+}
+
 /* RFC 8445 §6.1.1: against an ice-lite peer the full agent controls. */
 static void
 test_lite_peer (void)
@@ -414,6 +463,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/tcp-candidates", test_tcp_candidates);
   g_test_add_func ("/core/session/description-rewrite",
                    test_description_rewrite);
+  g_test_add_func ("/core/session/tcp-pairs", test_tcp_pairs);
   g_test_add_func ("/core/session/lite-peer", test_lite_peer);
   g_test_add_func ("/core/session/bad-parameters", test_bad_parameters);
   return g_test_run ();

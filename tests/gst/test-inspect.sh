@@ -10,7 +10,7 @@ for element in icesrc icesink; do
   rc=$?
   missing=""
   for word in agent-name stream component rtcp-mux stun-server ice-role \
-      port-range bind-address nomination consent-freshness peer-timeout \
+      port-range bind-address ice-tcp nomination consent-freshness peer-timeout \
       signaller signaller-token signaller-ca-file \
       ice-connection-state ice-gathering-state selected-pair stats \
       local-description on-ice-candidate on-gathering-done \

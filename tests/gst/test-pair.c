@@ -6,7 +6,8 @@
  * credentials through set-remote-description). RTP audio must flow; the
  * test waits for buffers at the receiver's fakesink, not for a timer.
  * The same pair then meets through the file:// signaller, whose room
- * writes must all run on the signalling thread.
+ * writes must all run on the signalling thread. With ice-tcp and only the
+ * TCP candidates handed over, RTP flows framed on a TCP host pair.
  */
 #include <gst/gst.h>
 #include <glib/gstdio.h>
@@ -27,6 +28,7 @@ typedef struct {
   gboolean timed_out;
   GMutex lock;
   GHashTable *creds_sent; /* elements whose credentials went out */
+  gboolean tcp_only;      /* ice-tcp, and UDP candidates not handed over */
 } PairTest;
 
 static PairTest t;
@@ -80,6 +82,9 @@ on_ice_candidate (GstElement *e, guint stream, const gchar *line, gpointer data)
 {
   g_assert_true (g_str_has_prefix (line, "candidate:"));
   send_credentials_once (e, stream);
+  /* "candidate:F C TRANSPORT ...": the peer never learns our UDP ones */
+  if (t.tcp_only && strstr (line, " TCP ") == NULL)
+    return;
   g_signal_emit_by_name (peer_of (e), "add-ice-candidate", stream, line);
 }
 
@@ -131,33 +136,54 @@ on_timeout (gpointer data)
 static void
 build_pipelines (void)
 {
+  const gchar *tcp = t.tcp_only ? "ice-tcp=true" : "";
+  gchar *desc;
+
   t.loop = g_main_loop_new (NULL, FALSE);
   g_mutex_init (&t.lock);
   t.creds_sent = g_hash_table_new (NULL, NULL);
-  t.tx = gst_parse_launch (
+  desc = g_strdup_printf (
       "audiotestsrc is-live=true ! "
       "audio/x-raw,rate=44100,channels=2 ! rtpL16pay ! icesink name=sink "
-      "agent-name=pair-tx bind-address=127.0.0.1",
-      NULL);
-  t.rx = gst_parse_launch ("icesrc name=src agent-name=pair-rx "
-                           "bind-address=127.0.0.1 caps=\"" RTP_CAPS
-                           "\" ! rtpL16depay ! "
-                           "fakesink name=out signal-handoffs=true",
-                           NULL);
+      "agent-name=pair-tx-%d bind-address=127.0.0.1 %s",
+      t.tcp_only, tcp);
+  t.tx = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  desc = g_strdup_printf ("icesrc name=src agent-name=pair-rx-%d "
+                          "bind-address=127.0.0.1 %s caps=\"" RTP_CAPS
+                          "\" ! rtpL16depay ! "
+                          "fakesink name=out signal-handoffs=true",
+                          t.tcp_only, tcp);
+  t.rx = gst_parse_launch (desc, NULL);
+  g_free (desc);
   g_assert_nonnull (t.tx);
   g_assert_nonnull (t.rx);
   t.sink = gst_bin_get_by_name (GST_BIN (t.tx), "sink");
   t.src = gst_bin_get_by_name (GST_BIN (t.rx), "src");
 }
 
+static guint64
+stat_of (GstElement *e, const gchar *name)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (e, "stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, name, &v));
+  gst_structure_free (s);
+  return v;
+}
+
 static void
-test_signals_pair (void)
+run_signals_pair (gboolean tcp_only)
 {
   GstElement *fakesink;
   GstBus *bus;
   gchar *pair = NULL;
   guint timeout_id;
 
+  memset (&t, 0, sizeof (t));
+  t.tcp_only = tcp_only;
   build_pipelines ();
   fakesink = gst_bin_get_by_name (GST_BIN (t.rx), "out");
   g_signal_connect (t.sink, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
@@ -182,6 +208,17 @@ test_signals_pair (void)
   g_assert_cmpint (g_atomic_int_get (&t.buffers), >=, WANTED_BUFFERS);
   g_object_get (t.sink, "selected-pair", &pair, NULL);
   g_assert_nonnull (pair);
+  if (tcp_only) {
+    g_assert_true (g_str_has_prefix (pair, "tcp "));
+    g_assert_cmpuint (stat_of (t.sink, "tcp-connects")
+                          + stat_of (t.src, "tcp-connects"),
+                      >=, 1);
+    g_assert_cmpuint (stat_of (t.sink, "tcp-closed-invalid")
+                          + stat_of (t.src, "tcp-closed-invalid"),
+                      ==, 0);
+  } else {
+    g_assert_true (g_str_has_prefix (pair, "udp "));
+  }
   g_free (pair);
   /* Let the bus watch see the state messages already posted. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -198,7 +235,20 @@ test_signals_pair (void)
   gst_object_unref (t.tx);
   gst_object_unref (t.rx);
   g_hash_table_unref (t.creds_sent);
+  g_mutex_clear (&t.lock);
   g_main_loop_unref (t.loop);
+}
+
+static void
+test_signals_pair (void)
+{
+  run_signals_pair (FALSE);
+}
+
+static void
+test_tcp_pair (void)
+{
+  run_signals_pair (TRUE);
 }
 
 /* --- the same pair through the file:// signaller ---------------------------
@@ -296,6 +346,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_add_func ("/gst/pair/signals", test_signals_pair);
   g_test_add_func ("/gst/pair/file-signaller", test_file_signaller_pair);
+  g_test_add_func ("/gst/pair/tcp-only", test_tcp_pair);
   ret = g_test_run ();
   gst_deinit ();
   return ret;

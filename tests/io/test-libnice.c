@@ -5,6 +5,8 @@
  * loopback, in both roles and both nomination modes: 1000 RTP-sized
  * datagrams each way, none lost, in order, including media libnice sends
  * as soon as it is connected (possibly before our side has nominated).
+ * Then over ICE-TCP (RFC 6544): libnice with ice-udp off, we hand it only
+ * our TCP candidates; the pair is TCP and media goes RFC 4571-framed.
  * Both agents run on one GMainContext that this thread iterates.
  */
 #include <string.h>
@@ -28,6 +30,7 @@ typedef struct {
   IceAgent *ice;
   guint ice_stream;
   gboolean whole_sdp; /* libnice's SDP at once instead of trickle */
+  gboolean tcp;       /* ICE-TCP only */
   gboolean nice_usable;
   gboolean ice_usable;
   gboolean nice_failed;
@@ -152,11 +155,15 @@ ice_new_candidate (IceAgent *agent, guint stream, const gchar *line,
                    gpointer data)
 {
   Bed *bed = data;
-  gchar *sdp = g_strconcat ("a=", line, NULL);
-  NiceCandidate *cand = nice_agent_parse_remote_candidate_sdp (
-      bed->nice, bed->nice_stream, sdp);
+  gchar *sdp;
+  NiceCandidate *cand;
   GSList *list;
 
+  if (bed->tcp && strstr (line, " TCP ") == NULL)
+    return;
+  sdp = g_strconcat ("a=", line, NULL);
+  cand = nice_agent_parse_remote_candidate_sdp (bed->nice, bed->nice_stream,
+                                                sdp);
   g_assert_nonnull (cand);
   list = g_slist_append (NULL, cand);
   g_assert_cmpint (
@@ -179,6 +186,8 @@ make_nice (Bed *bed, gboolean nice_controlling, IceNomination nomination)
   /* no UPnP: loopback only, and its client logs to stdout */
   g_object_set (bed->nice, "controlling-mode", nice_controlling, "upnp", FALSE,
                 NULL);
+  if (bed->tcp)
+    g_object_set (bed->nice, "ice-udp", FALSE, "ice-tcp", TRUE, NULL);
   nice_address_init (&lo);
   g_assert_true (nice_address_set_from_string (&lo, "127.0.0.1"));
   g_assert_true (nice_agent_add_local_address (bed->nice, &lo));
@@ -208,7 +217,8 @@ make_ice (Bed *bed, gboolean ice_controlling, IceNomination nomination)
 
   bed->ice = ice_agent_new (bed->ctx);
   g_object_set (bed->ice, "controlling-mode", ice_controlling, "nomination",
-                nomination, "bind-address", loopback, NULL);
+                nomination, "bind-address", loopback, "ice-tcp", bed->tcp,
+                NULL);
   bed->ice_stream = ice_agent_add_stream (bed->ice, 1);
   g_assert_true (ice_agent_set_receive_callback (bed->ice, bed->ice_stream, 1,
                                                  ice_received, bed, NULL));
@@ -283,8 +293,28 @@ all_received (Bed *bed)
 }
 
 static void
-run_against_libnice (gboolean ice_controlling, IceNomination nomination,
-                     gboolean whole_sdp)
+assert_tcp_pair (Bed *bed)
+{
+  IceCandidate local, remote;
+  IceAgentStats stats;
+
+  g_assert_true (ice_agent_get_selected_pair (bed->ice, bed->ice_stream, 1,
+                                              &local, &remote));
+  g_assert_cmpint (local.addr.transport, ==, ICE_TRANSPORT_TCP);
+  g_assert_cmpint (remote.addr.transport, ==, ICE_TRANSPORT_TCP);
+  ice_agent_get_stats (bed->ice, &stats);
+  g_assert_cmpuint (stats.tcp_connects + stats.tcp_accepts, >=, 1);
+  g_assert_cmpuint (stats.tcp_closed_invalid, ==, 0);
+  g_test_message ("ICE-TCP pair: local %s, remote %s; %" G_GUINT64_FORMAT
+                  " connects, %" G_GUINT64_FORMAT " accepts",
+                  ice_tcp_type_to_string (local.tcp_type),
+                  ice_tcp_type_to_string (remote.tcp_type), stats.tcp_connects,
+                  stats.tcp_accepts);
+}
+
+static void
+run_against_libnice_full (gboolean ice_controlling, IceNomination nomination,
+                          gboolean whole_sdp, gboolean tcp)
 {
   Bed bed = { 0 };
   GSource *ticker = g_timeout_source_new (20);
@@ -293,6 +323,7 @@ run_against_libnice (gboolean ice_controlling, IceNomination nomination,
 
   bed.in_order = TRUE;
   bed.whole_sdp = whole_sdp;
+  bed.tcp = tcp;
   bed.ctx = g_main_context_new ();
   g_source_set_callback (ticker, tick, NULL, NULL);
   g_source_attach (ticker, bed.ctx);
@@ -311,6 +342,8 @@ run_against_libnice (gboolean ice_controlling, IceNomination nomination,
   g_test_message ("%u datagrams from libnice arrived before we were "
                   "connected",
                   bed.early);
+  if (tcp)
+    assert_tcp_pair (&bed);
 
   g_object_unref (bed.ice);
   g_object_unref (bed.nice);
@@ -319,6 +352,25 @@ run_against_libnice (gboolean ice_controlling, IceNomination nomination,
   while (g_main_context_iteration (bed.ctx, FALSE))
     ;
   g_main_context_unref (bed.ctx);
+}
+
+static void
+run_against_libnice (gboolean ice_controlling, IceNomination nomination,
+                     gboolean whole_sdp)
+{
+  run_against_libnice_full (ice_controlling, nomination, whole_sdp, FALSE);
+}
+
+static void
+test_tcp_controlling (void)
+{
+  run_against_libnice_full (TRUE, ICE_NOMINATION_REGULAR, FALSE, TRUE);
+}
+
+static void
+test_tcp_controlled (void)
+{
+  run_against_libnice_full (FALSE, ICE_NOMINATION_REGULAR, FALSE, TRUE);
 }
 
 static void
@@ -374,6 +426,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/libnice/ice-controlled-aggressive",
                    test_controlled_aggressive);
   g_test_add_func ("/io/libnice/libnice-sdp-to-ice", test_libnice_sdp);
+  g_test_add_func ("/io/libnice/tcp-ice-controlling", test_tcp_controlling);
+  g_test_add_func ("/io/libnice/tcp-ice-controlled", test_tcp_controlled);
 #else
   g_test_add_func ("/io/libnice/skipped", test_skip);
 #endif

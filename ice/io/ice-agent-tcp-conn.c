@@ -1,0 +1,314 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One ICE-TCP connection (RFC 6544 §3): every STUN message and media
+ * packet travels as an RFC 4571 frame. A source on the agent's context
+ * finishes a non-blocking connect, reads what arrived (each frame goes to
+ * the session as if it were a datagram from the connection's remote end
+ * to the listener's address, the candidate's base) and writes what is
+ * queued. The connection lives as long as its source: a failed one is
+ * taken out of the table at once, its source destroyed at the next entry
+ * point (ice_agent_tcp_reap_locked) and the conn freed when that source
+ * is gone.
+ *
+ * Nothing the peer sends reaches g_warning: a length above the maximum,
+ * or an accepted connection whose first frames are not a check the
+ * session accepts (a stranger), closes the connection and counts in
+ * IceAgentStats.tcp_closed_invalid.
+ */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "ice/io/ice-agent-tcp.h"
+
+#define ICE_AGENT_TCP_READ_CHUNK 16384
+/* Chunks read per wakeup before the other sources get their turn */
+#define ICE_AGENT_TCP_READ_ROUNDS 8
+
+static IceAgentTcpCounters *
+counters (IceAgentTcpConn *conn)
+{
+  return &conn->state->tcp->counters;
+}
+
+void
+ice_agent_tcp_conn_fail_locked (IceAgentTcpConn *conn, const gchar *why)
+{
+  gchar local[ICE_ADDR_STRLEN], remote[ICE_ADDR_STRLEN];
+
+  if (conn->failed)
+    return;
+  g_debug ("ICE-TCP connection %s <-> %s: %s",
+           ice_addr_to_string (&conn->local, local),
+           ice_addr_to_string (&conn->remote, remote), why);
+  conn->failed = TRUE;
+  g_byte_array_set_size (conn->out, 0);
+  if (conn->socket != NULL)
+    g_socket_close (conn->socket, NULL);
+  /* out of the table; its source is destroyed (and the conn freed) by
+   * ice_agent_tcp_reap_locked(), where no caller holds it */
+  ice_agent_tcp_conn_gone_locked (conn->state, conn);
+}
+
+static void
+update_interest (IceAgentTcpConn *conn)
+{
+  GIOCondition events = G_IO_IN;
+
+  if (conn->connecting || conn->out->len > 0)
+    events |= G_IO_OUT;
+  g_source_modify_unix_fd (conn->source, conn->fd_tag, events);
+}
+
+static void
+write_pending (IceAgentTcpConn *conn)
+{
+  GError *error = NULL;
+  gssize n;
+
+  while (!conn->connecting && !conn->failed && conn->out->len > 0) {
+    n = g_socket_send (conn->socket, (const gchar *)conn->out->data,
+                       conn->out->len, NULL, &error);
+    if (n < 0) {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        ice_agent_tcp_conn_fail_locked (conn, error->message);
+      g_clear_error (&error);
+      break;
+    }
+    g_byte_array_remove_range (conn->out, 0, n);
+  }
+  if (!conn->failed)
+    update_interest (conn);
+}
+
+/* Queues one frame of @len bytes made of @vectors and writes what the
+ * socket takes. FALSE if it was dropped (counted): the connection failed,
+ * or its queue is full. */
+gboolean
+ice_agent_tcp_conn_write_locked (IceAgentTcpConn *conn,
+                                 const GOutputVector *vectors, guint n_vectors,
+                                 gsize len)
+{
+  guint8 header[ICE_RFC4571_HEADER_SIZE];
+  guint v;
+
+  if (conn->failed || !ice_rfc4571_write_header (header, len))
+    return FALSE;
+  if (conn->out->len + sizeof (header) + len > ICE_AGENT_TCP_MAX_OUT) {
+    counters (conn)->dropped_bytes += len;
+    return FALSE;
+  }
+  g_byte_array_append (conn->out, header, sizeof (header));
+  for (v = 0; v < n_vectors; v++)
+    g_byte_array_append (conn->out, vectors[v].buffer, vectors[v].size);
+  write_pending (conn);
+  return TRUE;
+}
+
+/* An accepted connection is a stranger's until a check it carried made
+ * the session trust its address pair (RFC 6544 §7.2: the pair of the
+ * connection is found by the checks that arrive on it). */
+static void
+judge_locked (IceAgentTcpConn *conn, IcePacketResult res)
+{
+  if (conn->trusted)
+    return;
+  if (ice_session_is_authenticated_source (conn->state->session, &conn->local,
+                                           &conn->remote)) {
+    conn->trusted = TRUE;
+  } else if (conn->accepted && res == ICE_PACKET_DROPPED) {
+    counters (conn)->closed_invalid++;
+    ice_agent_tcp_conn_fail_locked (conn, "not a check the session accepts");
+  }
+}
+
+static void
+handle_frames (IceAgentTcpConn *conn, gint64 now, GArray *callbacks)
+{
+  IceAgentState *state = conn->state;
+  const guint8 *frame;
+  IceDelivery delivery;
+  IceRfc4571Result r;
+  IcePacketResult res;
+  gsize len;
+
+  while (!conn->failed
+         && (r = ice_rfc4571_reader_pop (conn->reader, &frame, &len))
+                == ICE_RFC4571_COMPLETE) {
+    if (len == 0)
+      continue; /* RFC 4571 allows it; nothing to hand over */
+    res = ice_session_handle_packet (state->session, now, &conn->local,
+                                     &conn->remote, frame, len, &delivery);
+    if (res == ICE_PACKET_DELIVER)
+      ice_agent_deliver_copy_locked (state, &delivery, frame, now, callbacks);
+    judge_locked (conn, res);
+  }
+  if (!conn->failed && r == ICE_RFC4571_TOO_LARGE) {
+    counters (conn)->closed_invalid++;
+    ice_agent_tcp_conn_fail_locked (conn, "a frame above the maximum");
+  }
+}
+
+static void
+read_available (IceAgentTcpConn *conn, GArray *callbacks)
+{
+  guint8 buf[ICE_AGENT_TCP_READ_CHUNK];
+  GError *error = NULL;
+  guint round;
+  gssize n;
+
+  for (round = 0; round < ICE_AGENT_TCP_READ_ROUNDS && !conn->failed; round++) {
+    n = g_socket_receive (conn->socket, (gchar *)buf, sizeof (buf), NULL,
+                          &error);
+    if (n == 0) {
+      ice_agent_tcp_conn_fail_locked (conn, "closed by the peer");
+      break;
+    }
+    if (n < 0) {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        ice_agent_tcp_conn_fail_locked (conn, error->message);
+      g_clear_error (&error);
+      break;
+    }
+    ice_rfc4571_reader_push (conn->reader, buf, n);
+    handle_frames (conn, g_get_monotonic_time (), callbacks);
+  }
+}
+
+static void
+finish_connect (IceAgentTcpConn *conn)
+{
+  GError *error = NULL;
+
+  conn->connecting = FALSE;
+  g_source_set_ready_time (conn->source, -1);
+  if (!g_socket_check_connect_result (conn->socket, &error)) {
+    counters (conn)->connect_failed++;
+    ice_agent_tcp_conn_fail_locked (conn, error->message);
+    g_clear_error (&error);
+  }
+}
+
+/* The source's ready time: a connect or an unauthenticated accepted
+ * connection that took too long */
+static void
+check_deadline (IceAgentTcpConn *conn, gint64 now)
+{
+  if (conn->connecting
+      && now >= conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US) {
+    counters (conn)->connect_failed++;
+    ice_agent_tcp_conn_fail_locked (conn, "connect timed out");
+  } else if (conn->accepted && !conn->trusted
+             && now >= conn->opened_us + ICE_AGENT_TCP_PENDING_TIMEOUT_US) {
+    counters (conn)->refused++;
+    ice_agent_tcp_conn_fail_locked (conn, "no check authenticated it");
+  } else if (conn->trusted) {
+    g_source_set_ready_time (conn->source, -1);
+  }
+}
+
+static gboolean
+conn_ready (gpointer data)
+{
+  IceAgentTcpConn *conn = data;
+  IceAgentState *state = conn->state;
+  GArray *callbacks;
+  GIOCondition revents;
+
+  g_mutex_lock (&state->lock);
+  if (!state->closed && conn->failed) {
+    /* failed elsewhere (a send): its source goes through the reaper,
+     * which knows it */
+    ice_agent_tcp_reap_locked (state);
+    g_mutex_unlock (&state->lock);
+    return G_SOURCE_CONTINUE;
+  }
+  if (state->closed || state->session == NULL) {
+    g_mutex_unlock (&state->lock);
+    return G_SOURCE_REMOVE;
+  }
+  callbacks = ice_agent_callbacks_new ();
+  revents = g_source_query_unix_fd (conn->source, conn->fd_tag);
+  check_deadline (conn, g_get_monotonic_time ());
+  if (!conn->failed && conn->connecting
+      && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
+    finish_connect (conn);
+  if (!conn->failed && !conn->connecting
+      && (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)))
+    read_available (conn, callbacks);
+  if (!conn->failed)
+    write_pending (conn);
+  ice_agent_state_flush_locked (state);
+  /* this conn too, if it failed: GLib frees it after this dispatch */
+  ice_agent_tcp_reap_locked (state);
+  g_cond_broadcast (&state->cond);
+  g_mutex_unlock (&state->lock);
+  ice_agent_run_callbacks (state, callbacks);
+  g_array_unref (callbacks);
+  ice_agent_state_emit_pending (state);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The source's destroy notify: no dispatch of the conn runs any more */
+static void
+conn_free (gpointer data)
+{
+  IceAgentTcpConn *conn = data;
+  IceAgentState *state = conn->state;
+
+  g_clear_object (&conn->socket);
+  ice_rfc4571_reader_free (conn->reader);
+  g_byte_array_unref (conn->out);
+  g_source_unref (conn->source);
+  g_free (conn);
+  ice_agent_state_unref (state);
+}
+
+static gboolean
+conn_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs conn_funcs
+    = { NULL, NULL, conn_dispatch, NULL, NULL, NULL };
+
+/* A connection on @socket (non-blocking; connecting or established),
+ * read and written on the agent's context from now on. */
+IceAgentTcpConn *
+ice_agent_tcp_conn_new (IceAgentState *state, const IceTransportAddr *local,
+                        const IceTransportAddr *remote, GSocket *socket,
+                        gboolean connecting, gboolean accepted)
+{
+  IceAgentTcpConn *conn = g_new0 (IceAgentTcpConn, 1);
+
+  conn->state = state;
+  conn->local = *local;
+  conn->remote = *remote;
+  conn->socket = g_object_ref (socket);
+  conn->connecting = connecting;
+  conn->accepted = accepted;
+  conn->opened_us = g_get_monotonic_time ();
+  conn->reader = ice_rfc4571_reader_new (ICE_AGENT_TCP_MAX_FRAME);
+  conn->out = g_byte_array_new ();
+  /* small STUN messages and RTP must not wait for Nagle */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  conn->source = g_source_new (&conn_funcs, sizeof (GSource));
+  g_source_set_name (conn->source, "ice-agent-tcp-conn");
+  conn->fd_tag
+      = g_source_add_unix_fd (conn->source, g_socket_get_fd (socket),
+                              connecting ? G_IO_IN | G_IO_OUT : G_IO_IN);
+  /* like the socket sources, it keeps the state alive while it runs */
+  ice_agent_state_ref (state);
+  g_source_set_callback (conn->source, conn_ready, conn, conn_free);
+  if (connecting)
+    g_source_set_ready_time (
+        conn->source, conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US);
+  else if (accepted)
+    g_source_set_ready_time (
+        conn->source, conn->opened_us + ICE_AGENT_TCP_PENDING_TIMEOUT_US);
+  g_source_attach (conn->source, state->context);
+  g_ptr_array_add (state->tcp->conns, conn);
+  return conn;
+}

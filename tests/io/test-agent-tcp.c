@@ -1,0 +1,383 @@
+/* gst-ice
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * ICE-TCP (RFC 6544) of IceAgent on loopback: two agents with "ice-tcp"
+ * that learn only each other's TCP candidates connect over a TCP host
+ * pair (one connects, the other accepts) and carry media both ways;
+ * told everything, they select UDP; strangers' connections to a
+ * listener are closed and counted, never warned about.
+ */
+#include <gio/gio.h>
+#include <string.h>
+
+#include "ice/core/ice-sdp.h"
+#include "io-test-util.h"
+
+#define DATAGRAM_SIZE 300
+
+typedef struct {
+  IceAgent *peer;
+  guint peer_stream;
+  gboolean tcp_only;
+  GMutex lock;
+  GCond cond;       /* a line was added, or gathering is done */
+  GPtrArray *lines; /* what we trickled */
+  gboolean gathered;
+} Trickle;
+
+static void
+on_new_candidate (IceAgent *agent, guint stream, const gchar *line,
+                  gpointer data)
+{
+  Trickle *t = data;
+  IceCandidate cand;
+  GError *error = NULL;
+
+  g_assert_true (ice_sdp_parse_candidate (line, &cand, NULL));
+  g_mutex_lock (&t->lock);
+  g_ptr_array_add (t->lines, g_strdup (line));
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->lock);
+  /* without the other's UDP candidates, no UDP check is ever sent */
+  if (t->tcp_only && cand.addr.transport != ICE_TRANSPORT_TCP)
+    return;
+  if (!ice_agent_add_remote_candidate (t->peer, t->peer_stream, line, &error))
+    g_error ("peer refused our candidate \"%s\": %s", line, error->message);
+}
+
+static void
+on_gathering_done (IceAgent *agent, guint stream, gpointer data)
+{
+  Trickle *t = data;
+
+  ice_agent_end_of_remote_candidates (t->peer, t->peer_stream);
+  g_mutex_lock (&t->lock);
+  t->gathered = TRUE;
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->lock);
+}
+
+typedef struct {
+  IceAgent *a, *b;
+  guint sa, sb;
+  Trickle ta, tb; /* ta: what A trickles to B */
+} TcpPair;
+
+static IceAgent *
+make_agent (IceRole role)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  IceAgent *agent = ice_agent_new (NULL);
+
+  g_object_set (agent, "ice-role", role, "bind-address", loopback, "ice-tcp",
+                TRUE, NULL);
+  return agent;
+}
+
+static void
+give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
+                  guint to_stream)
+{
+  gchar *ufrag, *pwd;
+
+  g_assert_true (
+      ice_agent_get_local_credentials (from, from_stream, &ufrag, &pwd));
+  g_assert_true (ice_agent_set_remote_credentials (to, to_stream, ufrag, pwd));
+  g_free (ufrag);
+  g_free (pwd);
+}
+
+static void
+trickle_init (Trickle *t, IceAgent *from, IceAgent *to, guint to_stream,
+              gboolean tcp_only)
+{
+  t->peer = to;
+  t->peer_stream = to_stream;
+  t->tcp_only = tcp_only;
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
+  t->lines = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (from, "new-candidate", G_CALLBACK (on_new_candidate), t);
+  g_signal_connect (from, "gathering-done", G_CALLBACK (on_gathering_done), t);
+}
+
+static void
+pair_start (TcpPair *p, gboolean tcp_only)
+{
+  GError *error = NULL;
+
+  p->a = make_agent (ICE_ROLE_CONTROLLING);
+  p->b = make_agent (ICE_ROLE_CONTROLLED);
+  p->sa = ice_agent_add_stream (p->a, 1);
+  p->sb = ice_agent_add_stream (p->b, 1);
+  give_credentials (p->a, p->sa, p->b, p->sb);
+  give_credentials (p->b, p->sb, p->a, p->sa);
+  trickle_init (&p->ta, p->a, p->b, p->sb, tcp_only);
+  trickle_init (&p->tb, p->b, p->a, p->sa, tcp_only);
+  g_assert_true (ice_agent_gather (p->a, p->sa, &error));
+  g_assert_no_error (error);
+  g_assert_true (ice_agent_gather (p->b, p->sb, &error));
+  g_assert_no_error (error);
+}
+
+static void
+pair_connect (TcpPair *p, gboolean tcp_only)
+{
+  pair_start (p, tcp_only);
+  g_assert_true (
+      ice_agent_wait_connected (p->a, p->sa, IO_TEST_TIMEOUT_US, NULL));
+  g_assert_true (
+      ice_agent_wait_connected (p->b, p->sb, IO_TEST_TIMEOUT_US, NULL));
+}
+
+static void
+pair_clear (TcpPair *p)
+{
+  /* the agents go first: no signal reaches the trickles after that */
+  g_clear_object (&p->a);
+  g_clear_object (&p->b);
+  g_ptr_array_unref (p->ta.lines);
+  g_ptr_array_unref (p->tb.lines);
+  g_mutex_clear (&p->ta.lock);
+  g_mutex_clear (&p->tb.lock);
+  g_cond_clear (&p->ta.cond);
+  g_cond_clear (&p->tb.cond);
+}
+
+static void
+send_range (IceAgent *agent, guint stream, guint32 first, guint count)
+{
+  guint8 buf[DATAGRAM_SIZE];
+  guint32 seq;
+
+  for (seq = first; seq < first + count; seq++) {
+    io_test_fill (buf, sizeof (buf), seq);
+    g_assert_cmpuint (ice_agent_send (agent, stream, 1, buf, sizeof (buf)), ==,
+                      1);
+  }
+}
+
+static void
+assert_selected_transport (IceAgent *agent, guint stream,
+                           IceTransport transport)
+{
+  IceCandidate local, remote;
+
+  g_assert_true (
+      ice_agent_get_selected_pair (agent, stream, 1, &local, &remote));
+  g_assert_cmpint (local.addr.transport, ==, transport);
+  g_assert_cmpint (remote.addr.transport, ==, transport);
+}
+
+/* Count the candidates of each kind A gathered: UDP host, TCP passive
+ * (the listener's port) and TCP active (port 9, RFC 6544 §4.5), the TCP
+ * ones below UDP (§4.2). */
+static void
+check_gathered (Trickle *t)
+{
+  guint i, udp = 0, passive = 0, active = 0;
+  guint32 udp_prio = 0, tcp_prio = 0;
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+
+  g_mutex_lock (&t->lock);
+  /* the pair may connect before the last signals ran */
+  while (!t->gathered)
+    g_assert_true (g_cond_wait_until (&t->cond, &t->lock, deadline));
+  for (i = 0; i < t->lines->len; i++) {
+    IceCandidate c;
+
+    g_assert_true (ice_sdp_parse_candidate (t->lines->pdata[i], &c, NULL));
+    if (c.type != ICE_CANDIDATE_TYPE_HOST)
+      continue;
+    if (c.addr.transport == ICE_TRANSPORT_UDP) {
+      udp++;
+      udp_prio = c.priority;
+      continue;
+    }
+    tcp_prio = MAX (tcp_prio, c.priority);
+    if (c.tcp_type == ICE_TCP_TYPE_PASSIVE) {
+      passive++;
+      g_assert_cmpuint (c.addr.port, !=, 0);
+      g_assert_cmpuint (c.addr.port, !=, 9);
+    } else if (c.tcp_type == ICE_TCP_TYPE_ACTIVE) {
+      active++;
+      g_assert_cmpuint (c.addr.port, ==, 9);
+    }
+  }
+  g_mutex_unlock (&t->lock);
+  g_assert_cmpuint (udp, ==, 1);
+  g_assert_cmpuint (passive, ==, 1);
+  g_assert_cmpuint (active, ==, 1);
+  g_assert_cmpuint (tcp_prio, <, udp_prio);
+}
+
+/* Only TCP candidates known to each side: a TCP pair, media both ways,
+ * one side connected and the other accepted. */
+static void
+test_tcp_only (void)
+{
+  TcpPair p = { 0 };
+  IceAgentStats sa, sb;
+
+  pair_connect (&p, TRUE);
+  check_gathered (&p.ta);
+  assert_selected_transport (p.a, p.sa, ICE_TRANSPORT_TCP);
+  assert_selected_transport (p.b, p.sb, ICE_TRANSPORT_TCP);
+  send_range (p.a, p.sa, 0, 200);
+  io_test_expect_sequence (p.b, p.sb, 0, 200);
+  send_range (p.b, p.sb, 5000, 200);
+  io_test_expect_sequence (p.a, p.sa, 5000, 200);
+
+  ice_agent_get_stats (p.a, &sa);
+  ice_agent_get_stats (p.b, &sb);
+  /* one side's active candidate reached the other's passive one (which
+   * one first depends on timing) */
+  g_assert_cmpuint (sa.tcp_connects + sb.tcp_connects, >=, 1);
+  g_assert_cmpuint (sa.tcp_accepts + sb.tcp_accepts, >=, 1);
+  g_assert_cmpuint (sa.tcp_closed_invalid + sb.tcp_closed_invalid, ==, 0);
+  g_assert_cmpuint (sa.tcp_dropped_bytes + sb.tcp_dropped_bytes, ==, 0);
+  g_assert_cmpuint (sb.packets_received, ==, 200);
+  pair_clear (&p);
+}
+
+/* Everything known: UDP host pairs outrank TCP ones and are selected */
+static void
+test_udp_wins (void)
+{
+  TcpPair p = { 0 };
+
+  pair_connect (&p, FALSE);
+  assert_selected_transport (p.a, p.sa, ICE_TRANSPORT_UDP);
+  assert_selected_transport (p.b, p.sb, ICE_TRANSPORT_UDP);
+  send_range (p.a, p.sa, 0, 50);
+  io_test_expect_sequence (p.b, p.sb, 0, 50);
+  pair_clear (&p);
+}
+
+/* The listener's port, from the passive candidate's line: the agents may
+ * connect over UDP before the signal that carries it ran */
+static guint16
+passive_port (Trickle *t)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  guint16 port = 0;
+  guint seen = 0;
+
+  g_mutex_lock (&t->lock);
+  while (port == 0) {
+    for (; seen < t->lines->len; seen++) {
+      IceCandidate c;
+
+      g_assert_true (ice_sdp_parse_candidate (t->lines->pdata[seen], &c, NULL));
+      if (c.tcp_type == ICE_TCP_TYPE_PASSIVE)
+        port = c.addr.port;
+    }
+    if (port == 0 && !g_cond_wait_until (&t->cond, &t->lock, deadline))
+      break;
+  }
+  g_mutex_unlock (&t->lock);
+  g_assert_cmpuint (port, !=, 0);
+  return port;
+}
+
+static GSocket *
+connect_to (guint16 port)
+{
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, NULL);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *dest = g_inet_socket_address_new (lo, port);
+
+  g_assert_true (g_socket_connect (socket, dest, NULL, NULL));
+  g_object_unref (dest);
+  g_object_unref (lo);
+  return socket;
+}
+
+static void
+send_bytes (GSocket *socket, const guint8 *data, gsize len)
+{
+  g_assert_cmpint (g_socket_send (socket, (const gchar *)data, len, NULL, NULL),
+                   ==, len);
+}
+
+static gboolean
+closed_invalid_at_least (const IceAgentStats *stats, gpointer data)
+{
+  return stats->tcp_closed_invalid >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+refused_at_least (const IceAgentStats *stats, gpointer data)
+{
+  return stats->tcp_refused >= GPOINTER_TO_UINT (data);
+}
+
+/* The peer's side closes a stranger's connection when it reads EOF */
+static void
+assert_closed_by_peer (GSocket *socket)
+{
+  gchar buf[16];
+  gssize n;
+
+  g_socket_set_timeout (socket, 5);
+  n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL);
+  g_assert_cmpint (n, <=, 0);
+}
+
+/* A length above the maximum, and media (not a check) on an accepted
+ * connection: both closed and counted; the call goes on over UDP. Then
+ * more silent connections than ICE_AGENT_TCP_MAX_PENDING (16): the
+ * oldest are evicted, counted as refused. */
+static void
+test_strangers (void)
+{
+  const guint8 huge[] = { 0xff, 0xff, 1, 2, 3 };
+  guint8 media[2 + DATAGRAM_SIZE];
+  GSocket *s1, *s2, *silent[20];
+  TcpPair p = { 0 };
+  guint16 port;
+  guint i;
+
+  pair_connect (&p, FALSE);
+  port = passive_port (&p.tb);
+
+  s1 = connect_to (port);
+  send_bytes (s1, huge, sizeof huge);
+  g_assert_true (
+      io_test_wait_stats (p.b, closed_invalid_at_least, GUINT_TO_POINTER (1)));
+  assert_closed_by_peer (s1);
+
+  media[0] = DATAGRAM_SIZE >> 8;
+  media[1] = DATAGRAM_SIZE & 0xff;
+  io_test_fill (media + 2, DATAGRAM_SIZE, 77);
+  s2 = connect_to (port);
+  send_bytes (s2, media, sizeof media);
+  g_assert_true (
+      io_test_wait_stats (p.b, closed_invalid_at_least, GUINT_TO_POINTER (2)));
+  assert_closed_by_peer (s2);
+
+  for (i = 0; i < G_N_ELEMENTS (silent); i++)
+    silent[i] = connect_to (port);
+  g_assert_true (io_test_wait_stats (
+      p.b, refused_at_least, GUINT_TO_POINTER (G_N_ELEMENTS (silent) - 16)));
+
+  /* nothing of it reached B's queue; the call still works */
+  send_range (p.a, p.sa, 0, 20);
+  io_test_expect_sequence (p.b, p.sb, 0, 20);
+  for (i = 0; i < G_N_ELEMENTS (silent); i++)
+    g_object_unref (silent[i]);
+  g_object_unref (s1);
+  g_object_unref (s2);
+  pair_clear (&p);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/io/tcp/tcp-only", test_tcp_only);
+  g_test_add_func ("/io/tcp/udp-wins", test_udp_wins);
+  g_test_add_func ("/io/tcp/strangers", test_strangers);
+  return g_test_run ();
+}
