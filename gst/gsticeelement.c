@@ -5,6 +5,7 @@
  * and the named agent registry.
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
+ * interfaces, exclude-interfaces,
  * nomination, consent-freshness, peer-timeout, signaller, and the TURN
  * ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
  * may be given on either element of a shared agent. Precedence: only
@@ -32,6 +33,7 @@
 
 #include "gsticeelements.h"
 #include "gsticeelement.h"
+#include "gsticenetwork.h"
 #include "gsticestreamsignallers.h"
 #include "gsticeturn.h"
 
@@ -451,6 +453,7 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
     configure_bind_address (shared, s->bind_address);
     shared->bind_explicit = TRUE;
   }
+  gst_ice_network_configure_agent (shared, s);
   g_mutex_unlock (&shared->lock);
   gst_ice_turn_configure_agent (shared, element, s);
   GST_DEBUG_OBJECT (element, "configured agent '%s' (explicit 0x%x)",

@@ -12,6 +12,7 @@
 #include "gsticesettings.h"
 #include "gsticesignaller.h"
 #include "gsticeelement.h"
+#include "gsticenetwork.h"
 #include "gsticeturn.h"
 
 #include <gio/gio.h>
@@ -61,6 +62,8 @@ gst_ice_settings_clear (GstIceSettings *settings)
   g_clear_pointer (&settings->turn_server, g_free);
   g_clear_pointer (&settings->turn_servers, g_strfreev);
   g_clear_pointer (&settings->turn_ca_file, g_free);
+  g_clear_pointer (&settings->interfaces, g_free);
+  g_clear_pointer (&settings->exclude_interfaces, g_free);
 }
 
 /**
@@ -83,6 +86,8 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
   dest->turn_server = g_strdup (src->turn_server);
   dest->turn_servers = g_strdupv (src->turn_servers);
   dest->turn_ca_file = g_strdup (src->turn_ca_file);
+  dest->interfaces = g_strdup (src->interfaces);
+  dest->exclude_interfaces = g_strdup (src->exclude_interfaces);
 }
 
 /**
@@ -315,6 +320,7 @@ install_agent_properties (GObjectClass *klass)
                            DEFAULT_SIGNALLER_CA_FILE,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_socket_properties (klass);
+  gst_ice_network_install_properties (klass);
   gst_ice_turn_install_properties (klass);
 }
 
@@ -506,6 +512,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
     case GST_ICE_PROP_TURN_INSECURE:
       ok = gst_ice_turn_set_setting (s, prop_id, value, &err);
       break;
+    case GST_ICE_PROP_INTERFACES:
+    case GST_ICE_PROP_EXCLUDE_INTERFACES:
+      ok = gst_ice_network_set_setting (s, prop_id, value, &err);
+      break;
     default:
       GST_OBJECT_UNLOCK (obj);
       return FALSE;
@@ -569,7 +579,8 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       g_value_set_string (value, s->signaller_ca_file);
       break;
     default:
-      return gst_ice_turn_get_setting (s, prop_id, value);
+      return gst_ice_turn_get_setting (s, prop_id, value)
+             || gst_ice_network_get_setting (s, prop_id, value);
   }
   return TRUE;
 }

@@ -59,6 +59,8 @@ enum {
   GST_ICE_PROP_PEER_TIMEOUT,
   GST_ICE_PROP_SIGNALLER_TOKEN,
   GST_ICE_PROP_SIGNALLER_CA_FILE,
+  GST_ICE_PROP_INTERFACES,
+  GST_ICE_PROP_EXCLUDE_INTERFACES,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -83,6 +85,8 @@ typedef enum {
   GST_ICE_SET_TURN_CA_FILE = 1 << 9,
   GST_ICE_SET_TURN_INSECURE = 1 << 10,
   GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
+  GST_ICE_SET_INTERFACES = 1 << 12,
+  GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 13,
 } GstIceSettingFlags;
 
 /**
@@ -118,6 +122,8 @@ typedef struct {
   GstIceTransportPolicy transport_policy;
   gchar *turn_ca_file;
   gboolean turn_insecure;
+  gchar *interfaces;         /* gsticenetwork.c */
+  gchar *exclude_interfaces; /* gsticenetwork.c */
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

@@ -60,6 +60,7 @@ typedef struct {
 
 typedef struct _IceAgentTurnConn IceAgentTurnConn;
 typedef struct _IceAgentMdns IceAgentMdns;
+typedef struct _IceAgentNetwatch IceAgentNetwatch;
 
 /* ice-agent-mdns.c's counters (IceAgentStats.mdns_*) */
 typedef struct {
@@ -157,6 +158,13 @@ typedef struct {
   /* mDNS resolution of remote ".local" candidates (ice-agent-mdns.c) */
   gboolean mdns_resolve; /* "mdns-resolve" */
   IceAgentMdns *mdns;    /* NULL until the first name */
+
+  /* interface lists and address watching (ice-agent-ifmatch.c,
+   * ice-agent-netwatch.c) */
+  gchar **interfaces;         /* "interfaces" */
+  gchar **exclude_interfaces; /* "exclude-interfaces" */
+  gboolean restart_on_network_change;
+  IceAgentNetwatch *netwatch; /* NULL until the first gather */
 
   /* receive-side counters, under the lock */
   guint64 packets_received;
@@ -256,11 +264,24 @@ void ice_agent_mdns_close_locked (IceAgentState *state);
 void ice_agent_mdns_free (IceAgentState *state);
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
+typedef struct {
+  IceTransportAddr addr;
+  guint interface_index;
+} IceAgentLocalAddress;
+GArray *ice_agent_list_local_addresses (IceAgentState *state);
 void ice_agent_start_pending_gathering_locked (IceAgentState *state);
 gboolean ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
                                         GError **error);
 gboolean ice_agent_parse_port_range (const gchar *range, guint16 *min,
                                      guint16 *max);
+
+/* ice-agent-ifmatch.c: "interfaces" and "exclude-interfaces" */
+gboolean ice_agent_iflist_validate (const gchar *property, gchar **list,
+                                    GError **error);
+gboolean ice_agent_iflist_match (gchar **list, const gchar *ifname,
+                                 gboolean *exact);
+gboolean ice_agent_interface_selected (gchar **include, gchar **exclude,
+                                       const gchar *ifname, gboolean *named);
 
 /* ice-agent-queue.c: the bounded receive queue (caller holds the lock) */
 IceAgentQueue *ice_agent_queue_new (guint capacity, gsize max_bytes);

@@ -153,6 +153,8 @@ ice_agent_state_unref (IceAgentState *state)
   g_clear_object (&state->resolve_cancellable);
   g_free (state->stun_server);
   g_strfreev (state->bind_addresses);
+  g_strfreev (state->interfaces);
+  g_strfreev (state->exclude_interfaces);
   g_weak_ref_clear (&state->agent);
   g_main_context_unref (state->context);
   if (state->shared_context)

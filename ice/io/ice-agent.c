@@ -33,6 +33,8 @@ enum {
   PROP_TURN_CA_FILE,
   PROP_TURN_INSECURE,
   PROP_MDNS_RESOLVE,
+  PROP_INTERFACES,
+  PROP_EXCLUDE_INTERFACES,
   N_PROPS
 };
 
@@ -160,6 +162,20 @@ set_turn_server (IceAgent *agent, const gchar *uri)
 }
 
 static void
+set_iflist_locked (gchar ***field, const gchar *name, const GValue *value)
+{
+  GError *error = NULL;
+
+  if (!ice_agent_iflist_validate (name, g_value_get_boxed (value), &error)) {
+    g_warning ("IceAgent: %s; the property is left unchanged", error->message);
+    g_error_free (error);
+    return;
+  }
+  g_strfreev (*field);
+  *field = g_value_dup_boxed (value);
+}
+
+static void
 ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
                         GParamSpec *pspec)
 {
@@ -231,6 +247,13 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_MDNS_RESOLVE:
       state->mdns_resolve = g_value_get_boolean (value);
+      break;
+    case PROP_INTERFACES:
+      set_iflist_locked (&state->interfaces, "interfaces", value);
+      break;
+    case PROP_EXCLUDE_INTERFACES:
+      set_iflist_locked (&state->exclude_interfaces, "exclude-interfaces",
+                         value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -313,6 +336,12 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MDNS_RESOLVE:
       g_value_set_boolean (value, state->mdns_resolve);
+      break;
+    case PROP_INTERFACES:
+      g_value_set_boxed (value, state->interfaces);
+      break;
+    case PROP_EXCLUDE_INTERFACES:
+      g_value_set_boxed (value, state->exclude_interfaces);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -461,6 +490,16 @@ install_properties (GObjectClass *gobject_class)
       "Resolve the peer's <uuid>.local candidates with mDNS queries "
       "(FALSE: refuse them as unresolved)",
       TRUE, rw);
+  properties[PROP_INTERFACES] = g_param_spec_boxed (
+      "interfaces", "Interfaces",
+      "Interface names or glob patterns (\"eth*\") to gather on (empty: "
+      "every usable interface); applies with bind-address",
+      G_TYPE_STRV, rw);
+  properties[PROP_EXCLUDE_INTERFACES] = g_param_spec_boxed (
+      "exclude-interfaces", "Exclude interfaces",
+      "Interface names or glob patterns never gathered on, e.g. "
+      "\"docker*\", \"veth*\" (wins over interfaces; empty: none)",
+      G_TYPE_STRV, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -604,5 +604,21 @@ GArray *ice_agent_get_pair_stats (IceAgent *agent, guint stream_id);
 GArray *ice_agent_get_candidate_stats (IceAgent *agent, guint stream_id);
 guint ice_agent_get_n_streams (IceAgent *agent);
 
+/* --- interfaces (ice-agent-ifmatch.c) ------------------------------------ */
+
+/**
+ * ice_agent_validate_interface_list:
+ * @property: "interfaces" or "exclude-interfaces", for the message
+ * @list: (nullable): interface names or glob patterns ('*', '?')
+ *
+ * What the two properties accept: entries of 1-15 printable bytes with no
+ * white space, '/' or ','.
+ *
+ * Returns: %FALSE with @error saying what was expected.
+ */
+gboolean ice_agent_validate_interface_list (const gchar *property,
+                                            const gchar *const *list,
+                                            GError **error);
+
 G_END_DECLS
 #endif /* __ICE_AGENT_H__ */
