@@ -128,8 +128,8 @@ test_bad_properties (void)
                  "expected a readable PEM file");
   check_refused (src, "interfaces", "eth0,wlan*", "eth0,,wlan0",
                  "expected 1-15 printable characters");
-  check_refused (src, "exclude-interfaces", "docker*,veth*",
-                 "docker*,a/b", "expected 1-15 printable characters");
+  check_refused (src, "exclude-interfaces", "docker*,veth*", "docker*,a/b",
+                 "expected 1-15 printable characters");
   gst_object_unref (src);
 }
 
