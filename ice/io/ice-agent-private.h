@@ -283,6 +283,26 @@ gboolean ice_agent_iflist_match (gchar **list, const gchar *ifname,
 gboolean ice_agent_interface_selected (gchar **include, gchar **exclude,
                                        const gchar *ifname, gboolean *named);
 
+/* ice-agent-netwatch.c: the host's addresses, watched with netlink */
+typedef struct {
+  guint64 messages;       /* netlink messages read */
+  guint64 malformed;      /* dropped: truncated, not an address, not kernel */
+  guint64 overruns;       /* ENOBUFS: messages lost, compared anyway */
+  guint64 comparisons;    /* debounced comparisons with getifaddrs */
+  guint64 addresses_lost; /* socket addresses that went away */
+  guint64 restarts;       /* ICE restarts made for them */
+} IceAgentNetwatchCounters;
+/* An agent event next to the session's: u.candidate.addr went away,
+ * component_id is TRUE when the agent restarts for it */
+#define ICE_AGENT_EVENT_ADDRESS_LOST ((IceEventType)0x100)
+void ice_agent_netwatch_start_locked (IceAgentState *state);
+gboolean ice_agent_netwatch_parse (const guint8 *buf, gsize n,
+                                   IceAgentNetwatchCounters *counters);
+void ice_agent_netwatch_get_counters_locked (IceAgentState *state,
+                                            IceAgentNetwatchCounters *out);
+void ice_agent_netwatch_close_locked (IceAgentState *state);
+void ice_agent_netwatch_free (IceAgentState *state);
+
 /* ice-agent-queue.c: the bounded receive queue (caller holds the lock) */
 IceAgentQueue *ice_agent_queue_new (guint capacity, gsize max_bytes);
 void ice_agent_queue_free (IceAgentQueue *queue);
