@@ -3,7 +3,12 @@
  *
  * Interfaces in the elements: "interfaces" and "exclude-interfaces" as
  * comma-separated strings (like "bind-address"), validated by the
- * agent's own rules and given to the shared agent as string lists.
+ * agent's own rules and given to the shared agent as string lists; and
+ * address changes: "restart-on-network-change", and the agent's
+ * "local-address-lost" posted as an "ice-local-address-lost" element
+ * message. The restart itself needs nothing here: the agent announces its
+ * new credentials (local-credentials-changed) and the signallers publish
+ * the new description as after a restart of the peer.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -11,7 +16,7 @@
 
 #include "gsticenetwork.h"
 
-#include "ice/io/ice-agent.h"
+#define GST_CAT_DEFAULT gst_ice_debug
 
 /**
  * gst_ice_parse_interface_list:
@@ -73,6 +78,23 @@ gst_ice_network_install_properties (GObjectClass *klass)
                            "comma-separated, e.g. docker*,veth* (agent-level)",
                            DEFAULT_EXCLUDE_INTERFACES,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:restart-on-network-change:
+   * When an address the agent gathered on goes away (the host's addresses
+   * are watched with netlink; a burst of changes is taken as one after
+   * 200 ms), restart ICE on the addresses there are now: with a signaller
+   * the new description reaches the peer, which restarts too, and media
+   * resumes on a new pair. FALSE: only post "ice-local-address-lost" and
+   * let the application emit #GstIceSrc::restart. Agent-level.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
+      g_param_spec_boolean ("restart-on-network-change",
+                            "Restart on network change",
+                            "Restart ICE when a local address in use goes "
+                            "away (agent-level)",
+                            DEFAULT_RESTART_ON_NETWORK_CHANGE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static gboolean
@@ -113,6 +135,10 @@ gst_ice_network_set_setting (GstIceSettings *s, guint prop_id,
         return FALSE;
       s->explicit |= GST_ICE_SET_EXCLUDE_INTERFACES;
       return TRUE;
+    case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
+      s->restart_on_network_change = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_RESTART_ON_NETWORK_CHANGE;
+      return TRUE;
     default:
       g_assert_not_reached ();
       return FALSE;
@@ -134,6 +160,9 @@ gst_ice_network_get_setting (GstIceSettings *s, guint prop_id, GValue *value)
       return TRUE;
     case GST_ICE_PROP_EXCLUDE_INTERFACES:
       g_value_set_string (value, s->exclude_interfaces);
+      return TRUE;
+    case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
+      g_value_set_boolean (value, s->restart_on_network_change);
       return TRUE;
     default:
       return FALSE;
@@ -166,4 +195,29 @@ gst_ice_network_configure_agent (GstIceSharedAgent *shared,
     configure_list (agent, "interfaces", s->interfaces);
   if (s->explicit & GST_ICE_SET_EXCLUDE_INTERFACES)
     configure_list (agent, "exclude-interfaces", s->exclude_interfaces);
+  if (s->explicit & GST_ICE_SET_RESTART_ON_NETWORK_CHANGE)
+    g_object_set (agent, "restart-on-network-change",
+                  s->restart_on_network_change, NULL);
+}
+
+/**
+ * gst_ice_network_on_address_lost:
+ * @element: the element relaying the agent's signals
+ *
+ * The agent's "local-address-lost" (emitted off the packet thread, see
+ * docs/ice-agent.md), posted as an "ice-local-address-lost" element
+ * message with the address and whether the agent restarts by itself.
+ */
+void
+gst_ice_network_on_address_lost (IceAgent *agent, const gchar *ip,
+                                 gboolean restarting, GstElement *element)
+{
+  GST_INFO_OBJECT (element, "local address %s went away%s", ip,
+                   restarting ? ": ICE restart" : "");
+  gst_element_post_message (
+      element, gst_message_new_element (
+                   GST_OBJECT (element),
+                   gst_structure_new ("ice-local-address-lost", "address",
+                                      G_TYPE_STRING, ip, "restarting",
+                                      G_TYPE_BOOLEAN, restarting, NULL)));
 }

@@ -42,6 +42,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->peer_timeout = DEFAULT_PEER_TIMEOUT;
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
+  settings->restart_on_network_change = DEFAULT_RESTART_ON_NETWORK_CHANGE;
 }
 
 /**
@@ -514,6 +515,7 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       break;
     case GST_ICE_PROP_INTERFACES:
     case GST_ICE_PROP_EXCLUDE_INTERFACES:
+    case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
       ok = gst_ice_network_set_setting (s, prop_id, value, &err);
       break;
     default:

@@ -61,6 +61,7 @@ enum {
   GST_ICE_PROP_SIGNALLER_CA_FILE,
   GST_ICE_PROP_INTERFACES,
   GST_ICE_PROP_EXCLUDE_INTERFACES,
+  GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -87,6 +88,7 @@ typedef enum {
   GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
   GST_ICE_SET_INTERFACES = 1 << 12,
   GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 13,
+  GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 14,
 } GstIceSettingFlags;
 
 /**
@@ -124,6 +126,7 @@ typedef struct {
   gboolean turn_insecure;
   gchar *interfaces;         /* gsticenetwork.c */
   gchar *exclude_interfaces; /* gsticenetwork.c */
+  gboolean restart_on_network_change;
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

@@ -134,6 +134,11 @@ gst_ice_stats_new_structure (IceAgent *agent)
       st.mdns_queries_sent, "mdns-resolved", G_TYPE_UINT64, st.mdns_resolved,
       "mdns-timeouts", G_TYPE_UINT64, st.mdns_timeouts, "mdns-dropped",
       G_TYPE_UINT64, st.mdns_dropped, NULL);
+  gst_structure_set (s, "network-changes", G_TYPE_UINT64, st.network_changes,
+                     "addresses-lost", G_TYPE_UINT64, st.addresses_lost,
+                     "network-restarts", G_TYPE_UINT64, st.network_restarts,
+                     "netlink-dropped", G_TYPE_UINT64, st.netlink_dropped,
+                     NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 
