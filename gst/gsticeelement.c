@@ -167,6 +167,16 @@ on_agent_credentials (IceAgent *agent, guint stream_id, const gchar *ufrag,
                               stream_id);
 }
 
+/* Before the restart's signals (same dispatch thread, in order): a ws
+ * connection that left from the lost address reconnects first. */
+static void
+on_agent_address_lost (IceAgent *agent, const gchar *ip, gboolean restarting,
+                       gpointer data)
+{
+  gst_ice_stream_signallers_address_lost (
+      ((GstIceSharedAgent *)data)->signallers, ip);
+}
+
 /* On the signalling thread: IceAgent's API is thread-safe. */
 static void
 on_signaller_text (guint stream_id, const gchar *text, gboolean first,
@@ -216,6 +226,9 @@ shared_new (const gchar *name)
   g_signal_connect_data (shared->agent, "local-credentials-changed",
                          G_CALLBACK (on_agent_credentials), shared_ref (shared),
                          shared_closure_unref, 0);
+  g_signal_connect_data (shared->agent, "local-address-lost",
+                         G_CALLBACK (on_agent_address_lost),
+                         shared_ref (shared), shared_closure_unref, 0);
   GST_DEBUG ("created agent '%s'", name);
   return shared;
 }

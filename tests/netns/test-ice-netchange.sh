@@ -9,6 +9,9 @@
 # itself, the room carries its new description to the receiver, which
 # restarts too, and media resumes on the new address within 2 s, with no
 # help from the test but the `ip addr` commands.
+#
+# test-ice-ws-netchange.sh sets NETCHANGE_WS=1 and runs this with a ws://
+# room on `gst-ice serve` (in nb, on the receiver's address) instead.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -70,7 +73,18 @@ require_netns
 require_ice_elements
 bed_create_lan
 
-room="file://$(ice_room)"
+if [ -n "${NETCHANGE_WS:-}" ]; then
+  if [ -z "${GST_ICE_TOOL:-}" ] || [ ! -x "$GST_ICE_TOOL" ]; then
+    skip "GST_ICE_TOOL does not name the built gst-ice"
+  fi
+  spawn_in nb "$BED_TMP/serve.log" "$GST_ICE_TOOL" serve \
+    --listen "$RECV_IP:$WS_PORT"
+  wait_for 10 "gst-ice serve listening on $RECV_IP:$WS_PORT" \
+    grep -q "^listening ws://$RECV_IP:$WS_PORT" "$BED_TMP/serve.log"
+  room="ws://$RECV_IP:$WS_PORT/netchange"
+else
+  room="file://$(ice_room)"
+fi
 spawn_in nb "$BED_TMP/receiver.log" gst-launch-1.0 -m -v \
   icesrc signaller="$room" caps="$ICE_CAPS" ! \
   rtpL16depay ! fakesink silent=false
@@ -84,7 +98,7 @@ case $SELECTED in
   *" $OLD_IP "*) ;;
   *) fail "the receiver's remote is not $OLD_IP: $SELECTED" ;;
 esac
-echo "ok - media flows from $OLD_IP to $RECV_IP: remote $SELECTED"
+echo "ok - media flows from $OLD_IP to $RECV_IP through $room: remote $SELECTED"
 
 start=$(now_ms)
 ip -n "$(ns na)" addr add "$NEW_IP/24" dev eth0
@@ -116,4 +130,12 @@ sender_stats_count_it () {
 wait_for 5 "the sender's ice-stats to count the lost address and restart" \
   sender_stats_count_it
 echo "ok - the sender's stats: addresses-lost=1, network-restarts=1"
+
+if [ -n "${NETCHANGE_WS:-}" ]; then
+  # the sender's signaller connected again from the new address at once,
+  # and the server let it take its own stale place in the room
+  grep -q "rejoin room=netchange .* from=$NEW_IP:" "$BED_TMP/serve.log" ||
+    fail "no rejoin from $NEW_IP in the server's log: $(cat "$BED_TMP/serve.log")"
+  echo "ok - the sender's signaller rejoined the room from $NEW_IP"
+fi
 echo "PASS"
