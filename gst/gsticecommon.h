@@ -27,7 +27,7 @@ typedef struct {
   GstIceSettings active;
   GstIceSharedAgent *shared;
   IceAgent *agent;
-  gulong handlers[5];
+  gulong handlers[6];
   GSource *catch_up; /* relays what was gathered before we listened */
   gboolean started;
   /* Remote candidates/descriptions given before the stream existed. */

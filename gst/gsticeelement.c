@@ -5,6 +5,7 @@
  * and the named agent registry.
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
+ * interfaces, exclude-interfaces,
  * nomination, consent-freshness, peer-timeout, mdns, signaller, and the
  * TURN ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
  * may be given on either element of a shared agent. Precedence: only
@@ -32,6 +33,7 @@
 
 #include "gsticeelements.h"
 #include "gsticeelement.h"
+#include "gsticenetwork.h"
 #include "gsticestreamsignallers.h"
 #include "gsticeturn.h"
 
@@ -165,6 +167,16 @@ on_agent_credentials (IceAgent *agent, guint stream_id, const gchar *ufrag,
                               stream_id);
 }
 
+/* Before the restart's signals (same dispatch thread, in order): a ws
+ * connection that left from the lost address reconnects first. */
+static void
+on_agent_address_lost (IceAgent *agent, const gchar *ip, gboolean restarting,
+                       gpointer data)
+{
+  gst_ice_stream_signallers_address_lost (
+      ((GstIceSharedAgent *)data)->signallers, ip);
+}
+
 /* On the signalling thread: IceAgent's API is thread-safe. */
 static void
 on_signaller_text (guint stream_id, const gchar *text, gboolean first,
@@ -214,6 +226,9 @@ shared_new (const gchar *name)
   g_signal_connect_data (shared->agent, "local-credentials-changed",
                          G_CALLBACK (on_agent_credentials), shared_ref (shared),
                          shared_closure_unref, 0);
+  g_signal_connect_data (shared->agent, "local-address-lost",
+                         G_CALLBACK (on_agent_address_lost),
+                         shared_ref (shared), shared_closure_unref, 0);
   GST_DEBUG ("created agent '%s'", name);
   return shared;
 }
@@ -455,6 +470,7 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
     configure_bind_address (shared, s->bind_address);
     shared->bind_explicit = TRUE;
   }
+  gst_ice_network_configure_agent (shared, s);
   g_mutex_unlock (&shared->lock);
   gst_ice_turn_configure_agent (shared, element, s);
   GST_DEBUG_OBJECT (element, "configured agent '%s' (explicit 0x%x)",

@@ -11,6 +11,7 @@
 #endif
 
 #include "gsticerelay.h"
+#include "gsticenetwork.h"
 #include "gsticeturn.h"
 
 #define GST_CAT_DEFAULT gst_ice_debug
@@ -315,6 +316,7 @@ gst_ice_relay_attach (GstIceCommon *c)
     { "connection-state-changed", G_CALLBACK (on_connection_state) },
     { "selected-pair-changed", G_CALLBACK (on_selected_pair) },
     { "relay-error", G_CALLBACK (gst_ice_turn_on_relay_error) },
+    { "local-address-lost", G_CALLBACK (gst_ice_network_on_address_lost) },
   };
   guint i;
 

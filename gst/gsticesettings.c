@@ -12,6 +12,7 @@
 #include "gsticesettings.h"
 #include "gsticesignaller.h"
 #include "gsticeelement.h"
+#include "gsticenetwork.h"
 #include "gsticeturn.h"
 
 #include <gio/gio.h>
@@ -43,6 +44,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
   settings->mdns = DEFAULT_MDNS;
+  settings->restart_on_network_change = DEFAULT_RESTART_ON_NETWORK_CHANGE;
 }
 
 /**
@@ -63,6 +65,8 @@ gst_ice_settings_clear (GstIceSettings *settings)
   g_clear_pointer (&settings->turn_server, g_free);
   g_clear_pointer (&settings->turn_servers, g_strfreev);
   g_clear_pointer (&settings->turn_ca_file, g_free);
+  g_clear_pointer (&settings->interfaces, g_free);
+  g_clear_pointer (&settings->exclude_interfaces, g_free);
 }
 
 /**
@@ -85,6 +89,8 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
   dest->turn_server = g_strdup (src->turn_server);
   dest->turn_servers = g_strdupv (src->turn_servers);
   dest->turn_ca_file = g_strdup (src->turn_ca_file);
+  dest->interfaces = g_strdup (src->interfaces);
+  dest->exclude_interfaces = g_strdup (src->exclude_interfaces);
 }
 
 /**
@@ -350,6 +356,7 @@ install_agent_properties (GObjectClass *klass)
                            DEFAULT_SIGNALLER_CA_FILE,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   install_socket_properties (klass);
+  gst_ice_network_install_properties (klass);
   gst_ice_turn_install_properties (klass);
 }
 
@@ -549,6 +556,11 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
     case GST_ICE_PROP_TURN_INSECURE:
       ok = gst_ice_turn_set_setting (s, prop_id, value, &err);
       break;
+    case GST_ICE_PROP_INTERFACES:
+    case GST_ICE_PROP_EXCLUDE_INTERFACES:
+    case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
+      ok = gst_ice_network_set_setting (s, prop_id, value, &err);
+      break;
     default:
       GST_OBJECT_UNLOCK (obj);
       return FALSE;
@@ -618,7 +630,8 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       g_value_set_boolean (value, s->mdns);
       break;
     default:
-      return gst_ice_turn_get_setting (s, prop_id, value);
+      return gst_ice_turn_get_setting (s, prop_id, value)
+             || gst_ice_network_get_setting (s, prop_id, value);
   }
   return TRUE;
 }

@@ -65,6 +65,9 @@ enum {
   GST_ICE_PROP_SIGNALLER_CA_FILE,
   GST_ICE_PROP_MDNS,
   GST_ICE_PROP_ICE_TCP,
+  GST_ICE_PROP_INTERFACES,
+  GST_ICE_PROP_EXCLUDE_INTERFACES,
+  GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -91,6 +94,9 @@ typedef enum {
   GST_ICE_SET_PEER_TIMEOUT = 1 << 11,
   GST_ICE_SET_MDNS = 1 << 12,
   GST_ICE_SET_ICE_TCP = 1 << 13,
+  GST_ICE_SET_INTERFACES = 1 << 14,
+  GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 15,
+  GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 16,
 } GstIceSettingFlags;
 
 /**
@@ -128,6 +134,9 @@ typedef struct {
   gchar *turn_ca_file;
   gboolean turn_insecure;
   gboolean mdns;
+  gchar *interfaces;         /* gsticenetwork.c */
+  gchar *exclude_interfaces; /* gsticenetwork.c */
+  gboolean restart_on_network_change;
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

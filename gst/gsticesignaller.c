@@ -137,6 +137,21 @@ gst_ice_signaller_publish (GstIceSignaller *sig, const gchar *description)
 }
 
 /**
+ * gst_ice_signaller_address_lost:
+ * @ip: a local address that went away (the agent's "local-address-lost")
+ *
+ * Tells the backend, which reconnects at once if its connection left from
+ * @ip (ws://: the server would otherwise wait for a keepalive to notice).
+ * No I/O here. Thread-safe.
+ */
+void
+gst_ice_signaller_address_lost (GstIceSignaller *sig, const gchar *ip)
+{
+  if (sig->backend->address_lost != NULL)
+    sig->backend->address_lost (sig->impl, ip);
+}
+
+/**
  * gst_ice_signaller_get_summary:
  * @fatal: of a fatal problem, or of a notice
  *

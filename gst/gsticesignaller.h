@@ -78,6 +78,9 @@ typedef struct {
   void (*start) (gpointer impl, const GstIceSignallerFuncs *funcs);
   void (*publish) (gpointer impl, const gchar *description);
   void (*free) (gpointer impl);
+  /* optional, any thread: a local address went away (the agent's
+   * "local-address-lost"); a connection that left from it is dead */
+  void (*address_lost) (gpointer impl, const gchar *ip);
 } GstIceSignallerBackend;
 
 typedef struct _GstIceSignaller GstIceSignaller;
@@ -89,6 +92,7 @@ GstIceSignaller *gst_ice_signaller_new (const GstIceSignallerConfig *config,
 void gst_ice_signaller_start (GstIceSignaller *sig,
                               const GstIceSignallerFuncs *funcs);
 void gst_ice_signaller_publish (GstIceSignaller *sig, const gchar *description);
+void gst_ice_signaller_address_lost (GstIceSignaller *sig, const gchar *ip);
 const gchar *gst_ice_signaller_get_summary (GstIceSignaller *sig,
                                             gboolean fatal);
 void gst_ice_signaller_free (GstIceSignaller *sig);

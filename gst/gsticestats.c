@@ -145,6 +145,11 @@ gst_ice_stats_new_structure (IceAgent *agent)
       st.tcp_accepts, "tcp-refused", G_TYPE_UINT64, st.tcp_refused,
       "tcp-closed-invalid", G_TYPE_UINT64, st.tcp_closed_invalid,
       "tcp-dropped-bytes", G_TYPE_UINT64, st.tcp_dropped_bytes, NULL);
+  gst_structure_set (s, "network-changes", G_TYPE_UINT64, st.network_changes,
+                     "addresses-lost", G_TYPE_UINT64, st.addresses_lost,
+                     "network-restarts", G_TYPE_UINT64, st.network_restarts,
+                     "netlink-dropped", G_TYPE_UINT64, st.netlink_dropped,
+                     NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

@@ -220,6 +220,26 @@ gst_ice_stream_signallers_publish (GstIceStreamSignallers *set, guint stream_id,
 }
 
 /**
+ * gst_ice_stream_signallers_address_lost:
+ * @ip: a local address that went away
+ *
+ * Tells every stream's signaller (see gst_ice_signaller_address_lost()).
+ */
+void
+gst_ice_stream_signallers_address_lost (GstIceStreamSignallers *set,
+                                        const gchar *ip)
+{
+  GHashTableIter iter;
+  StreamSignaller *ss;
+
+  g_mutex_lock (&set->lock);
+  g_hash_table_iter_init (&iter, set->streams);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&ss))
+    gst_ice_signaller_address_lost (ss->sig, ip);
+  g_mutex_unlock (&set->lock);
+}
+
+/**
  * gst_ice_stream_signallers_get_streams:
  *
  * Returns: (transfer container): the streams that have a signaller.

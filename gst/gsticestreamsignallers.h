@@ -26,6 +26,8 @@ gboolean gst_ice_stream_signallers_start (GstIceStreamSignallers *set,
                                           GError **error);
 gboolean gst_ice_stream_signallers_has (GstIceStreamSignallers *set,
                                         guint stream_id);
+void gst_ice_stream_signallers_address_lost (GstIceStreamSignallers *set,
+                                             const gchar *ip);
 void gst_ice_stream_signallers_publish (GstIceStreamSignallers *set,
                                         guint stream_id,
                                         const gchar *description);

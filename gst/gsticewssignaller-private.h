@@ -50,6 +50,7 @@ struct _GstIceWsSignaller {
   gboolean warned_lost; /* for the current outage */
   gboolean failed;      /* a fatal refusal: no more connecting */
   gboolean paired;      /* peer-joined seen on this connection */
+  gchar *local_ip;      /* our end of the connection to the server */
   GstIceWsLocal local;
   GstIceWsRemote remote;
   guint n_dropped;        /* messages from the server we could not use */

@@ -46,6 +46,7 @@ signaller_unref (gpointer data)
   g_free (sig->mid);
   g_free (sig->peer_id);
   g_free (sig->description);
+  g_free (sig->local_ip);
   gst_ice_ws_local_clear (&sig->local);
   gst_ice_ws_remote_clear (&sig->remote);
   g_main_context_unref (sig->context);
@@ -315,6 +316,35 @@ on_connected (GObject *source, GAsyncResult *res, gpointer data)
   signaller_unref (sig);
 }
 
+/* Our end of the connection, to know when its address goes away
+ * (address_lost below); the signalling thread. */
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event,
+                  GIOStream *connection, gpointer data)
+{
+  GstIceWsSignaller *sig = data;
+  GSocketAddress *local;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED
+      || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  local = g_socket_connection_get_local_address (
+      G_SOCKET_CONNECTION (connection), NULL);
+  g_rec_mutex_lock (&sig->call_lock);
+  g_clear_pointer (&sig->local_ip, g_free);
+  if (G_IS_INET_SOCKET_ADDRESS (local))
+    sig->local_ip = g_inet_address_to_string (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+  g_rec_mutex_unlock (&sig->call_lock);
+  g_clear_object (&local);
+}
+
+static void
+network_event_unref (gpointer data, GClosure *closure)
+{
+  signaller_unref (data);
+}
+
 static void
 connect_now (GstIceWsSignaller *sig)
 {
@@ -332,6 +362,8 @@ connect_now (GstIceWsSignaller *sig)
   GST_DEBUG ("connecting to %s", sig->url_log);
   msg = soup_message_new ("GET", url);
   g_free (url);
+  g_signal_connect_data (msg, "network-event", G_CALLBACK (on_network_event),
+                         signaller_ref (sig), network_event_unref, 0);
   soup_session_websocket_connect_async (
       sig->session, msg, NULL, (gchar **)protocols, G_PRIORITY_DEFAULT,
       sig->cancellable, on_connected, signaller_ref (sig));
@@ -491,12 +523,68 @@ ws_free (gpointer impl)
   gst_ice_signal_thread_unref ();
 }
 
+typedef struct {
+  GstIceWsSignaller *sig;
+  gchar *ip;
+} AddressLost;
+
+static void
+address_lost_free (gpointer data)
+{
+  AddressLost *a = data;
+
+  signaller_unref (a->sig);
+  g_free (a->ip);
+  g_free (a);
+}
+
+/* The connection left from @ip, which is gone: nothing it sends arrives,
+ * and the server would keep it until a keepalive fails. Connect again
+ * now (the kernel picks a source address that exists); the server lets
+ * the same peer id replace its stale connection (docs/signalling.md). */
+static gboolean
+on_address_lost (gpointer data)
+{
+  AddressLost *a = data;
+  GstIceWsSignaller *sig = a->sig;
+
+  g_rec_mutex_lock (&sig->call_lock);
+  if (!sig->stopped && !sig->failed && sig->conn != NULL
+      && g_strcmp0 (sig->local_ip, a->ip) == 0) {
+    GST_INFO ("%s: our connection left from %s, which went away: "
+              "connecting again",
+              sig->url_log, a->ip);
+    drop_connection (sig);
+    sig->backoff_s = 0;
+    connect_now (sig);
+  }
+  g_rec_mutex_unlock (&sig->call_lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ws_address_lost (gpointer impl, const gchar *ip)
+{
+  GstIceWsSignaller *sig = impl;
+  AddressLost *a = g_new0 (AddressLost, 1);
+  GSource *idle = g_idle_source_new ();
+
+  a->sig = signaller_ref (sig);
+  a->ip = g_strdup (ip);
+  /* before the wake of the restart's publish() that follows */
+  g_source_set_priority (idle, G_PRIORITY_HIGH);
+  g_source_set_callback (idle, on_address_lost, a, address_lost_free);
+  g_source_attach (idle, sig->context);
+  g_source_unref (idle);
+}
+
 static const GstIceSignallerBackend ws_backend = {
   "Signalling failed",
   "Signalling server unreachable",
   ws_start,
   ws_publish,
   ws_free,
+  ws_address_lost,
 };
 
 const GstIceSignallerBackend *

@@ -135,6 +135,33 @@ client_join_result (ServeClient *client, ServeJoinResult result,
     client_paired (client, other);
 }
 
+/* The same peer id joining again on another connection: the peer's
+ * address went away and its old connection is half-open (nothing it sends
+ * arrives, no close will come before a keepalive fails). The old one
+ * leaves the room quietly (no peer-left: the peer is back at once) and is
+ * closed; the new one takes its place. */
+static void
+client_drop_stale_self (ServeClient *client)
+{
+  gpointer peers[2];
+  guint i, n;
+
+  n = serve_rooms_peers (client->server->rooms, client->url_room, peers);
+  for (i = 0; i < n; i++) {
+    ServeClient *old = peers[i];
+
+    if (old == client || g_strcmp0 (old->peer, client->peer) != 0)
+      continue;
+    serve_log ("rejoin room=%s peer=%s from=%s replaces from=%s", old->room,
+               old->peer, client->from, old->from);
+    serve_rooms_leave (client->server->rooms, old->room, old);
+    g_clear_pointer (&old->room, g_free);
+    old->closing = TRUE;
+    soup_websocket_connection_close (old->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+                                     "replaced by the same peer");
+  }
+}
+
 static void
 client_join (ServeClient *client, const GstIceSignalMsg *msg)
 {
@@ -155,6 +182,8 @@ client_join (ServeClient *client, const GstIceSignalMsg *msg)
                      ? g_strdup (msg->peer)
                      : g_strdup_printf ("peer-%" G_GUINT64_FORMAT,
                                         ++client->server->next_peer);
+  if (msg->peer != NULL)
+    client_drop_stale_self (client);
   result = serve_rooms_join (client->server->rooms, client->url_room, client,
                              &other);
   client_join_result (client, result, other);

@@ -125,6 +125,18 @@ serve_rooms_join (ServeRooms *rooms, const gchar *name, gpointer client,
   return SERVE_JOIN_PAIRED;
 }
 
+guint
+serve_rooms_peers (ServeRooms *rooms, const gchar *name, gpointer out[2])
+{
+  ServeRoom *room = g_hash_table_lookup (rooms->rooms, name);
+  guint i, n = 0;
+
+  for (i = 0; room != NULL && i < 2; i++)
+    if (room->peers[i] != NULL)
+      out[n++] = room->peers[i];
+  return n;
+}
+
 gpointer
 serve_rooms_other (ServeRooms *rooms, const gchar *name, gpointer client)
 {

@@ -79,6 +79,8 @@ ServeJoinResult serve_rooms_join (ServeRooms *rooms, const gchar *room,
  * the peer that stays, or NULL. */
 gpointer serve_rooms_leave (ServeRooms *rooms, const gchar *room,
                             gpointer client);
+/* The peers in @room (0, 1 or 2) into @out; returns how many. */
+guint serve_rooms_peers (ServeRooms *rooms, const gchar *room, gpointer out[2]);
 /* The other peer of @client in @room, or NULL. */
 gpointer serve_rooms_other (ServeRooms *rooms, const gchar *room,
                             gpointer client);

@@ -207,6 +207,23 @@ void ice_session_end_of_remote_candidates (IceSession *session, guint stream_id,
  * again. */
 void ice_session_restart (IceSession *session, gint64 now_us);
 
+/* The host's addresses changed (ice-netchange.c): the candidates of the
+ * socket at @base are forgotten (its address went away); the restart
+ * takes the hosts opened on new addresses and announces new credentials
+ * (ICE_EVENT_LOCAL_CREDENTIALS per stream) before every candidate. */
+typedef struct {
+  guint stream_id;
+  guint component_id;
+  IceTransportAddr base;
+  guint interface_index;
+} IceHostAddress;
+
+guint ice_session_remove_host_address (IceSession *session,
+                                       const IceTransportAddr *base);
+void ice_session_restart_announced (IceSession *session,
+                                    const IceHostAddress *added, guint n_added,
+                                    gint64 now_us);
+
 /* --- the sans-IO loop ----------------------------------------------------- */
 
 /**

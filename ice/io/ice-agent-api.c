@@ -67,6 +67,8 @@ ice_agent_gather (IceAgent *agent, guint stream_id, GError **error)
     ok = FALSE;
   } else {
     ok = ice_agent_state_gather_locked (state, stream_id, error);
+    if (ok)
+      ice_agent_netwatch_start_locked (state);
   }
   UNLOCK (state);
   return ok;
@@ -488,6 +490,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   IceSessionStats s;
   IceAgentMdnsCounters m;
   IceAgentTcpCounters t;
+  IceAgentNetwatchCounters nw;
 
   g_return_if_fail (ICE_IS_AGENT (agent));
   g_return_if_fail (stats != NULL);
@@ -524,7 +527,12 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   LOCK (state);
   ice_agent_mdns_get_counters_locked (state, &m);
   ice_agent_tcp_get_counters_locked (state, &t);
+  ice_agent_netwatch_get_counters_locked (state, &nw);
   UNLOCK (state);
+  stats->network_changes = nw.comparisons;
+  stats->addresses_lost = nw.addresses_lost;
+  stats->network_restarts = nw.restarts;
+  stats->netlink_dropped = nw.malformed;
   stats->mdns_queries_sent = m.queries_sent;
   stats->mdns_resolved = m.resolved;
   stats->mdns_timeouts = m.timeouts;

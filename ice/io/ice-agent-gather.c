@@ -16,10 +16,7 @@
 
 #define ICE_AGENT_STUN_DEFAULT_PORT 3478 /* RFC 8489 §18.9 */
 
-typedef struct {
-  IceTransportAddr addr;
-  guint interface_index;
-} LocalAddress;
+typedef IceAgentLocalAddress LocalAddress;
 
 gboolean
 ice_agent_parse_port_range (const gchar *range, guint16 *min, guint16 *max)
@@ -64,12 +61,14 @@ is_allowed (gchar **allow, const gchar *ifname, const IceTransportAddr *a,
   return FALSE;
 }
 
-/* Usable: up, an IP address, loopback only when the allow list names it,
+/* Usable: up, an IP address, on an interface "interfaces" and
+ * "exclude-interfaces" select, loopback only when an allow list names it,
  * link-local IPv6 only with a scope (RFC 4007 §6). */
 static gboolean
-usable_address (struct ifaddrs *ifa, gchar **allow, IceTransportAddr *addr)
+usable_address (IceAgentState *state, struct ifaddrs *ifa,
+                IceTransportAddr *addr)
 {
-  gboolean listed;
+  gboolean listed, named;
 
   if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
     return FALSE;
@@ -79,9 +78,12 @@ usable_address (struct ifaddrs *ifa, gchar **allow, IceTransportAddr *addr)
                                          : sizeof (struct sockaddr_in)))
     return FALSE;
   addr->port = 0;
-  if (!is_allowed (allow, ifa->ifa_name, addr, &listed))
+  if (!is_allowed (state->bind_addresses, ifa->ifa_name, addr, &listed)
+      || !ice_agent_interface_selected (
+          state->interfaces, state->exclude_interfaces, ifa->ifa_name, &named))
     return FALSE;
-  if ((ifa->ifa_flags & IFF_LOOPBACK || ice_addr_is_loopback (addr)) && !listed)
+  if ((ifa->ifa_flags & IFF_LOOPBACK || ice_addr_is_loopback (addr)) && !listed
+      && !named)
     return FALSE;
   if (addr->family == ICE_ADDR_FAMILY_IPV6 && ice_addr_is_link_local (addr)
       && addr->scope_id == 0)
@@ -130,9 +132,12 @@ mark_used (gchar **allow, const gchar *ifname, const IceTransportAddr *a,
       g_array_index (used_entries, gboolean, i) = TRUE;
 }
 
-static GArray *
-list_local_addresses (gchar **allow)
+/* The usable local addresses now (IceAgentLocalAddress), in interface
+ * order; also read again by ice-agent-netwatch.c after a change. */
+GArray *
+ice_agent_list_local_addresses (IceAgentState *state)
 {
+  gchar **allow = state->bind_addresses;
   GArray *out = g_array_new (FALSE, FALSE, sizeof (LocalAddress));
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   GArray *used = g_array_new (FALSE, TRUE, sizeof (gboolean));
@@ -148,7 +153,7 @@ list_local_addresses (gchar **allow)
     return out;
   }
   for (ifa = ifas; ifa != NULL; ifa = ifa->ifa_next) {
-    if (!usable_address (ifa, allow, &local.addr))
+    if (!usable_address (state, ifa, &local.addr))
       continue;
     local.interface_index = interface_order (names, ifa->ifa_name);
     g_array_append_val (out, local);
@@ -202,13 +207,14 @@ static gboolean
 open_stream_sockets (IceAgentState *state, IceAgentStream *stream,
                      GError **error)
 {
-  GArray *locals = list_local_addresses (state->bind_addresses);
+  GArray *locals = ice_agent_list_local_addresses (state);
   guint c;
 
   if (locals->len == 0) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "no usable local address (bind-address allows none, or every "
-                 "interface is down or loopback)");
+                 "no usable local address (bind-address, interfaces or "
+                 "exclude-interfaces allow none, or every interface is down "
+                 "or loopback)");
     g_array_unref (locals);
     return FALSE;
   }

@@ -72,6 +72,7 @@ typedef struct {
   guint64 closed_invalid;
   guint64 dropped_bytes;
 } IceAgentTcpCounters;
+typedef struct _IceAgentNetwatch IceAgentNetwatch;
 
 /* ice-agent-mdns.c's counters (IceAgentStats.mdns_*) */
 typedef struct {
@@ -180,6 +181,12 @@ typedef struct {
   /* ICE-TCP listeners and connections (ice-agent-tcp.c), NULL until the
    * first listener */
   IceAgentTcp *tcp;
+  /* interface lists and address watching (ice-agent-ifmatch.c,
+   * ice-agent-netwatch.c) */
+  gchar **interfaces;         /* "interfaces" */
+  gchar **exclude_interfaces; /* "exclude-interfaces" */
+  gboolean restart_on_network_change;
+  IceAgentNetwatch *netwatch; /* NULL until the first gather */
 
   /* receive-side counters, under the lock */
   guint64 packets_received;
@@ -302,11 +309,44 @@ void ice_agent_tcp_close_locked (IceAgentState *state);
 void ice_agent_tcp_free (IceAgentState *state);
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
+typedef struct {
+  IceTransportAddr addr;
+  guint interface_index;
+} IceAgentLocalAddress;
+GArray *ice_agent_list_local_addresses (IceAgentState *state);
 void ice_agent_start_pending_gathering_locked (IceAgentState *state);
 gboolean ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
                                         GError **error);
 gboolean ice_agent_parse_port_range (const gchar *range, guint16 *min,
                                      guint16 *max);
+
+/* ice-agent-ifmatch.c: "interfaces" and "exclude-interfaces" */
+gboolean ice_agent_iflist_validate (const gchar *property, gchar **list,
+                                    GError **error);
+gboolean ice_agent_iflist_match (gchar **list, const gchar *ifname,
+                                 gboolean *exact);
+gboolean ice_agent_interface_selected (gchar **include, gchar **exclude,
+                                       const gchar *ifname, gboolean *named);
+
+/* ice-agent-netwatch.c: the host's addresses, watched with netlink */
+typedef struct {
+  guint64 messages;       /* netlink messages read */
+  guint64 malformed;      /* dropped: truncated, not an address, not kernel */
+  guint64 overruns;       /* ENOBUFS: messages lost, compared anyway */
+  guint64 comparisons;    /* debounced comparisons with getifaddrs */
+  guint64 addresses_lost; /* socket addresses that went away */
+  guint64 restarts;       /* ICE restarts made for them */
+} IceAgentNetwatchCounters;
+/* An agent event next to the session's: u.candidate.addr went away,
+ * component_id is TRUE when the agent restarts for it */
+#define ICE_AGENT_EVENT_ADDRESS_LOST ((IceEventType)0x100)
+void ice_agent_netwatch_start_locked (IceAgentState *state);
+gboolean ice_agent_netwatch_parse (const guint8 *buf, gsize n,
+                                   IceAgentNetwatchCounters *counters);
+void ice_agent_netwatch_get_counters_locked (IceAgentState *state,
+                                            IceAgentNetwatchCounters *out);
+void ice_agent_netwatch_close_locked (IceAgentState *state);
+void ice_agent_netwatch_free (IceAgentState *state);
 
 /* ice-agent-queue.c: the bounded receive queue (caller holds the lock) */
 IceAgentQueue *ice_agent_queue_new (guint capacity, gsize max_bytes);

@@ -89,6 +89,7 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->nomination = ICE_NOMINATION_REGULAR;
   state->consent_freshness = TRUE;
   state->mdns_resolve = TRUE;
+  state->restart_on_network_change = TRUE;
   state->peer_timeout_ms = ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS;
   state->queue_capacity = ICE_AGENT_DEFAULT_QUEUE_CAPACITY;
   state->queue_max_bytes = ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES;
@@ -149,11 +150,14 @@ ice_agent_state_unref (IceAgentState *state)
   ice_agent_turn_state_clear (state);
   ice_agent_mdns_free (state);
   ice_agent_tcp_free (state);
+  ice_agent_netwatch_free (state);
   g_clear_pointer (&state->session, ice_session_free);
   g_clear_pointer (&state->timer, g_source_unref);
   g_clear_object (&state->resolve_cancellable);
   g_free (state->stun_server);
   g_strfreev (state->bind_addresses);
+  g_strfreev (state->interfaces);
+  g_strfreev (state->exclude_interfaces);
   g_weak_ref_clear (&state->agent);
   g_main_context_unref (state->context);
   if (state->shared_context)
@@ -304,6 +308,7 @@ ice_agent_state_close (IceAgentState *state)
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);
   ice_agent_tcp_close_locked (state);
+  ice_agent_netwatch_close_locked (state);
   for (i = 0; i < state->sockets->len; i++) {
     IceAgentSocket *sock = state->sockets->pdata[i];
 

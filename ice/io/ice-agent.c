@@ -34,6 +34,9 @@ enum {
   PROP_TURN_INSECURE,
   PROP_MDNS_RESOLVE,
   PROP_MDNS,
+  PROP_INTERFACES,
+  PROP_EXCLUDE_INTERFACES,
+  PROP_RESTART_ON_NETWORK_CHANGE,
   N_PROPS
 };
 
@@ -46,6 +49,7 @@ enum {
   SIGNAL_NEW_REMOTE_CANDIDATE,
   SIGNAL_RELAY_ERROR,
   SIGNAL_LOCAL_CREDENTIALS_CHANGED,
+  SIGNAL_LOCAL_ADDRESS_LOST,
   N_SIGNALS
 };
 
@@ -161,6 +165,20 @@ set_turn_server (IceAgent *agent, const gchar *uri)
 }
 
 static void
+set_iflist_locked (gchar ***field, const gchar *name, const GValue *value)
+{
+  GError *error = NULL;
+
+  if (!ice_agent_iflist_validate (name, g_value_get_boxed (value), &error)) {
+    g_warning ("IceAgent: %s; the property is left unchanged", error->message);
+    g_error_free (error);
+    return;
+  }
+  g_strfreev (*field);
+  *field = g_value_dup_boxed (value);
+}
+
+static void
 ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
                         GParamSpec *pspec)
 {
@@ -235,6 +253,16 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_MDNS:
       state->mdns_publish = g_value_get_boolean (value);
+      break;
+    case PROP_INTERFACES:
+      set_iflist_locked (&state->interfaces, "interfaces", value);
+      break;
+    case PROP_EXCLUDE_INTERFACES:
+      set_iflist_locked (&state->exclude_interfaces, "exclude-interfaces",
+                         value);
+      break;
+    case PROP_RESTART_ON_NETWORK_CHANGE:
+      state->restart_on_network_change = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -321,6 +349,15 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_MDNS:
       g_value_set_boolean (value, state->mdns_publish);
       break;
+    case PROP_INTERFACES:
+      g_value_set_boxed (value, state->interfaces);
+      break;
+    case PROP_EXCLUDE_INTERFACES:
+      g_value_set_boxed (value, state->exclude_interfaces);
+      break;
+    case PROP_RESTART_ON_NETWORK_CHANGE:
+      g_value_set_boolean (value, state->restart_on_network_change);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -349,10 +386,24 @@ emit_selected_pair (IceAgent *agent, const IceEvent *event)
   g_free (remote);
 }
 
+static void
+emit_address_lost (IceAgent *agent, const IceEvent *event)
+{
+  gchar ip[ICE_ADDR_STRLEN];
+
+  g_signal_emit (agent, signals[SIGNAL_LOCAL_ADDRESS_LOST], 0,
+                 ice_addr_ip_to_string (&event->u.candidate.addr, ip),
+                 (gboolean)event->component_id);
+}
+
 /* Turns one session event into its signal; context thread, no lock. */
 void
 ice_agent_emit_event (IceAgent *agent, const IceEvent *event)
 {
+  if (event->type == ICE_AGENT_EVENT_ADDRESS_LOST) {
+    emit_address_lost (agent, event);
+    return;
+  }
   switch (event->type) {
     case ICE_EVENT_LOCAL_CANDIDATE:
       emit_candidate (agent, SIGNAL_NEW_CANDIDATE, event);
@@ -473,6 +524,22 @@ install_properties (GObjectClass *gobject_class)
       "Publish host candidates as random <uuid>.local names answered with "
       "mDNS, never their addresses (set before gathering)",
       FALSE, rw);
+  properties[PROP_INTERFACES] = g_param_spec_boxed (
+      "interfaces", "Interfaces",
+      "Interface names or glob patterns (\"eth*\") to gather on (empty: "
+      "every usable interface); applies with bind-address",
+      G_TYPE_STRV, rw);
+  properties[PROP_EXCLUDE_INTERFACES] = g_param_spec_boxed (
+      "exclude-interfaces", "Exclude interfaces",
+      "Interface names or glob patterns never gathered on, e.g. "
+      "\"docker*\", \"veth*\" (wins over interfaces; empty: none)",
+      G_TYPE_STRV, rw);
+  properties[PROP_RESTART_ON_NETWORK_CHANGE] = g_param_spec_boolean (
+      "restart-on-network-change", "Restart on network change",
+      "When a local address the agent gathered on goes away, restart ICE "
+      "on the addresses there are now (FALSE: only signal "
+      "local-address-lost)",
+      TRUE, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 
@@ -508,6 +575,11 @@ install_signals (GObjectClass *klass)
   signals[SIGNAL_LOCAL_CREDENTIALS_CHANGED] = g_signal_new (
       "local-credentials-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING);
+  /* ice-agent-netwatch.c: an address we had a socket on went away; the
+   * agent restarts when the boolean says so */
+  signals[SIGNAL_LOCAL_ADDRESS_LOST] = g_signal_new (
+      "local-address-lost", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 static void

@@ -161,6 +161,13 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   a check the session accepts (a stranger)
  * @tcp_dropped_bytes: media bytes dropped because a connection's send
  *   queue (ICE-TCP) was full
+ * @network_changes: address changes compared with the agent's sockets
+ *   (bursts of netlink messages, debounced)
+ * @addresses_lost: local addresses the agent had sockets on that went
+ *   away (each also a "local-address-lost")
+ * @network_restarts: ICE restarts the agent made for such a change
+ * @netlink_dropped: netlink messages dropped as malformed or not from
+ *   the kernel
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -197,6 +204,10 @@ typedef struct {
   guint64 tcp_refused;
   guint64 tcp_closed_invalid;
   guint64 tcp_dropped_bytes;
+  guint64 network_changes;
+  guint64 addresses_lost;
+  guint64 network_restarts;
+  guint64 netlink_dropped;
 } IceAgentStats;
 
 /*
@@ -248,6 +259,17 @@ typedef struct {
  *                      candidates §3.1); set before gathering.
  * "receive-queue-max-bytes" guint, payload bytes per queue, default
  *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
+ * "interfaces"         GStrv, interface names or glob patterns ('*', '?')
+ *                      to gather on; empty or NULL = all. Applies with
+ *                      bind-address; an exact name allows loopback.
+ * "exclude-interfaces" GStrv, names or patterns never gathered on ("docker*",
+ *                      "veth*"); wins over both allow lists. Default empty.
+ * "restart-on-network-change" gboolean, default TRUE: when an address
+ *                      the agent has sockets on goes away (watched with a
+ *                      netlink socket on the agent's context, changes
+ *                      debounced 200 ms), restart ICE on the addresses
+ *                      there are now; FALSE: close those sockets, gather
+ *                      on new addresses (trickled) and only signal.
  *
  * Signals (no lock held; from the dispatch pool on the shared context,
  * from the caller's context otherwise: see "Threads" above):
@@ -270,6 +292,11 @@ typedef struct {
  *     pwd; "new-candidate" and "gathering-done" follow as after a restart.
  *     Also when the agent restarted by itself over a new TURN allocation
  *     after "relay-error" reported the old one lost (docs/turn.md).
+ * "local-address-lost"       (IceAgent*, gchar *ip, gboolean restarting):
+ *     an address the agent had sockets on went away (docs/ice-agent.md,
+ *     "Address changes"); its sockets are closed. When @restarting, the
+ *     agent restarts ICE itself: "local-credentials-changed" follows for
+ *     every stream, then the candidates, as after a restart of the peer.
  * "ice-role" and "controlling-mode" are notified when a role conflict
  * (RFC 8445 §7.3.1.1) switches the role.
  */
@@ -644,6 +671,22 @@ typedef struct {
 GArray *ice_agent_get_pair_stats (IceAgent *agent, guint stream_id);
 GArray *ice_agent_get_candidate_stats (IceAgent *agent, guint stream_id);
 guint ice_agent_get_n_streams (IceAgent *agent);
+
+/* --- interfaces (ice-agent-ifmatch.c) ------------------------------------ */
+
+/**
+ * ice_agent_validate_interface_list:
+ * @property: "interfaces" or "exclude-interfaces", for the message
+ * @list: (nullable): interface names or glob patterns ('*', '?')
+ *
+ * What the two properties accept: entries of 1-15 printable bytes with no
+ * white space, '/' or ','.
+ *
+ * Returns: %FALSE with @error saying what was expected.
+ */
+gboolean ice_agent_validate_interface_list (const gchar *property,
+                                            const gchar *const *list,
+                                            GError **error);
 
 G_END_DECLS
 #endif /* __ICE_AGENT_H__ */

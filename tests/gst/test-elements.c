@@ -126,6 +126,10 @@ test_bad_properties (void)
                  "unknown or empty query parameter");
   check_refused (src, "signaller-ca-file", "/etc/hostname", "/missing.pem",
                  "expected a readable PEM file");
+  check_refused (src, "interfaces", "eth0,wlan*", "eth0,,wlan0",
+                 "expected 1-15 printable characters");
+  check_refused (src, "exclude-interfaces", "docker*,veth*", "docker*,a/b",
+                 "expected 1-15 printable characters");
   gst_object_unref (src);
 }
 

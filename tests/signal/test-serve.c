@@ -115,6 +115,44 @@ test_room_full (void)
 }
 
 static void
+expect_peer_joined_msg (HarnessClient *client, const gchar *peer)
+{
+  GstIceSignalMsg msg;
+
+  harness_client_expect (client, GST_ICE_SIGNAL_MSG_PEER_JOINED, &msg);
+  g_assert_cmpstr (msg.peer, ==, peer);
+  gst_ice_signal_msg_clear (&msg);
+}
+
+/* A peer id in the room joining on a new connection (its address went
+ * away, the old connection is half-open): it takes its own place, the
+ * old connection is closed, the other peer sees it join again and no
+ * peer-left, and the pair relays as before. */
+static void
+test_rejoin_same_peer (void)
+{
+  HarnessServer *server = harness_server_start (NULL);
+  HarnessClient *a, *b, *again;
+
+  harness_pair (session, server, "re", &a, &b);
+  again = harness_join (session, server, "re", "a", 2);
+  expect_peer_joined_msg (again, "b");
+  expect_peer_joined_msg (b, "a");
+  harness_client_wait_closed (a);
+  harness_server_wait_lines (server, "rejoin room=re peer=a", 1);
+  assert_relays (again, b, gst_ice_signal_restart_to_json ("0"));
+  assert_relays (b, again, gst_ice_signal_restart_to_json ("0"));
+  g_assert_true (g_queue_is_empty (&b->received));
+  g_assert_false (b->closed || again->closed);
+  g_assert_cmpuint (harness_server_count_lines (server, "leave room=re"), ==,
+                    0);
+  harness_client_free (again);
+  harness_client_free (a);
+  harness_client_free (b);
+  harness_server_stop (server);
+}
+
+static void
 expect_refused (HarnessServer *server, const gchar *path,
                 GstIceSignalError code)
 {
@@ -496,6 +534,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/serve/relay", test_relay);
   g_test_add_func ("/signal/serve/rooms-isolated", test_rooms_isolated);
   g_test_add_func ("/signal/serve/room-full", test_room_full);
+  g_test_add_func ("/signal/serve/rejoin-same-peer", test_rejoin_same_peer);
   g_test_add_func ("/signal/serve/token", test_token);
   g_test_add_func ("/signal/serve/bad-room", test_bad_room);
   g_test_add_func ("/signal/serve/bad-messages", test_bad_messages);
