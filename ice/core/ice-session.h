@@ -303,6 +303,10 @@ typedef struct {
     struct {
       IceCandidate local;
       IceCandidate remote;
+      /* TRUE: the same path as the last selection, only the remote
+       * candidate's description changed (a signalled candidate replaced
+       * the peer-reflexive one, RFC 8838 §11) */
+      gboolean renamed;
     } pair;
     IceRole role;
     struct {

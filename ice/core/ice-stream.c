@@ -269,16 +269,24 @@ static void
 replace_prflx (IceStream *stream, IceCandidate *known, const IceCandidate *cand)
 {
   IceComponent *comp = ice_stream_get_component (stream, cand->component_id);
+  IceEvent *ev;
   guint i;
 
   if (known->type == ICE_CANDIDATE_TYPE_PEER_REFLEXIVE
       && stream->n_remote_prflx > 0)
     stream->n_remote_prflx--;
   *known = *cand;
-  /* the pair in use is the same path: it now names the signalled one */
+  /* the pair in use is the same path: it now names the signalled one, and
+   * the application hears of the new description (not a new path) */
   if (comp->has_selection
-      && ice_addr_equal (&comp->selected_remote.addr, &cand->addr))
+      && ice_addr_equal (&comp->selected_remote.addr, &cand->addr)) {
     comp->selected_remote = *cand;
+    ev = ice_session_new_event (stream->session, ICE_EVENT_SELECTED_PAIR,
+                                stream->id, comp->id);
+    ev->u.pair.local = comp->selected_local;
+    ev->u.pair.remote = *cand;
+    ev->u.pair.renamed = TRUE;
+  }
   for (i = 0; i < stream->pairs->len; i++) {
     IcePair *pair = g_ptr_array_index (stream->pairs, i);
 

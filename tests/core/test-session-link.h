@@ -21,6 +21,8 @@ typedef struct {
   guint64 rng;
   gint64 selected_us;
   guint n_selected;
+  guint n_renamed; /* selected pair events for a renamed remote */
+  IceCandidateType renamed_type;
   guint n_role_changes;
   guint n_failed;
   IceConnectionState state;
@@ -138,6 +140,11 @@ drain_events (Link *l, Peer *p)
         g_array_append_val (p->candidates, ev.u.candidate);
         break;
       case ICE_EVENT_SELECTED_PAIR:
+        if (ev.u.pair.renamed) {
+          p->n_renamed++;
+          p->renamed_type = ev.u.pair.remote.type;
+          break;
+        }
         if (p->selected_us < 0)
           p->selected_us = l->now;
         p->n_selected++;

@@ -134,7 +134,16 @@ send_both_ways (Net *n)
 static guint
 count_selected (IceSimPeer *peer)
 {
-  return ice_sim_peer_count_events (peer, ICE_EVENT_SELECTED_PAIR);
+  const GArray *events = ice_sim_peer_get_events (peer);
+  guint i, n = 0;
+
+  /* selections, not a prflx remote renamed by its signalled candidate */
+  for (i = 0; i < events->len; i++) {
+    const IceEvent *ev = &g_array_index (events, IceSimEventRecord, i).event;
+
+    n += ev->type == ICE_EVENT_SELECTED_PAIR && !ev->u.pair.renamed;
+  }
+  return n;
 }
 
 /* Media every 20 ms both ways until both peers selected @n_selected pairs

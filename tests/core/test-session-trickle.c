@@ -14,7 +14,8 @@
 /* B learns A's credentials at once but A's candidates only a second later:
  * A's checks reach B first, B learns A as peer reflexive, and both select
  * before the candidates arrive; the signalled candidate then replaces the
- * prflx one without a new selection. */
+ * prflx one without a new selection, and B hears the selected pair's new
+ * description once. */
 static void
 test_checks_before_candidates (void)
 {
@@ -41,6 +42,12 @@ test_checks_before_candidates (void)
   run_for (&l, G_TIME_SPAN_SECOND);
   g_assert_cmpuint (l.b.n_selected, ==, 1);
   g_assert_cmpuint (l.a.n_selected, ==, 1);
+  g_assert_cmpuint (l.b.n_renamed, ==, 1);
+  g_assert_cmpint (l.b.renamed_type, ==, ICE_CANDIDATE_TYPE_HOST);
+  g_assert_cmpuint (l.a.n_renamed, ==, 0);
+  g_assert_true (
+      ice_session_get_selected_pair (l.b.session, 0, 1, &local, &remote));
+  g_assert_cmpint (remote.type, ==, ICE_CANDIDATE_TYPE_HOST);
   g_assert_cmpuint (l.a.n_failed + l.b.n_failed, ==, 0);
   assert_media_flows (&l, &l.a, &l.b);
   assert_media_flows (&l, &l.b, &l.a);
