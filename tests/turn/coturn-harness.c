@@ -12,7 +12,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -212,19 +215,30 @@ coturn_log_contains (Coturn *t, const gchar *needle)
   return found;
 }
 
-/* coturn offers no other signal than its log file; it is re-read every
- * 20 ms until the line shows up or the deadline passes. */
+/* coturn offers no other signal than its log file: inotify wakes us at
+ * each write, and the predicate (the line is there) is checked after each. */
 gboolean
 coturn_wait_log (Coturn *t, const gchar *needle, guint timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  struct pollfd pfd = { .events = POLLIN };
+  gchar events[4096];
+  gboolean found;
 
-  while (!coturn_log_contains (t, needle)) {
-    if (g_get_monotonic_time () >= deadline)
-      return FALSE;
-    g_usleep (20 * 1000);
+  pfd.fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+  g_assert_cmpint (pfd.fd, >=, 0);
+  g_assert_cmpint (inotify_add_watch (pfd.fd, t->log_path, IN_MODIFY), >=, 0);
+  while (!(found = coturn_log_contains (t, needle))) {
+    gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+
+    if (left_ms <= 0)
+      break;
+    if (poll (&pfd, 1, (int)left_ms) > 0)
+      while (read (pfd.fd, events, sizeof (events)) > 0)
+        ;
   }
-  return TRUE;
+  close (pfd.fd);
+  return found;
 }
 
 static void
