@@ -227,14 +227,15 @@ peer_init (Pair *pair, Peer *peer, const gchar *name, PeerBackend backend,
 
 void
 pair_init (Pair *pair, PeerBackend offerer, PeerBackend answerer,
-           TrickleMode trickle, const gchar *turn_uri)
+           TrickleMode trickle, const gchar *offerer_turn,
+           const gchar *answerer_turn)
 {
   memset (pair, 0, sizeof (*pair));
   g_mutex_init (&pair->lock);
   g_cond_init (&pair->cond);
   pair->trickle = trickle;
-  peer_init (pair, &pair->offerer, "offerer", offerer, TRUE, turn_uri);
-  peer_init (pair, &pair->answerer, "answerer", answerer, FALSE, turn_uri);
+  peer_init (pair, &pair->offerer, "offerer", offerer, TRUE, offerer_turn);
+  peer_init (pair, &pair->answerer, "answerer", answerer, FALSE, answerer_turn);
 }
 
 static void
@@ -457,4 +458,38 @@ peer_emitted_candidate (Peer *peer, const gchar *ip_port)
   g_mutex_unlock (&peer->pair->lock);
   g_free (needle);
   return found;
+}
+
+/* "ip port type" -> "ip port" */
+static gchar *
+ip_port_of (const gchar *described)
+{
+  const gchar *last = strrchr (described, ' ');
+
+  return g_strndup (described, last - described);
+}
+
+gchar *
+peer_check_selected_pair (Peer *peer)
+{
+  Peer *other = other_of (peer);
+  gchar *local = NULL, *remote = NULL, *ip_port;
+
+  g_assert_true (peer_selected_pair (peer, &local, &remote));
+  g_test_message ("%s (%s): selected %s <-> %s", peer->name,
+                  peer->backend == PEER_GSTICE ? "gst-ice" : "libnice", local,
+                  remote);
+  g_assert_true (g_str_has_prefix (local, "127.0.0.1 "));
+  ip_port = ip_port_of (local);
+  g_assert_true (peer_emitted_candidate (peer, ip_port));
+  g_free (ip_port);
+  /* the remote end: a candidate the peer signalled, or learnt from its
+   * checks (peer-reflexive) */
+  if (!g_str_has_suffix (remote, " prflx")) {
+    ip_port = ip_port_of (remote);
+    g_assert_true (peer_emitted_candidate (other, ip_port));
+    g_free (ip_port);
+  }
+  g_free (remote);
+  return local;
 }

@@ -62,8 +62,11 @@ gboolean webrtc_available (gchar **why);
 /* A new GstIceWebRTCICE, by type name. */
 GstWebRTCICE *webrtc_new_gstice (void);
 
+/* @offerer_turn, @answerer_turn: a TURN URI for that peer, which then
+ * uses relayed candidates only (ice-transport-policy relay); or NULL */
 void pair_init (Pair *pair, PeerBackend offerer, PeerBackend answerer,
-                TrickleMode trickle, const gchar *turn_uri);
+                TrickleMode trickle, const gchar *offerer_turn,
+                const gchar *answerer_turn);
 void pair_clear (Pair *pair);
 /* PLAYING, offer/answer; FALSE if some step failed. */
 gboolean pair_start (Pair *pair);
@@ -71,6 +74,11 @@ gboolean pair_wait_media (Pair *pair, guint frames, gint64 timeout_s);
 /* The selected pair from get-stats, as "ip port type" for each end. */
 gboolean peer_selected_pair (Peer *peer, gchar **local, gchar **remote);
 gboolean peer_emitted_candidate (Peer *peer, const gchar *ip_port);
+/* Asserts that get-stats has a selected pair whose local end is a
+ * 127.0.0.1 candidate the peer signalled and whose remote end is one the
+ * other peer signalled (or peer-reflexive); returns the local end as
+ * "ip port type". */
+gchar *peer_check_selected_pair (Peer *peer);
 
 G_END_DECLS
 #endif /* __WEBRTC_PEER_H__ */
