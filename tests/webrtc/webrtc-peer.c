@@ -173,15 +173,23 @@ on_data_channel (GstElement *webrtc, GstWebRTCDataChannel *channel, Peer *peer)
 }
 
 static void
-loopback_only (GstElement *webrtc)
+loopback_only (GstElement *webrtc, PeerBackend backend)
 {
   GstWebRTCICE *ice = NULL;
+  GObject *nice_agent = NULL;
   gboolean ok = FALSE;
 
   /* both backends: gather on 127.0.0.1 only (the machine may have others) */
   g_object_get (webrtc, "ice-agent", &ice, NULL);
   g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &ok);
   g_assert_true (ok);
+  if (backend == PEER_LIBNICE) {
+    /* no UPnP-IGD port mapping on loopback (gupnp's discovery threads
+     * would outlive the test) */
+    g_object_get (ice, "agent", &nice_agent, NULL);
+    g_object_set (nice_agent, "upnp", FALSE, NULL);
+    g_object_unref (nice_agent);
+  }
   gst_object_unref (ice);
 }
 
@@ -210,7 +218,7 @@ peer_init (Pair *pair, Peer *peer, const gchar *name, PeerBackend backend,
   if (turn_uri != NULL)
     g_object_set (peer->webrtc, "turn-server", turn_uri, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
-  loopback_only (peer->webrtc);
+  loopback_only (peer->webrtc, backend);
   gst_bin_add (GST_BIN (peer->pipeline), peer->webrtc);
   if (sender) {
     GstElement *src = gst_parse_bin_from_description (SEND_BIN, TRUE, NULL);
