@@ -173,6 +173,7 @@ int
 main (int argc, char **argv)
 {
   gchar *why = NULL;
+  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -180,7 +181,7 @@ main (int argc, char **argv)
   if (!webrtc_available (&why)) {
     g_print ("1..0 # SKIP %s\n", why);
     g_free (why);
-    return 77;
+    return webrtc_skip_status (tap);
   }
   g_test_add_func ("/webrtc/ice/tos-ports-candidates", test_tos_and_candidates);
   g_test_add_func ("/webrtc/ice/servers", test_servers);

@@ -62,6 +62,7 @@ int
 main (int argc, char **argv)
 {
   gchar *why = NULL;
+  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -69,7 +70,7 @@ main (int argc, char **argv)
   if (!webrtc_available (&why)) {
     g_print ("1..0 # SKIP %s\n", why);
     g_free (why);
-    return 77;
+    return webrtc_skip_status (tap);
   }
   have_coturn = io_coturn_start (&coturn);
   g_test_add_func ("/webrtc/relay/gstice-to-libnice", test_relay_to_libnice);

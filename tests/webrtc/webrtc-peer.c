@@ -20,6 +20,23 @@ static const gchar *const needed[] = {
 };
 
 gboolean
+webrtc_tap_requested (int argc, char **argv)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--tap") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+int
+webrtc_skip_status (gboolean tap)
+{
+  return tap ? 0 : 77;
+}
+
+gboolean
 webrtc_available (gchar **why)
 {
   GstPlugin *plugin;
