@@ -130,6 +130,7 @@ main (int argc, char **argv)
   Case cases[N_CASES];
   GError *error = NULL;
   gboolean have_ice;
+  gdouble nice_median;
   guint i, r, failures = 0;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -163,15 +164,19 @@ main (int argc, char **argv)
         connect_once (&cases[i], timeout_s, TRUE);
     }
   }
+  /* nice-nice's median first: the ratios refer to it */
+  nice_median = quantile (cases[0].ice_ms, 0.5);
   for (i = 0; i < N_CASES; i++) {
     Case *c = &cases[i];
 
     if (!c->skipped)
-      print_result (c, rounds, quantile (cases[0].ice_ms, 0.5));
+      print_result (c, rounds, nice_median);
     failures += c->failures;
-    g_array_free (c->ice_ms, TRUE);
-    g_array_free (c->dtls_ms, TRUE);
-    g_array_free (c->offer_ms, TRUE);
+  }
+  for (i = 0; i < N_CASES; i++) {
+    g_array_free (cases[i].ice_ms, TRUE);
+    g_array_free (cases[i].dtls_ms, TRUE);
+    g_array_free (cases[i].offer_ms, TRUE);
   }
   return failures || !have_ice ? EXIT_FAILURE : EXIT_SUCCESS;
 }
