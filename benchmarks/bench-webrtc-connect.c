@@ -178,5 +178,6 @@ main (int argc, char **argv)
     g_array_free (cases[i].dtls_ms, TRUE);
     g_array_free (cases[i].offer_ms, TRUE);
   }
+  gst_deinit (); /* lets GST_TRACERS=leaks report */
   return failures || !have_ice ? EXIT_FAILURE : EXIT_SUCCESS;
 }

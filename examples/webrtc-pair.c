@@ -164,5 +164,6 @@ out:
   g_clear_error (&error);
   g_free (opt.offerer);
   g_free (opt.answerer);
+  gst_deinit (); /* lets GST_TRACERS=leaks report */
   return status;
 }
