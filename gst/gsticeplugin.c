@@ -9,6 +9,9 @@
 
 #include "gsticeelements.h"
 #include "gsticelog.h"
+#ifdef HAVE_GST_WEBRTC
+#include "gsticewebrtcice.h"
+#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -18,6 +21,11 @@ plugin_init (GstPlugin *plugin)
   gst_ice_log_init ();
   ret |= GST_ELEMENT_REGISTER (icesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (icesink, plugin);
+#ifdef HAVE_GST_WEBRTC
+  /* webrtcbin's ICE agent: found by g_type_from_name ("GstIceWebRTCICE")
+   * once the plugin is loaded (docs/webrtcbin.md) */
+  gst_type_mark_as_plugin_api (GST_TYPE_ICE_WEBRTC_ICE, 0);
+#endif
   return ret;
 }
 

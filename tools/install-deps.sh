@@ -9,6 +9,8 @@ packages=(
   libglib2.0-dev libssl-dev zlib1g-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libsoup-3.0-dev libjson-glib-dev glib-networking
+  # webrtcbin on gst-ice (gstreamer-webrtc-1.0, webrtcbin, dtls/srtp/sctp)
+  libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-bad
   # run and test
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libnice-dev gstreamer1.0-nice coturn openssl valgrind python3

@@ -102,6 +102,7 @@ typedef struct {
   IceAgentComponent *components; /* [component_id - 1] */
   gboolean sockets_open;
   gboolean gather_pending; /* waits for the STUN server's name */
+  guint tos;               /* ice_agent_set_tos(), 0 = the system's */
 } IceAgentStream;
 
 /* Counters of the send path, updated with atomics (no lock per packet). */
@@ -245,6 +246,9 @@ void ice_agent_state_add_socket_locked (IceAgentState *state,
                                         IceAgentSocket *sock);
 void ice_agent_state_send_transmit_locked (IceAgentState *state,
                                            const IceTransmit *transmit);
+
+/* ice-agent-tos.c: the stream's TOS / traffic class on a new socket */
+void ice_agent_tos_apply_locked (IceAgentState *state, IceAgentSocket *sock);
 
 /* ice-agent-recv.c: the socket source callback (recvmmsg) */
 GSource *ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock);

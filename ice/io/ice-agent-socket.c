@@ -192,6 +192,7 @@ ice_agent_state_add_socket_locked (IceAgentState *state, IceAgentSocket *sock)
 {
   g_ptr_array_add (state->sockets, sock);
   g_hash_table_insert (state->socket_by_addr, &sock->local, sock);
+  ice_agent_tos_apply_locked (state, sock);
   sock->source = ice_agent_recv_source_new (state, sock);
   g_source_attach (sock->source, state->context);
 }

@@ -632,6 +632,22 @@ guint ice_agent_send_messages (IceAgent *agent, guint stream_id,
                                guint component_id, GOutputMessage *messages,
                                guint n_messages);
 
+/**
+ * ice_agent_set_tos:
+ * @stream_id: a stream from ice_agent_add_stream()
+ * @tos: the IPv4 TOS byte / IPv6 traffic class (DSCP << 2 | ECN), 0 for
+ *   the system's default
+ *
+ * Marks the stream's UDP datagrams (checks, TURN traffic and media on its
+ * sockets; sockets opened later too) with @tos (webrtcbin's DSCP, RFC
+ * 8837). ICE-TCP and TCP/TLS connections to TURN servers keep the
+ * default.
+ *
+ * Returns: %FALSE if the stream is unknown or the kernel refused the
+ *   option on some socket (logged with g_debug).
+ */
+gboolean ice_agent_set_tos (IceAgent *agent, guint stream_id, guint tos);
+
 /* --- teardown ----------------------------------------------------------------
  */
 
