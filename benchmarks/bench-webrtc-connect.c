@@ -20,11 +20,16 @@
  *   RESULT case=ice-nice rounds=R ok=K median_ms=... min_ms=... p90_ms=...
  *          dtls_median_ms=... offer_median_ms=... ratio_vs_nice=...
  *
- *   bench-webrtc-connect [-r ROUNDS] [-t TIMEOUT_S]
+ * With --relay, every webrtcbin has ice-transport-policy=relay and a
+ * coturn started by the benchmark on 127.0.0.1 (tests/io/io-coturn.c,
+ * stopped by PID) as its turn-server over UDP; the lines say policy=relay.
+ *
+ *   bench-webrtc-connect [-r ROUNDS] [-t TIMEOUT_S] [--relay]
  */
 #include <stdlib.h>
 
 #include "examples/webrtc-pair-session.h"
+#include "tests/io/io-coturn.h"
 
 #define N_CASES 4
 
@@ -69,6 +74,9 @@ quantile (GArray *ms, gdouble q)
   return g_array_index (ms, gdouble, rank ? rank - 1 : 0);
 }
 
+/* NULL, or the TURN server every webrtcbin relays through */
+static gchar *turn_uri;
+
 /* One connection; on success appends its three times to @c. */
 static gboolean
 connect_once (Case *c, gint timeout_s, gboolean counted)
@@ -80,6 +88,8 @@ connect_once (Case *c, gint timeout_s, gboolean counted)
   gboolean ok;
 
   pair = webrtc_pair_new (c->offerer, c->answerer, &error);
+  if (pair && turn_uri)
+    webrtc_pair_configure_ice (pair, NULL, turn_uri, TRUE);
   ok = pair && webrtc_pair_start (pair, &error)
        && webrtc_pair_wait (pair, WEBRTC_PAIR_DTLS_CONNECTED, deadline, &error)
        && webrtc_pair_wait (pair, WEBRTC_PAIR_ICE_CONNECTED, deadline, &error);
@@ -105,11 +115,11 @@ print_result (Case *c, guint rounds, gdouble nice_median)
 {
   gdouble median = quantile (c->ice_ms, 0.5);
 
-  g_print ("RESULT case=%s rounds=%u ok=%u median_ms=%.1f min_ms=%.1f "
-           "p90_ms=%.1f dtls_median_ms=%.1f offer_median_ms=%.1f",
-           c->name, rounds, c->ice_ms->len, median, quantile (c->ice_ms, 0.0),
-           quantile (c->ice_ms, 0.9), quantile (c->dtls_ms, 0.5),
-           quantile (c->offer_ms, 0.5));
+  g_print ("RESULT case=%s policy=%s rounds=%u ok=%u median_ms=%.1f "
+           "min_ms=%.1f p90_ms=%.1f dtls_median_ms=%.1f offer_median_ms=%.1f",
+           c->name, turn_uri ? "relay" : "all", rounds, c->ice_ms->len, median,
+           quantile (c->ice_ms, 0.0), quantile (c->ice_ms, 0.9),
+           quantile (c->dtls_ms, 0.5), quantile (c->offer_ms, 0.5));
   if (median >= 0 && nice_median > 0)
     g_print (" ratio_vs_nice=%.2f", median / nice_median);
   g_print ("\n");
@@ -119,11 +129,15 @@ int
 main (int argc, char **argv)
 {
   gint rounds = 11, timeout_s = 20;
+  gboolean relay = FALSE;
+  IoCoturn coturn = { 0 };
   GOptionEntry entries[] = {
     { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
       "connections per case (default 11)", "R" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "give up on a connection after N s (default 20)", "N" },
+    { "relay", 0, 0, G_OPTION_ARG_NONE, &relay,
+      "ice-transport-policy=relay through a coturn on 127.0.0.1", NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("- webrtcbin connect time");
@@ -142,6 +156,17 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
 
+  if (relay) {
+    if (!io_coturn_start (&coturn)) {
+      g_printerr ("bench-webrtc-connect: --relay needs turnserver (coturn) "
+                  "and openssl\n");
+      return EXIT_FAILURE;
+    }
+    /* no "?transport=udp": webrtcbin 1.22's libnice agent then gathers
+     * nothing (gst-ice takes either) */
+    turn_uri = g_strdup_printf ("turn://%s@127.0.0.1:%u",
+                                IO_COTURN_URI_CREDENTIALS, coturn.port);
+  }
   have_ice = webrtc_pair_find_ice_type (&error) != G_TYPE_INVALID;
   for (i = 0; i < N_CASES; i++) {
     cases[i].name = case_table[i].name;
@@ -178,6 +203,9 @@ main (int argc, char **argv)
     g_array_free (cases[i].dtls_ms, TRUE);
     g_array_free (cases[i].offer_ms, TRUE);
   }
+  if (relay)
+    io_coturn_stop (&coturn);
+  g_free (turn_uri);
   gst_deinit (); /* lets GST_TRACERS=leaks report */
   return failures || !have_ice ? EXIT_FAILURE : EXIT_SUCCESS;
 }

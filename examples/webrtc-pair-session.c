@@ -349,6 +349,23 @@ failed:
   return NULL;
 }
 
+void
+webrtc_pair_configure_ice (WebrtcPair *pair, const gchar *stun,
+                           const gchar *turn, gboolean relay)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    if (stun)
+      g_object_set (pair->bin[i], "stun-server", stun, NULL);
+    if (turn)
+      g_object_set (pair->bin[i], "turn-server", turn, NULL);
+    if (relay)
+      g_object_set (pair->bin[i], "ice-transport-policy",
+                    GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
+  }
+}
+
 gboolean
 webrtc_pair_start (WebrtcPair *pair, GError **error)
 {

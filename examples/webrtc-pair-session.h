@@ -48,6 +48,11 @@ GType webrtc_pair_find_ice_type (GError **error);
 
 WebrtcPair *webrtc_pair_new (WebrtcPairBackend offerer,
                              WebrtcPairBackend answerer, GError **error);
+/* webrtcbin's stun-server, turn-server (each if not NULL) and
+ * ice-transport-policy=relay (if @relay) on both sides; before
+ * webrtc_pair_start(), since the agents read them when they gather. */
+void webrtc_pair_configure_ice (WebrtcPair *pair, const gchar *stun,
+                                const gchar *turn, gboolean relay);
 gboolean webrtc_pair_start (WebrtcPair *pair, GError **error);
 gboolean webrtc_pair_wait (WebrtcPair *pair, WebrtcPairCondition cond,
                            gint64 deadline_us, GError **error);

@@ -10,7 +10,10 @@
  * DTLS handshakes are done) and what the answerer received.
  *
  *   webrtc-pair [--offerer ice|nice] [--answerer ice|nice] [--both] [--nice]
- *               [--seconds N] [--timeout N]
+ *               [--stun URI] [--turn URI] [--relay] [--seconds N] [--timeout N]
+ *
+ * --stun, --turn and --relay set webrtcbin's stun-server, turn-server and
+ * ice-transport-policy=relay on both sides.
  *
  * gst-ice's agent is found by name after loading the plugin ice (no link to
  * it): run with GST_PLUGIN_PATH=build/gst, or in `meson devenv -C build`.
@@ -25,6 +28,9 @@ typedef struct {
   gchar *answerer;
   gboolean both;
   gboolean nice;
+  gchar *stun;
+  gchar *turn;
+  gboolean relay;
   gint seconds;
   gint timeout;
 } Options;
@@ -41,6 +47,12 @@ parse_options (int *argc, char ***argv, Options *opt, GError **error)
       NULL },
     { "nice", 0, 0, G_OPTION_ARG_NONE, &opt->nice,
       "libnice on both sides (the baseline)", NULL },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &opt->stun,
+      "webrtcbin's stun-server on both sides", "stun://HOST:PORT" },
+    { "turn", 0, 0, G_OPTION_ARG_STRING, &opt->turn,
+      "webrtcbin's turn-server on both sides", "turn://USER:PASS@HOST:PORT" },
+    { "relay", 0, 0, G_OPTION_ARG_NONE, &opt->relay,
+      "ice-transport-policy=relay on both sides", NULL },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &opt->seconds,
       "how long media flows once everything is up (default 3)", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opt->timeout,
@@ -109,6 +121,7 @@ run_pair (WebrtcPair *pair, const Options *opt, GError **error)
 {
   gint64 deadline = g_get_monotonic_time () + opt->timeout * G_TIME_SPAN_SECOND;
 
+  webrtc_pair_configure_ice (pair, opt->stun, opt->turn, opt->relay);
   if (!webrtc_pair_start (pair, error)
       || !webrtc_pair_wait (pair, WEBRTC_PAIR_ICE_CONNECTED, deadline, error))
     return FALSE;
@@ -130,7 +143,7 @@ run_pair (WebrtcPair *pair, const Options *opt, GError **error)
 int
 main (int argc, char **argv)
 {
-  Options opt = { NULL, NULL, FALSE, FALSE, 3, 20 };
+  Options opt = { NULL, NULL, FALSE, FALSE, NULL, NULL, FALSE, 3, 20 };
   WebrtcPairBackend backends[2];
   WebrtcPair *pair = NULL;
   GError *error = NULL;
@@ -164,6 +177,8 @@ out:
   g_clear_error (&error);
   g_free (opt.offerer);
   g_free (opt.answerer);
+  g_free (opt.stun);
+  g_free (opt.turn);
   gst_deinit (); /* lets GST_TRACERS=leaks report */
   return status;
 }
