@@ -5,8 +5,6 @@
  */
 #include "webrtc-pair-private.h"
 
-#include <gst/sdp/sdp.h>
-
 #define ICE_TYPE_NAME "GstIceWebRTCICE"
 
 static const gchar *side_names[2] = { "offerer", "answerer" };
