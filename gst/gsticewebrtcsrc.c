@@ -7,6 +7,11 @@
  * they know the credentials (DESIGN §2); what it is (DTLS, SRTP, SCTP) is
  * webrtcbin's business. The pad has ANY caps: webrtcbin's receive bin
  * puts its own capsfilter behind it, as it does behind nicesrc.
+ *
+ * One buffer per push, as nicesrc: the agent is drained a batch at a
+ * time, but webrtcbin's elements are not safe with buffer lists in 1.22
+ * (pushed through dtlsdec's chain_list they were freed twice at
+ * teardown, in rtpstorage, under load).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,7 +30,10 @@ struct _GstIceWebRTCSrc {
   guint stream_id;
   guint component_id;
   GCancellable *cancellable; /* replaced by unlock_stop, under the lock */
+  /* read from the agent, pushed one at a time (streaming thread only) */
   IceAgentDatagram batch[RECV_BATCH];
+  guint batch_len;
+  guint batch_next;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
@@ -73,10 +81,13 @@ gst_ice_webrtc_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 {
   GstIceWebRTCSrc *self = GST_ICE_WEBRTC_SRC (psrc);
   GCancellable *cancellable;
-  GstBufferList *list;
   GError *err = NULL;
-  gint n, i;
+  gint n;
 
+  if (self->batch_next < self->batch_len) {
+    *outbuf = wrap_datagram (self, &self->batch[self->batch_next++]);
+    return GST_FLOW_OK;
+  }
   GST_OBJECT_LOCK (self);
   cancellable = g_object_ref (self->cancellable);
   GST_OBJECT_UNLOCK (self);
@@ -85,15 +96,9 @@ gst_ice_webrtc_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   g_object_unref (cancellable);
   if (n < 0)
     goto recv_error;
-  if (n == 1) {
-    *outbuf = wrap_datagram (self, &self->batch[0]);
-    return GST_FLOW_OK;
-  }
-  list = gst_buffer_list_new_sized (n);
-  for (i = 0; i < n; i++)
-    gst_buffer_list_add (list, wrap_datagram (self, &self->batch[i]));
-  gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
-  *outbuf = NULL;
+  self->batch_len = n;
+  self->batch_next = 1;
+  *outbuf = wrap_datagram (self, &self->batch[0]);
   return GST_FLOW_OK;
 
   /* ERRORS */
@@ -108,6 +113,15 @@ recv_error : {
   g_clear_error (&err);
   return ret;
 }
+}
+
+/* Drops what was read but not pushed (streaming thread stopped). */
+static void
+clear_batch (GstIceWebRTCSrc *self)
+{
+  while (self->batch_next < self->batch_len)
+    ice_agent_datagram_clear (&self->batch[self->batch_next++]);
+  self->batch_len = self->batch_next = 0;
 }
 
 static gboolean
@@ -141,6 +155,7 @@ gst_ice_webrtc_src_stop (GstBaseSrc *src)
   GstIceWebRTCSrc *self = GST_ICE_WEBRTC_SRC (src);
 
   /* stale datagrams must not come out after webrtcbin restarts us */
+  clear_batch (self);
   ice_agent_flush_receive_queue (self->agent, self->stream_id,
                                  self->component_id);
   return TRUE;
@@ -151,6 +166,7 @@ gst_ice_webrtc_src_finalize (GObject *object)
 {
   GstIceWebRTCSrc *self = GST_ICE_WEBRTC_SRC (object);
 
+  clear_batch (self);
   g_clear_object (&self->agent);
   g_object_unref (self->cancellable);
   G_OBJECT_CLASS (gst_ice_webrtc_src_parent_class)->finalize (object);

@@ -14,56 +14,21 @@
  */
 #include "webrtc-peer.h"
 
-#include <string.h>
-
 #define FRAMES 10
 #define DEADLINE_S 60
-
-/* "ip port type" -> "ip port" */
-static gchar *
-ip_port_of (const gchar *described)
-{
-  const gchar *last = strrchr (described, ' ');
-
-  return g_strndup (described, last - described);
-}
-
-static void
-check_selected_pair (Peer *peer, Peer *other)
-{
-  gchar *local = NULL, *remote = NULL, *ip_port;
-
-  g_assert_true (peer_selected_pair (peer, &local, &remote));
-  g_test_message ("%s (%s): selected %s <-> %s", peer->name,
-                  peer->backend == PEER_GSTICE ? "gst-ice" : "libnice", local,
-                  remote);
-  g_assert_true (g_str_has_prefix (local, "127.0.0.1 "));
-  ip_port = ip_port_of (local);
-  g_assert_true (peer_emitted_candidate (peer, ip_port));
-  g_free (ip_port);
-  /* the remote end: a candidate the peer signalled, or learnt from its
-   * checks (peer-reflexive) */
-  if (!g_str_has_suffix (remote, " prflx")) {
-    ip_port = ip_port_of (remote);
-    g_assert_true (peer_emitted_candidate (other, ip_port));
-    g_free (ip_port);
-  }
-  g_free (local);
-  g_free (remote);
-}
 
 static void
 run_pair (PeerBackend offerer, PeerBackend answerer, TrickleMode trickle)
 {
   Pair pair;
 
-  pair_init (&pair, offerer, answerer, trickle, NULL);
+  pair_init (&pair, offerer, answerer, trickle, NULL, NULL);
   g_assert_true (pair_start (&pair));
   g_assert_true (pair_wait_media (&pair, FRAMES, DEADLINE_S));
   g_assert_cmpstr (pair.answerer.message, ==, "hello from offerer");
   g_assert_cmpstr (pair.offerer.message, ==, "hello from answerer");
-  check_selected_pair (&pair.offerer, &pair.answerer);
-  check_selected_pair (&pair.answerer, &pair.offerer);
+  g_free (peer_check_selected_pair (&pair.offerer));
+  g_free (peer_check_selected_pair (&pair.answerer));
   pair_clear (&pair);
 }
 
@@ -102,6 +67,7 @@ int
 main (int argc, char **argv)
 {
   gchar *why = NULL;
+  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -109,7 +75,7 @@ main (int argc, char **argv)
   if (!webrtc_available (&why)) {
     g_print ("1..0 # SKIP %s\n", why);
     g_free (why);
-    return 77;
+    return webrtc_skip_status (tap);
   }
   g_test_add_func ("/webrtc/pair/libnice-libnice", test_libnice_libnice);
   g_test_add_func ("/webrtc/pair/gstice-offers-libnice",

@@ -59,6 +59,7 @@ int
 main (int argc, char **argv)
 {
   gchar *why = NULL;
+  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -66,7 +67,7 @@ main (int argc, char **argv)
   if (!webrtc_available (&why)) {
     g_print ("1..0 # SKIP %s\n", why);
     g_free (why);
-    return 77;
+    return webrtc_skip_status (tap);
   }
   g_test_add_func ("/webrtc/types/by-name", test_type_by_name);
   g_test_add_func ("/webrtc/types/webrtcbin-ice-agent",

@@ -20,6 +20,23 @@ static const gchar *const needed[] = {
 };
 
 gboolean
+webrtc_tap_requested (int argc, char **argv)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--tap") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+int
+webrtc_skip_status (gboolean tap)
+{
+  return tap ? 0 : 77;
+}
+
+gboolean
 webrtc_available (gchar **why)
 {
   GstPlugin *plugin;
@@ -173,15 +190,23 @@ on_data_channel (GstElement *webrtc, GstWebRTCDataChannel *channel, Peer *peer)
 }
 
 static void
-loopback_only (GstElement *webrtc)
+loopback_only (GstElement *webrtc, PeerBackend backend)
 {
   GstWebRTCICE *ice = NULL;
+  GObject *nice_agent = NULL;
   gboolean ok = FALSE;
 
   /* both backends: gather on 127.0.0.1 only (the machine may have others) */
   g_object_get (webrtc, "ice-agent", &ice, NULL);
   g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &ok);
   g_assert_true (ok);
+  if (backend == PEER_LIBNICE) {
+    /* no UPnP-IGD port mapping on loopback (gupnp's discovery threads
+     * would outlive the test) */
+    g_object_get (ice, "agent", &nice_agent, NULL);
+    g_object_set (nice_agent, "upnp", FALSE, NULL);
+    g_object_unref (nice_agent);
+  }
   gst_object_unref (ice);
 }
 
@@ -210,7 +235,7 @@ peer_init (Pair *pair, Peer *peer, const gchar *name, PeerBackend backend,
   if (turn_uri != NULL)
     g_object_set (peer->webrtc, "turn-server", turn_uri, "ice-transport-policy",
                   GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
-  loopback_only (peer->webrtc);
+  loopback_only (peer->webrtc, backend);
   gst_bin_add (GST_BIN (peer->pipeline), peer->webrtc);
   if (sender) {
     GstElement *src = gst_parse_bin_from_description (SEND_BIN, TRUE, NULL);
@@ -227,14 +252,15 @@ peer_init (Pair *pair, Peer *peer, const gchar *name, PeerBackend backend,
 
 void
 pair_init (Pair *pair, PeerBackend offerer, PeerBackend answerer,
-           TrickleMode trickle, const gchar *turn_uri)
+           TrickleMode trickle, const gchar *offerer_turn,
+           const gchar *answerer_turn)
 {
   memset (pair, 0, sizeof (*pair));
   g_mutex_init (&pair->lock);
   g_cond_init (&pair->cond);
   pair->trickle = trickle;
-  peer_init (pair, &pair->offerer, "offerer", offerer, TRUE, turn_uri);
-  peer_init (pair, &pair->answerer, "answerer", answerer, FALSE, turn_uri);
+  peer_init (pair, &pair->offerer, "offerer", offerer, TRUE, offerer_turn);
+  peer_init (pair, &pair->answerer, "answerer", answerer, FALSE, answerer_turn);
 }
 
 static void
@@ -457,4 +483,38 @@ peer_emitted_candidate (Peer *peer, const gchar *ip_port)
   g_mutex_unlock (&peer->pair->lock);
   g_free (needle);
   return found;
+}
+
+/* "ip port type" -> "ip port" */
+static gchar *
+ip_port_of (const gchar *described)
+{
+  const gchar *last = strrchr (described, ' ');
+
+  return g_strndup (described, last - described);
+}
+
+gchar *
+peer_check_selected_pair (Peer *peer)
+{
+  Peer *other = other_of (peer);
+  gchar *local = NULL, *remote = NULL, *ip_port;
+
+  g_assert_true (peer_selected_pair (peer, &local, &remote));
+  g_test_message ("%s (%s): selected %s <-> %s", peer->name,
+                  peer->backend == PEER_GSTICE ? "gst-ice" : "libnice", local,
+                  remote);
+  g_assert_true (g_str_has_prefix (local, "127.0.0.1 "));
+  ip_port = ip_port_of (local);
+  g_assert_true (peer_emitted_candidate (peer, ip_port));
+  g_free (ip_port);
+  /* the remote end: a candidate the peer signalled, or learnt from its
+   * checks (peer-reflexive) */
+  if (!g_str_has_suffix (remote, " prflx")) {
+    ip_port = ip_port_of (remote);
+    g_assert_true (peer_emitted_candidate (other, ip_port));
+    g_free (ip_port);
+  }
+  g_free (remote);
+  return local;
 }
