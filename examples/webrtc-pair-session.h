@@ -65,6 +65,9 @@ gdouble webrtc_pair_ms_since_offer (WebrtcPair *pair, WebrtcPairCondition cond);
  * certificate are made in there), or -1. */
 gdouble webrtc_pair_offer_ms (WebrtcPair *pair);
 
+/* The nick of @value in the enum @type ("checking"), or "?". */
+const gchar *webrtc_pair_enum_nick (GType type, gint value);
+
 guint64 webrtc_pair_frames_received (WebrtcPair *pair);
 gchar *webrtc_pair_message_received (WebrtcPair *pair, WebrtcPairSide side);
 GstElement *webrtc_pair_get_webrtcbin (WebrtcPair *pair, WebrtcPairSide side);

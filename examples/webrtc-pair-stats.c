@@ -49,8 +49,6 @@ static void
 append_candidate (GString *out, const GstStructure *stats, const gchar *id)
 {
   GstStructure *cand = stats_entry (stats, id);
-  GEnumClass *klass;
-  GEnumValue *type;
   guint port = 0;
 
   if (!cand) {
@@ -58,13 +56,10 @@ append_candidate (GString *out, const GstStructure *stats, const gchar *id)
     return;
   }
   gst_structure_get_uint (cand, "port", &port);
-  klass = g_type_class_ref (GST_TYPE_WEBRTC_STATS_TYPE);
-  type = g_enum_get_value (klass, stats_type (cand));
-  g_string_append_printf (out, "%s %s:%u [%s]",
-                          gst_structure_get_string (cand, "candidate-type"),
-                          gst_structure_get_string (cand, "address"), port,
-                          type ? type->value_nick : "?");
-  g_type_class_unref (klass);
+  g_string_append_printf (
+      out, "%s %s:%u [%s]", gst_structure_get_string (cand, "candidate-type"),
+      gst_structure_get_string (cand, "address"), port,
+      webrtc_pair_enum_nick (GST_TYPE_WEBRTC_STATS_TYPE, stats_type (cand)));
   gst_structure_free (cand);
 }
 

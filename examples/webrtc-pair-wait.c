@@ -34,6 +34,17 @@ condition_name (WebrtcPairCondition cond)
   return "?";
 }
 
+const gchar *
+webrtc_pair_enum_nick (GType type, gint value)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+
+  /* enum classes of registered types are never freed */
+  g_type_class_unref (klass);
+  return v ? v->value_nick : "?";
+}
+
 /* "offerer (ice): ice-connection-state checking, connection-state
  * connecting; ..." for a timeout message. */
 static gchar *
@@ -42,22 +53,17 @@ describe_states (WebrtcPair *pair)
   GString *out = g_string_new (NULL);
   GstWebRTCICEConnectionState ice;
   GstWebRTCPeerConnectionState pc;
-  gchar *ice_name, *pc_name;
   guint i;
 
   for (i = 0; i < 2; i++) {
     g_object_get (pair->bin[i], "ice-connection-state", &ice,
                   "connection-state", &pc, NULL);
-    ice_name = g_enum_to_string (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice);
-    pc_name = g_enum_to_string (GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, pc);
-    g_string_append_printf (out,
-                            "%s%s (%s): ice-connection-state %s, "
-                            "connection-state %s",
-                            i ? "; " : "", webrtc_pair_side_name (i),
-                            webrtc_pair_backend_name (pair->backend[i]),
-                            ice_name, pc_name);
-    g_free (ice_name);
-    g_free (pc_name);
+    g_string_append_printf (
+        out, "%s%s (%s): ice-connection-state %s, connection-state %s",
+        i ? "; " : "", webrtc_pair_side_name (i),
+        webrtc_pair_backend_name (pair->backend[i]),
+        webrtc_pair_enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice),
+        webrtc_pair_enum_nick (GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, pc));
   }
   g_mutex_lock (&pair->lock);
   g_string_append_printf (out,
