@@ -109,6 +109,9 @@ make_webrtcbin (const gchar *name, WebrtcPairBackend backend, GError **error)
     bin = NULL;
   }
   gst_object_unref (factory);
+  if (!bin && error && !*error)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+                 "webrtcbin refused to be made for the %s", name);
   return bin;
 }
 
