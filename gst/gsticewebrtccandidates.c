@@ -13,6 +13,8 @@
 
 #include "gsticewebrtccandidates.h"
 
+#include <string.h>
+
 static const gchar *
 relay_protocol_literal (const gchar *p)
 {
@@ -25,14 +27,29 @@ relay_protocol_literal (const gchar *p)
   return NULL;
 }
 
+/* The address without an IPv6 zone ("fe80::1%3"), as libnice reports it:
+ * webrtcbin makes it part of a GstStructure name, where '%' is invalid
+ * (a g_critical in get-stats). */
+static gchar *
+address_without_zone (const IceTransportAddr *addr)
+{
+  gchar ip[ICE_ADDR_STRLEN];
+  gchar *percent;
+
+  ice_addr_ip_to_string (addr, ip);
+  percent = strchr (ip, '%');
+  if (percent != NULL)
+    *percent = '\0';
+  return g_strdup (ip);
+}
+
 static GstWebRTCICECandidateStats *
 stats_from_candidate (const IceCandidate *c, guint stream_id,
                       const IceAgentCandidateStats *extra)
 {
   GstWebRTCICECandidateStats *s = g_new0 (GstWebRTCICECandidateStats, 1);
-  gchar ip[ICE_ADDR_STRLEN];
 
-  s->ipaddr = g_strdup (ice_addr_ip_to_string (&c->addr, ip));
+  s->ipaddr = address_without_zone (&c->addr);
   s->port = c->addr.port;
   s->stream_id = stream_id;
   /* ice_candidate_type_to_string () returns literals */

@@ -13,9 +13,12 @@
 
 G_BEGIN_DECLS
 
+typedef struct _GstIceWebRTCGate GstIceWebRTCGate;
+
 struct _GstIceWebRTCICE {
   GstWebRTCICE parent;
   IceAgent *agent;
+  GstIceWebRTCGate *gate; /* how the agent's signals reach us */
   gulong handlers[4];
   GMutex lock;
   /* GstIceWebRTCStream*, owned, index = the agent's stream id; under lock */

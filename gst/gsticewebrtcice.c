@@ -56,20 +56,72 @@ ref_stream (GstIceWebRTCICE *self, guint agent_stream)
   return stream;
 }
 
-/* --- the agent's signals (dispatch threads; data: a weak reference) ---- */
+/* --- the agent's signals (dispatch threads) -------------------------------
+ *
+ * They reach the object through a gate that dispose closes, waiting for a
+ * handler inside to return: webrtcbin 1.22 unrefs us in its finalize and
+ * never withdraws its on-candidate callback (its data is the webrtcbin), so
+ * no callback may start, or still run, once that unref returned. The
+ * agent emits one signal at a time, so one handler at most is inside. */
+
+struct _GstIceWebRTCGate {
+  GMutex lock;
+  GCond cond;
+  GstIceWebRTCICE *ice; /* NULL once closed */
+  GThread *inside;      /* the thread of the handler inside, if any */
+};
 
 static void
-weak_free (gpointer weak, GClosure *closure)
+gate_clear (GstIceWebRTCGate *gate)
 {
-  g_weak_ref_clear (weak);
-  g_free (weak);
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->cond);
+}
+
+static void
+gate_unref (gpointer gate, GClosure *closure)
+{
+  g_atomic_rc_box_release_full (gate, (GDestroyNotify)gate_clear);
+}
+
+static GstIceWebRTCICE *
+gate_enter (GstIceWebRTCGate *gate)
+{
+  GstIceWebRTCICE *ice;
+
+  g_mutex_lock (&gate->lock);
+  ice = gate->ice;
+  if (ice != NULL)
+    gate->inside = g_thread_self ();
+  g_mutex_unlock (&gate->lock);
+  return ice;
+}
+
+static void
+gate_leave (GstIceWebRTCGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->inside = NULL;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+/* From dispose; a handler that disposed us itself is not waited for. */
+static void
+gate_close (GstIceWebRTCGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->ice = NULL;
+  while (gate->inside != NULL && gate->inside != g_thread_self ())
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
 }
 
 static void
 on_new_candidate (IceAgent *agent, guint stream_id, const gchar *line,
-                  GWeakRef *weak)
+                  GstIceWebRTCGate *gate)
 {
-  GstIceWebRTCICE *self = g_weak_ref_get (weak);
+  GstIceWebRTCICE *self = gate_enter (gate);
   GstIceWebRTCStream *stream = self ? ref_stream (self, stream_id) : NULL;
   GstWebRTCICEOnCandidateFunc func;
   gpointer data;
@@ -91,39 +143,43 @@ on_new_candidate (IceAgent *agent, guint stream_id, const gchar *line,
   g_free (attr);
 done:
   gst_clear_object (&stream);
-  gst_clear_object (&self);
+  if (self != NULL)
+    gate_leave (gate);
 }
 
 static void
-on_gathering_done (IceAgent *agent, guint stream_id, GWeakRef *weak)
+on_gathering_done (IceAgent *agent, guint stream_id, GstIceWebRTCGate *gate)
 {
-  GstIceWebRTCICE *self = g_weak_ref_get (weak);
+  GstIceWebRTCICE *self = gate_enter (gate);
   GstIceWebRTCStream *stream = self ? ref_stream (self, stream_id) : NULL;
 
   if (stream != NULL)
     gst_ice_webrtc_stream_gathering_done (stream);
   gst_clear_object (&stream);
-  gst_clear_object (&self);
+  if (self != NULL)
+    gate_leave (gate);
 }
 
 static void
 on_state_changed (IceAgent *agent, guint stream_id, IceConnectionState state,
-                  GWeakRef *weak)
+                  GstIceWebRTCGate *gate)
 {
-  GstIceWebRTCICE *self = g_weak_ref_get (weak);
+  GstIceWebRTCICE *self = gate_enter (gate);
   GstIceWebRTCStream *stream = self ? ref_stream (self, stream_id) : NULL;
 
   if (stream != NULL)
     gst_ice_webrtc_stream_state_changed (stream, state);
   gst_clear_object (&stream);
-  gst_clear_object (&self);
+  if (self != NULL)
+    gate_leave (gate);
 }
 
 static void
 on_selected_pair (IceAgent *agent, guint stream_id, guint component_id,
-                  const gchar *local, const gchar *remote, GWeakRef *weak)
+                  const gchar *local, const gchar *remote,
+                  GstIceWebRTCGate *gate)
 {
-  GstIceWebRTCICE *self = g_weak_ref_get (weak);
+  GstIceWebRTCICE *self = gate_enter (gate);
   GstIceWebRTCStream *stream = self ? ref_stream (self, stream_id) : NULL;
 
   if (stream != NULL) {
@@ -132,16 +188,16 @@ on_selected_pair (IceAgent *agent, guint stream_id, guint component_id,
     gst_ice_webrtc_stream_selected_pair_changed (stream, component_id);
   }
   gst_clear_object (&stream);
-  gst_clear_object (&self);
+  if (self != NULL)
+    gate_leave (gate);
 }
 
 static gulong
-connect_weak (GstIceWebRTCICE *self, const gchar *signal, GCallback cb)
+connect_gated (GstIceWebRTCICE *self, const gchar *signal, GCallback cb)
 {
-  GWeakRef *weak = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (weak, self);
-  return g_signal_connect_data (self->agent, signal, cb, weak, weak_free, 0);
+  return g_signal_connect_data (self->agent, signal, cb,
+                                g_atomic_rc_box_acquire (self->gate),
+                                gate_unref, 0);
 }
 
 /* --- streams, transports, gathering -------------------------------------
@@ -413,6 +469,13 @@ gst_ice_webrtc_ice_get_property (GObject *object, guint prop_id, GValue *value,
 }
 
 static void
+gst_ice_webrtc_ice_dispose (GObject *object)
+{
+  gate_close (GST_ICE_WEBRTC_ICE (object)->gate);
+  G_OBJECT_CLASS (gst_ice_webrtc_ice_parent_class)->dispose (object);
+}
+
+static void
 gst_ice_webrtc_ice_finalize (GObject *object)
 {
   GstIceWebRTCICE *self = GST_ICE_WEBRTC_ICE (object);
@@ -425,6 +488,7 @@ gst_ice_webrtc_ice_finalize (GObject *object)
   ice_agent_close (self->agent);
   g_object_unref (self->agent);
   g_ptr_array_unref (self->streams);
+  gate_unref (self->gate, NULL);
   if (self->on_candidate_notify != NULL)
     self->on_candidate_notify (self->on_candidate_data);
   g_free (self->stun_server);
@@ -459,6 +523,7 @@ gst_ice_webrtc_ice_class_init (GstIceWebRTCICEClass *klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
   gobject_class->get_property = gst_ice_webrtc_ice_get_property;
+  gobject_class->dispose = gst_ice_webrtc_ice_dispose;
   gobject_class->finalize = gst_ice_webrtc_ice_finalize;
   install_vfuncs (GST_WEBRTC_ICE_CLASS (klass));
 
@@ -485,6 +550,10 @@ gst_ice_webrtc_ice_init (GstIceWebRTCICE *self)
   g_mutex_init (&self->lock);
   self->streams = g_ptr_array_new_with_free_func (gst_object_unref);
   self->agent = ice_agent_new (NULL);
+  self->gate = g_atomic_rc_box_new0 (GstIceWebRTCGate);
+  g_mutex_init (&self->gate->lock);
+  g_cond_init (&self->gate->cond);
+  self->gate->ice = self;
   /* libnice's default, which webrtcbin relies on: it asks for the role it
    * has and only turns control on for the first offerer */
   g_object_set (self->agent, "controlling-mode", FALSE,
@@ -492,11 +561,11 @@ gst_ice_webrtc_ice_init (GstIceWebRTCICE *self)
                  * webrtcbin 1.22: keep the pair, report the loss only */
                 "restart-on-network-change", FALSE, NULL);
   self->handlers[0]
-      = connect_weak (self, "new-candidate", G_CALLBACK (on_new_candidate));
+      = connect_gated (self, "new-candidate", G_CALLBACK (on_new_candidate));
   self->handlers[1]
-      = connect_weak (self, "gathering-done", G_CALLBACK (on_gathering_done));
-  self->handlers[2] = connect_weak (self, "connection-state-changed",
-                                    G_CALLBACK (on_state_changed));
-  self->handlers[3] = connect_weak (self, "selected-pair-changed",
-                                    G_CALLBACK (on_selected_pair));
+      = connect_gated (self, "gathering-done", G_CALLBACK (on_gathering_done));
+  self->handlers[2] = connect_gated (self, "connection-state-changed",
+                                     G_CALLBACK (on_state_changed));
+  self->handlers[3] = connect_gated (self, "selected-pair-changed",
+                                     G_CALLBACK (on_selected_pair));
 }

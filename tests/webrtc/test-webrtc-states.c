@@ -6,7 +6,8 @@
  * - one webrtcbin with an offer made (so our streams, transports and the
  *   src/sink in its transport bins exist) NULL -> PLAYING -> NULL;
  * - a new webrtcbin each time: PLAYING, offer, gathering on loopback, NULL,
- *   unref (our ICE object, its agent and sockets made and freed).
+ *   unref (our ICE object, its agent and sockets made and freed), and the
+ *   same without waiting for the gathering to end.
  */
 #include "webrtc-peer.h"
 
@@ -53,7 +54,7 @@ new_pipeline (GstElement **webrtc, Gathering *g)
 }
 
 static void
-make_offer (GstElement *webrtc, Gathering *g)
+make_offer (GstElement *webrtc, Gathering *g, gboolean wait_gathered)
 {
   GstWebRTCDataChannel *channel = NULL;
   GstWebRTCSessionDescription *offer = NULL;
@@ -74,6 +75,8 @@ make_offer (GstElement *webrtc, Gathering *g)
   g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
   gst_promise_unref (promise);
   gst_webrtc_session_description_free (offer);
+  if (!wait_gathered)
+    return;
   deadline = g_get_monotonic_time () + DEADLINE_S * G_TIME_SPAN_SECOND;
   g_mutex_lock (&g->lock);
   while (!g->gathered && g_cond_wait_until (&g->cond, &g->lock, deadline))
@@ -99,7 +102,7 @@ test_same_webrtcbin (void)
   g_mutex_init (&g.lock);
   g_cond_init (&g.cond);
   set_state (pipeline, GST_STATE_PLAYING);
-  make_offer (webrtc, &g);
+  make_offer (webrtc, &g, TRUE);
   set_state (pipeline, GST_STATE_NULL);
   for (i = 0; i < CYCLES; i++) {
     set_state (pipeline, GST_STATE_PLAYING);
@@ -111,7 +114,7 @@ test_same_webrtcbin (void)
 }
 
 static void
-test_new_webrtcbin (void)
+new_webrtcbins (gboolean wait_gathered)
 {
   guint i;
 
@@ -123,12 +126,26 @@ test_new_webrtcbin (void)
     g_cond_init (&g.cond);
     pipeline = new_pipeline (&webrtc, &g);
     set_state (pipeline, GST_STATE_PLAYING);
-    make_offer (webrtc, &g);
+    make_offer (webrtc, &g, wait_gathered);
     set_state (pipeline, GST_STATE_NULL);
     gst_object_unref (pipeline);
     g_mutex_clear (&g.lock);
     g_cond_clear (&g.cond);
   }
+}
+
+static void
+test_new_webrtcbin (void)
+{
+  new_webrtcbins (TRUE);
+}
+
+/* Torn down while its candidates may still be on their way to webrtcbin's
+ * on-candidate callback (which must not run once webrtcbin is gone). */
+static void
+test_teardown_while_gathering (void)
+{
+  new_webrtcbins (FALSE);
 }
 
 int
@@ -147,6 +164,8 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/webrtc/states/same-webrtcbin", test_same_webrtcbin);
   g_test_add_func ("/webrtc/states/new-webrtcbin", test_new_webrtcbin);
+  g_test_add_func ("/webrtc/states/teardown-while-gathering",
+                   test_teardown_while_gathering);
   ret = g_test_run ();
   gst_deinit ();
   return ret;
