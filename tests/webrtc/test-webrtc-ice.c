@@ -234,17 +234,10 @@ test_servers (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (!webrtc_available (&why)) {
-    g_print ("1..0 # SKIP %s\n", why);
-    g_free (why);
-    return webrtc_skip_status (tap);
-  }
+  if (!webrtc_test_init (&argc, &argv, &ret))
+    return ret;
   g_test_add_func ("/webrtc/ice/tos-ports-candidates", test_tos_and_candidates);
   g_test_add_func ("/webrtc/ice/stats-addresses", test_stats_addresses);
   g_test_add_func ("/webrtc/ice/servers", test_servers);

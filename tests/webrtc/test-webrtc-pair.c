@@ -66,17 +66,10 @@ test_gstice_gstice_after (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (!webrtc_available (&why)) {
-    g_print ("1..0 # SKIP %s\n", why);
-    g_free (why);
-    return webrtc_skip_status (tap);
-  }
+  if (!webrtc_test_init (&argc, &argv, &ret))
+    return ret;
   g_test_add_func ("/webrtc/pair/libnice-libnice", test_libnice_libnice);
   g_test_add_func ("/webrtc/pair/gstice-offers-libnice",
                    test_gstice_offers_libnice);

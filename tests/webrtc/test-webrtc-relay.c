@@ -61,17 +61,10 @@ test_relay_both_gstice (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (!webrtc_available (&why)) {
-    g_print ("1..0 # SKIP %s\n", why);
-    g_free (why);
-    return webrtc_skip_status (tap);
-  }
+  if (!webrtc_test_init (&argc, &argv, &ret))
+    return ret;
   have_coturn = io_coturn_start (&coturn);
   g_test_add_func ("/webrtc/relay/gstice-to-libnice", test_relay_to_libnice);
   g_test_add_func ("/webrtc/relay/gstice-both", test_relay_both_gstice);

@@ -151,17 +151,10 @@ test_teardown_while_gathering (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (!webrtc_available (&why)) {
-    g_print ("1..0 # SKIP %s\n", why);
-    g_free (why);
-    return webrtc_skip_status (tap);
-  }
+  if (!webrtc_test_init (&argc, &argv, &ret))
+    return ret;
   g_test_add_func ("/webrtc/states/same-webrtcbin", test_same_webrtcbin);
   g_test_add_func ("/webrtc/states/new-webrtcbin", test_new_webrtcbin);
   g_test_add_func ("/webrtc/states/teardown-while-gathering",

@@ -58,17 +58,10 @@ test_webrtcbin_takes_it (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  gboolean tap = webrtc_tap_requested (argc, argv);
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (!webrtc_available (&why)) {
-    g_print ("1..0 # SKIP %s\n", why);
-    g_free (why);
-    return webrtc_skip_status (tap);
-  }
+  if (!webrtc_test_init (&argc, &argv, &ret))
+    return ret;
   g_test_add_func ("/webrtc/types/by-name", test_type_by_name);
   g_test_add_func ("/webrtc/types/webrtcbin-ice-agent",
                    test_webrtcbin_takes_it);

@@ -19,7 +19,7 @@ static const gchar *const needed[] = {
   "sctpenc",   "fakesink",  NULL,
 };
 
-gboolean
+static gboolean
 webrtc_tap_requested (int argc, char **argv)
 {
   int i;
@@ -30,13 +30,7 @@ webrtc_tap_requested (int argc, char **argv)
   return FALSE;
 }
 
-int
-webrtc_skip_status (gboolean tap)
-{
-  return tap ? 0 : 77;
-}
-
-gboolean
+static gboolean
 webrtc_available (gchar **why)
 {
   GstPlugin *plugin;
@@ -64,6 +58,23 @@ webrtc_available (gchar **why)
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+webrtc_test_init (int *argc, char ***argv, int *skip_status)
+{
+  /* before g_test_init() takes --tap out of argv */
+  gboolean tap = webrtc_tap_requested (*argc, *argv);
+  gchar *why = NULL;
+
+  g_test_init (argc, argv, NULL);
+  gst_init (argc, argv);
+  if (webrtc_available (&why))
+    return TRUE;
+  g_print ("1..0 # SKIP %s\n", why);
+  g_free (why);
+  *skip_status = tap ? 0 : 77;
+  return FALSE;
 }
 
 GstWebRTCICE *

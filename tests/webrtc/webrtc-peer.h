@@ -57,13 +57,10 @@ struct _Pair {
   Peer answerer;
 };
 
-/* Skipping: after "1..0 # SKIP why", TAP (meson's protocol here) wants
- * exit status 0, other harnesses 77. Look for --tap before g_test_init()
- * takes it out of argv. */
-gboolean webrtc_tap_requested (int argc, char **argv);
-int webrtc_skip_status (gboolean tap);
-/* FALSE if webrtcbin or the plugin ice is missing (the test skips). */
-gboolean webrtc_available (gchar **why);
+/* g_test_init() and gst_init(); FALSE if webrtcbin or the plugin ice is
+ * missing: then "1..0 # SKIP why" is printed and the test returns
+ * *@skip_status (0 under --tap, which meson's TAP protocol wants, else 77). */
+gboolean webrtc_test_init (int *argc, char ***argv, int *skip_status);
 /* A new GstIceWebRTCICE, by type name. */
 GstWebRTCICE *webrtc_new_gstice (void);
 
