@@ -95,7 +95,7 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
 
 /**
  * gst_ice_parse_stun_server:
- * @uri: "stun://HOST[:PORT]"
+ * @uri: "stun://HOST[:PORT][?transport=udp|tcp]"
  *
  * Returns: %TRUE and the host and port (3478 if absent), or %FALSE with
  *   @error saying what was expected.
@@ -104,19 +104,24 @@ gboolean
 gst_ice_parse_stun_server (const gchar *uri, gchar **host, guint16 *port,
                            GError **error)
 {
-  gchar *scheme = NULL;
+  gchar *scheme = NULL, *query = NULL;
   gint p = -1;
   gboolean ok;
 
   ok = uri
-       && g_uri_split_network (uri, G_URI_FLAGS_NONE, &scheme, host, &p, NULL)
-       && g_ascii_strcasecmp (scheme, "stun") == 0 && *host && **host;
+       && g_uri_split (uri, G_URI_FLAGS_NONE, &scheme, NULL, host, &p, NULL,
+                       &query, NULL, NULL)
+       && g_ascii_strcasecmp (scheme, "stun") == 0 && *host && **host
+       && (query == NULL || g_ascii_strcasecmp (query, "transport=udp") == 0
+           || g_ascii_strcasecmp (query, "transport=tcp") == 0);
   g_free (scheme);
+  g_free (query);
   if (!ok) {
     if (host)
       g_clear_pointer (host, g_free);
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "invalid stun-server '%s': expected stun://HOST:PORT",
+                 "invalid stun-server '%s': expected "
+                 "stun://HOST:PORT[?transport=udp|tcp]",
                  uri ? uri : "(null)");
     return FALSE;
   }
@@ -236,13 +241,18 @@ install_agent_properties (GObjectClass *klass)
 {
   /**
    * GstIceSrc:stun-server:
-   * STUN server for server-reflexive candidates, "stun://HOST:PORT".
+   * STUN server for server-reflexive candidates,
+   * "stun://HOST:PORT[?transport=udp|tcp]". Without a transport it is
+   * asked over UDP and, with #GstIceSrc:ice-tcp, over TCP from the
+   * ICE-TCP listeners too (RFC 6544 server-reflexive TCP candidates).
    * An agent-level setting.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
-                           "STUN server as stun://HOST:PORT (agent-level)",
+                           "STUN server as stun://HOST:PORT[?transport="
+                           "udp|tcp] (no transport: UDP, and TCP with "
+                           "ice-tcp; agent-level)",
                            DEFAULT_STUN_SERVER,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**

@@ -11,6 +11,10 @@
  * point (ice_agent_tcp_reap_locked) and the conn freed when that source
  * is gone.
  *
+ * A connection to a STUN server (RFC 6544 §5.2) carries plain STUN
+ * (RFC 8489 §6.2.2): messages are cut by their length fields and written
+ * as they are; when it fails, the session's request over it fails too.
+ *
  * Nothing the peer sends reaches g_warning: a length above the maximum,
  * or an accepted connection whose first frames are not a check the
  * session accepts (a stranger), closes the connection and counts in
@@ -46,6 +50,10 @@ ice_agent_tcp_conn_fail_locked (IceAgentTcpConn *conn, const gchar *why)
   g_byte_array_set_size (conn->out, 0);
   if (conn->socket != NULL)
     g_socket_close (conn->socket, NULL);
+  if (conn->to_stun_server && !conn->state->closed
+      && conn->state->session != NULL)
+    ice_session_stun_connection_failed (conn->state->session, &conn->local,
+                                        &conn->remote, g_get_monotonic_time ());
   /* out of the table; its source is destroyed (and the conn freed) by
    * ice_agent_tcp_reap_locked(), where no caller holds it */
   ice_agent_tcp_conn_gone_locked (conn->state, conn);
@@ -91,15 +99,16 @@ ice_agent_tcp_conn_write_locked (IceAgentTcpConn *conn,
                                  gsize len)
 {
   guint8 header[ICE_RFC4571_HEADER_SIZE];
+  gsize header_len = conn->to_stun_server ? 0 : sizeof (header);
   guint v;
 
   if (conn->failed || !ice_rfc4571_write_header (header, len))
     return FALSE;
-  if (conn->out->len + sizeof (header) + len > ICE_AGENT_TCP_MAX_OUT) {
+  if (conn->out->len + header_len + len > ICE_AGENT_TCP_MAX_OUT) {
     counters (conn)->dropped_bytes += len;
     return FALSE;
   }
-  g_byte_array_append (conn->out, header, sizeof (header));
+  g_byte_array_append (conn->out, header, header_len);
   for (v = 0; v < n_vectors; v++)
     g_byte_array_append (conn->out, vectors[v].buffer, vectors[v].size);
   write_pending (conn);
@@ -150,6 +159,43 @@ handle_frames (IceAgentTcpConn *conn, gint64 now, GArray *callbacks)
   }
 }
 
+/* What a STUN server sent: its answers (the session drops anything
+ * else); a stream that is not STUN closes the connection */
+static void
+handle_stun_messages (IceAgentTcpConn *conn, gint64 now)
+{
+  const guint8 *message;
+  IceDelivery delivery;
+  IceTurnFrameResult r;
+  gsize len;
+
+  while (!conn->failed
+         && (r = ice_turn_framer_pop (conn->stun, &message, &len))
+                == ICE_TURN_FRAME_COMPLETE)
+    ice_session_handle_packet (conn->state->session, now, &conn->local,
+                               &conn->remote, message, len, &delivery);
+  if (!conn->failed
+      && (r == ICE_TURN_FRAME_INVALID
+          || ice_turn_framer_pending (conn->stun) > ICE_AGENT_TCP_MAX_FRAME)) {
+    counters (conn)->closed_invalid++;
+    ice_agent_tcp_conn_fail_locked (conn, "the STUN server's stream is not "
+                                          "STUN messages");
+  }
+}
+
+static void
+push_received (IceAgentTcpConn *conn, const guint8 *data, gsize len,
+               GArray *callbacks)
+{
+  if (conn->to_stun_server) {
+    ice_turn_framer_push (conn->stun, data, len);
+    handle_stun_messages (conn, g_get_monotonic_time ());
+  } else {
+    ice_rfc4571_reader_push (conn->reader, data, len);
+    handle_frames (conn, g_get_monotonic_time (), callbacks);
+  }
+}
+
 static void
 read_available (IceAgentTcpConn *conn, GArray *callbacks)
 {
@@ -171,8 +217,7 @@ read_available (IceAgentTcpConn *conn, GArray *callbacks)
       g_clear_error (&error);
       break;
     }
-    ice_rfc4571_reader_push (conn->reader, buf, n);
-    handle_frames (conn, g_get_monotonic_time (), callbacks);
+    push_received (conn, buf, n, callbacks);
   }
 }
 
@@ -259,6 +304,7 @@ conn_free (gpointer data)
 
   g_clear_object (&conn->socket);
   ice_rfc4571_reader_free (conn->reader);
+  ice_turn_framer_free (conn->stun);
   g_byte_array_unref (conn->out);
   g_source_unref (conn->source);
   g_free (conn);
@@ -279,7 +325,8 @@ static GSourceFuncs conn_funcs
 IceAgentTcpConn *
 ice_agent_tcp_conn_new (IceAgentState *state, const IceTransportAddr *local,
                         const IceTransportAddr *remote, GSocket *socket,
-                        gboolean connecting, gboolean accepted)
+                        gboolean connecting, gboolean accepted,
+                        gboolean to_stun_server)
 {
   IceAgentTcpConn *conn = g_new0 (IceAgentTcpConn, 1);
 
@@ -289,8 +336,12 @@ ice_agent_tcp_conn_new (IceAgentState *state, const IceTransportAddr *local,
   conn->socket = g_object_ref (socket);
   conn->connecting = connecting;
   conn->accepted = accepted;
+  conn->to_stun_server = to_stun_server;
   conn->opened_us = g_get_monotonic_time ();
-  conn->reader = ice_rfc4571_reader_new (ICE_AGENT_TCP_MAX_FRAME);
+  if (to_stun_server)
+    conn->stun = ice_turn_framer_new ();
+  else
+    conn->reader = ice_rfc4571_reader_new (ICE_AGENT_TCP_MAX_FRAME);
   conn->out = g_byte_array_new ();
   /* small STUN messages and RTP must not wait for Nagle */
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
