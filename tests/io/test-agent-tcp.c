@@ -5,7 +5,8 @@
  * that learn only each other's TCP candidates connect over a TCP host
  * pair (one connects, the other accepts) and carry media both ways;
  * told everything, they select UDP; strangers' connections to a
- * listener are closed and counted, never warned about.
+ * listener are closed and counted, never warned about; a connect that
+ * never completes is closed after its timeout and counted.
  */
 #include <gio/gio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "io-test-util.h"
 
 #define DATAGRAM_SIZE 300
+#define PEER_PWD "0123456789abcdefghijkl"
 
 typedef struct {
   IceAgent *peer;
@@ -372,6 +374,135 @@ test_strangers (void)
   pair_clear (&p);
 }
 
+/* Sockets in /proc/net/tcp connecting (SYN_SENT, state 02) to
+ * 127.0.0.1:@port */
+static guint
+syn_sent_to (guint16 port)
+{
+  gchar *text = NULL, **lines, want[16];
+  guint i, n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &text, NULL, NULL));
+  g_snprintf (want, sizeof want, "0100007F:%04X", port);
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 1; lines[i] != NULL; i++) {
+    gchar **f = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+    gchar *fields[4] = { NULL };
+    guint k, m = 0;
+
+    for (k = 0; f[k] != NULL && m < 4; k++)
+      if (*f[k] != '\0')
+        fields[m++] = f[k];
+    if (m == 4 && strcmp (fields[2], want) == 0
+        && strcmp (fields[3], "02") == 0)
+      n++;
+    g_strfreev (f);
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return n;
+}
+
+/* A listener whose accept queue is full (backlog 0, one connection that
+ * nobody accepts): Linux drops further SYNs, so connects to it stay
+ * pending. Returns its port; *@filler holds the queued connection. */
+static GSocket *
+full_listener (guint16 *port, GSocket **filler)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0), *bound;
+  GSocket *listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                    G_SOCKET_PROTOCOL_TCP, NULL);
+
+  g_assert_true (g_socket_bind (listener, any, FALSE, NULL));
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_listen (listener, NULL));
+  bound = g_socket_get_local_address (listener, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *filler = connect_to (*port);
+  g_object_unref (bound);
+  g_object_unref (any);
+  g_object_unref (lo);
+  return listener;
+}
+
+static gboolean
+connect_failed_at_least (const IceAgentStats *stats, gpointer data)
+{
+  return stats->tcp_connect_failed >= GPOINTER_TO_UINT (data);
+}
+
+/* Waits up to @seconds (longer than io_test_wait_stats: the connect
+ * timeout is 10 s) for @pred; polled, there is no event for it */
+static gboolean
+wait_stats_for (IceAgent *agent, guint seconds,
+                gboolean (*pred) (const IceAgentStats *, gpointer),
+                gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  IceAgentStats stats;
+
+  for (;;) {
+    ice_agent_get_stats (agent, &stats);
+    if (pred (&stats, data))
+      return TRUE;
+    if (g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (50 * 1000);
+  }
+}
+
+/* A check from our active candidate to a passive one whose SYNs are
+ * dropped: the connect stays pending, then ICE_AGENT_TCP_CONNECT_TIMEOUT_US
+ * (10 s) closes it, counted in tcp_connect_failed, and its socket is gone
+ * from the kernel's table. */
+static void
+test_connect_timeout (void)
+{
+  IceAgent *agent = make_agent (ICE_ROLE_CONTROLLING);
+  GSocket *listener, *filler;
+  GError *error = NULL;
+  IceAgentStats stats;
+  gint64 deadline;
+  guint16 port;
+  gchar *line;
+  guint stream;
+
+  listener = full_listener (&port, &filler);
+  stream = ice_agent_add_stream (agent, 1);
+  g_assert_true (
+      ice_agent_set_remote_credentials (agent, stream, "abcd", PEER_PWD));
+  g_assert_true (ice_agent_gather (agent, stream, &error));
+  g_assert_no_error (error);
+  line = g_strdup_printf ("candidate:1 1 TCP 1518280447 127.0.0.1 %u typ host "
+                          "tcptype passive",
+                          port);
+  g_assert_true (ice_agent_add_remote_candidate (agent, stream, line, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  while (syn_sent_to (port) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (20 * 1000);
+  g_assert_cmpuint (syn_sent_to (port), ==, 1);
+  ice_agent_get_stats (agent, &stats);
+  g_assert_cmpuint (stats.tcp_connects, ==, 1);
+  g_assert_cmpuint (stats.tcp_connect_failed, ==, 0);
+
+  g_assert_true (wait_stats_for (agent, 30, connect_failed_at_least,
+                                 GUINT_TO_POINTER (1)));
+  g_assert_cmpuint (syn_sent_to (port), ==, 0);
+  ice_agent_get_stats (agent, &stats);
+  /* the check's retransmissions took the pending connection: no second */
+  g_assert_cmpuint (stats.tcp_connects, ==, 1);
+  g_assert_cmpuint (stats.tcp_connect_failed, ==, 1);
+  g_assert_cmpuint (stats.tcp_refused, ==, 0);
+
+  g_object_unref (agent);
+  g_object_unref (filler);
+  g_object_unref (listener);
+  g_free (line);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,5 +510,6 @@ main (int argc, char **argv)
   g_test_add_func ("/io/tcp/tcp-only", test_tcp_only);
   g_test_add_func ("/io/tcp/udp-wins", test_udp_wins);
   g_test_add_func ("/io/tcp/strangers", test_strangers);
+  g_test_add_func ("/io/tcp/connect-timeout", test_connect_timeout);
   return g_test_run ();
 }
