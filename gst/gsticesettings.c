@@ -44,6 +44,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
   settings->mdns = DEFAULT_MDNS;
+  settings->mdns_resolve = DEFAULT_MDNS_RESOLVE;
   settings->restart_on_network_change = DEFAULT_RESTART_ON_NETWORK_CHANGE;
 }
 
@@ -311,6 +312,22 @@ install_agent_properties (GObjectClass *klass)
                             DEFAULT_MDNS,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
+   * GstIceSrc:mdns-resolve:
+   * Resolve the peer's `<uuid>.local` candidates (browsers send their
+   * host candidates so) with mDNS queries on 224.0.0.251:5353; the
+   * candidate is added when the name answers, and counts as unresolved
+   * after 5 s without an answer. FALSE refuses such candidates at once as
+   * unresolved and sends no query (a host where multicast must stay
+   * quiet). Agent-level; docs/mdns.md.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_MDNS_RESOLVE,
+      g_param_spec_boolean ("mdns-resolve", "Resolve mDNS candidates",
+                            "Resolve the peer's <uuid>.local candidates "
+                            "with mDNS queries (agent-level)",
+                            DEFAULT_MDNS_RESOLVE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
    * GstIceSrc:peer-timeout:
    * Seconds a stream waits for the peer's description before it fails
    * (the RFC 8863 PAC time, 39.5 s, is the library's default). 0 waits
@@ -556,6 +573,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->mdns = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_MDNS;
       break;
+    case GST_ICE_PROP_MDNS_RESOLVE:
+      s->mdns_resolve = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_MDNS_RESOLVE;
+      break;
     case GST_ICE_PROP_ICE_TCP:
       s->ice_tcp = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_ICE_TCP;
@@ -638,6 +659,9 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_MDNS:
       g_value_set_boolean (value, s->mdns);
+      break;
+    case GST_ICE_PROP_MDNS_RESOLVE:
+      g_value_set_boolean (value, s->mdns_resolve);
       break;
     default:
       return gst_ice_turn_get_setting (s, prop_id, value)
