@@ -374,6 +374,126 @@ test_strangers (void)
   pair_clear (&p);
 }
 
+/* Iterates a context on a thread of its own until told to stop */
+typedef struct {
+  GMainContext *context;
+  GThread *thread;
+  gint stop;
+} ContextThread;
+
+static gpointer
+iterate (gpointer data)
+{
+  ContextThread *ct = data;
+
+  while (!g_atomic_int_get (&ct->stop))
+    g_main_context_iteration (ct->context, TRUE);
+  return NULL;
+}
+
+static void
+context_thread_start (ContextThread *ct)
+{
+  g_atomic_int_set (&ct->stop, 0);
+  ct->thread = g_thread_new ("agent-b-context", iterate, ct);
+}
+
+static void
+context_thread_stop (ContextThread *ct)
+{
+  g_atomic_int_set (&ct->stop, 1);
+  g_main_context_wakeup (ct->context);
+  g_thread_join (ct->thread);
+  ct->thread = NULL;
+}
+
+#define MARKER_SEQ 0xfffffff0u
+
+/* Sends MARKER_SEQ from A (again while A's queue is still full) until B
+ * receives it behind the backlog, within IO_TEST_TIMEOUT_US */
+static gboolean
+marker_arrives (TcpPair *p)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  IceAgentDatagram out[64];
+  guint8 buf[1200];
+  gboolean sent = FALSE, seen = FALSE;
+  gint i, n;
+
+  io_test_fill (buf, sizeof (buf), MARKER_SEQ);
+  while (!seen && g_get_monotonic_time () < deadline) {
+    if (!sent)
+      sent = ice_agent_send (p->a, p->sa, 1, buf, sizeof (buf)) == 1;
+    n = ice_agent_recv_batch (p->b, p->sb, 1, out, G_N_ELEMENTS (out),
+                              100 * 1000, NULL, NULL);
+    for (i = 0; i < n; i++) {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (out[i].bytes, &size);
+
+      seen |= sent && io_test_seq (data, size) == MARKER_SEQ;
+      ice_agent_datagram_clear (&out[i]);
+    }
+  }
+  return seen;
+}
+
+/* The receiver stops reading (its context is no longer iterated): the
+ * kernel buffers fill, then the sender's queue of ICE_AGENT_TCP_MAX_OUT
+ * (256 KiB): further datagrams are refused and counted, never queued
+ * without bound. Once it reads again, media flows again. */
+static void
+test_send_bounded (void)
+{
+  guint8 buf[1200];
+  ContextThread ct = { 0 };
+  TcpPair p = { 0 };
+  IceAgentStats sa;
+  GError *error = NULL;
+  guint32 seq = 0;
+  guint refused = 0;
+
+  ct.context = g_main_context_new ();
+  context_thread_start (&ct);
+  p.a = make_agent (ICE_ROLE_CONTROLLING);
+  p.b = ice_agent_new (ct.context);
+  g_object_set (p.b, "ice-role", ICE_ROLE_CONTROLLED, "bind-address",
+                (const gchar *[]){ "127.0.0.1", NULL }, "ice-tcp", TRUE, NULL);
+  p.sa = ice_agent_add_stream (p.a, 1);
+  p.sb = ice_agent_add_stream (p.b, 1);
+  give_credentials (p.a, p.sa, p.b, p.sb);
+  give_credentials (p.b, p.sb, p.a, p.sa);
+  trickle_init (&p.ta, p.a, p.b, p.sb, TRUE);
+  trickle_init (&p.tb, p.b, p.a, p.sa, TRUE);
+  g_assert_true (ice_agent_gather (p.a, p.sa, &error));
+  g_assert_true (ice_agent_gather (p.b, p.sb, &error));
+  g_assert_no_error (error);
+  g_assert_true (
+      ice_agent_wait_connected (p.a, p.sa, IO_TEST_TIMEOUT_US, NULL));
+  g_assert_true (
+      ice_agent_wait_connected (p.b, p.sb, IO_TEST_TIMEOUT_US, NULL));
+  assert_selected_transport (p.a, p.sa, ICE_TRANSPORT_TCP);
+
+  context_thread_stop (&ct);
+  /* kernel buffers are a few MiB at most (tcp_wmem, tcp_rmem): 64 MiB
+   * of sends must hit the bound */
+  for (; seq < 64 * 1024 * 1024 / sizeof (buf) && refused < 100; seq++) {
+    io_test_fill (buf, sizeof (buf), seq);
+    if (ice_agent_send (p.a, p.sa, 1, buf, sizeof (buf)) == 0)
+      refused++;
+  }
+  g_assert_cmpuint (refused, ==, 100);
+  ice_agent_get_stats (p.a, &sa);
+  g_assert_cmpuint (sa.tcp_dropped_bytes, ==, 100 * sizeof (buf));
+  g_assert_cmpuint (sa.send_errors, ==, 100);
+
+  /* reading again: what was queued drains, a new datagram arrives */
+  context_thread_start (&ct);
+  g_assert_true (marker_arrives (&p));
+  context_thread_stop (&ct);
+  pair_clear (&p);
+  g_main_context_unref (ct.context);
+}
+
 /* Sockets in /proc/net/tcp connecting (SYN_SENT, state 02) to
  * 127.0.0.1:@port */
 static guint
@@ -511,5 +631,6 @@ main (int argc, char **argv)
   g_test_add_func ("/io/tcp/udp-wins", test_udp_wins);
   g_test_add_func ("/io/tcp/strangers", test_strangers);
   g_test_add_func ("/io/tcp/connect-timeout", test_connect_timeout);
+  g_test_add_func ("/io/tcp/send-bounded", test_send_bounded);
   return g_test_run ();
 }
