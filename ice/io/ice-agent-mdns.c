@@ -6,9 +6,11 @@
  * address is such a name is held back, the agent asks for the name's A
  * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
  * the candidate with the answered address (the name kept in @hostname).
- * Queries are handed to ice-agent-mdns-publish.c, which answers for our
- * own names when "mdns" is on. IPv4 only for now: no AAAA queries, no
- * ff02::fb.
+ * One query asks for the name's A and AAAA records (a browser names each
+ * host address, of either family); the first address record for the name
+ * resolves it, a link-local IPv6 one with the receiving interface as its
+ * scope. Queries are handed to ice-agent-mdns-publish.c, which answers for
+ * our own names when "mdns" is on. The socket is IPv4: no ff02::fb.
  *
  * Everything here runs under the agent's lock; socket I/O only on the
  * agent's context (a timer source sends the queries, a socket source
@@ -197,9 +199,10 @@ ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
 static void
 send_query_locked (IceAgentState *state, MdnsPending *p)
 {
-  IceMdnsQuery q = { p->name, ICE_MDNS_TYPE_A, FALSE };
+  IceMdnsQuery q[2] = { { p->name, ICE_MDNS_TYPE_A, FALSE },
+                        { p->name, ICE_MDNS_TYPE_AAAA, FALSE } };
   guint8 buf[512];
-  gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
+  gsize len = ice_mdns_build_query (buf, sizeof (buf), q, G_N_ELEMENTS (q));
 
   if (ice_agent_mdns_send_group_locked (state, buf, len, 0))
     state->mdns->counters.queries_sent++;
@@ -211,6 +214,7 @@ add_resolved_locked (IceAgentState *state, IceCandidate *cand,
 {
   cand->addr.family = ip->family;
   memcpy (cand->addr.ip, ip->ip, sizeof (cand->addr.ip));
+  cand->addr.scope_id = ip->scope_id;
   if (state->session != NULL)
     ice_session_add_remote_candidate_with_result (
         state->session, cand, g_get_monotonic_time (), NULL);
@@ -385,8 +389,8 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
 
 /* One datagram: the publisher sees it first (it answers queries for our
  * names, notices conflicts); then queries are done with, and a response
- * must come from port 5353 and carry an A record for a name we asked,
- * else it is dropped and counted (RFC 6762 §11: only the link's
+ * must come from port 5353 and carry an A or AAAA record for a name we
+ * asked, else it is dropped and counted (RFC 6762 §11: only the link's
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
 handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
@@ -414,13 +418,18 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
     const IceMdnsAddressRecord *rec = &msg->addresses[a];
     MdnsPending *p = find_pending (m, rec->name, &index);
 
-    if (p == NULL || rec->addr.family != ICE_ADDR_FAMILY_IPV4)
+    IceTransportAddr addr;
+
+    if (p == NULL)
       continue;
+    addr = rec->addr;
+    if (addr.family == ICE_ADDR_FAMILY_IPV6 && ice_addr_is_link_local (&addr))
+      addr.scope_id = ifindex;
     g_hash_table_insert (m->cache, g_strdup (p->name),
-                         g_memdup2 (&rec->addr, sizeof (rec->addr)));
+                         g_memdup2 (&addr, sizeof (addr)));
     for (c = 0; c < p->candidates->len; c++)
       add_resolved_locked (
-          state, &g_array_index (p->candidates, IceCandidate, c), &rec->addr);
+          state, &g_array_index (p->candidates, IceCandidate, c), &addr);
     m->counters.resolved++;
     g_ptr_array_remove_index (m->pending, index);
     used = TRUE;

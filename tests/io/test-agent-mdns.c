@@ -24,6 +24,7 @@
 
 typedef enum {
   ANSWER_RIGHT,   /* the asked name -> 127.0.0.1 */
+  ANSWER_AAAA,    /* the asked name -> ::1 (an AAAA record) */
   ANSWER_OTHER,   /* another name */
   ANSWER_GARBAGE, /* a malformed message */
   ANSWER_NONE,
@@ -34,17 +35,18 @@ typedef struct {
   GThread *thread;
   AnswerMode mode;
   gint stop;
-  gint queries; /* questions for NAME_B seen */
+  gint queries;      /* queries with an A question for NAME_B */
+  gint aaaa_queries; /* ... that asked for its AAAA record too */
 } Responder;
 
 static gboolean
-asks_for_b (const IceMdnsMessage *msg)
+asks_for_b (const IceMdnsMessage *msg, guint16 qtype)
 {
   guint i;
 
   for (i = 0; i < msg->n_questions; i++)
     if (ice_mdns_name_equal (msg->questions[i].name, NAME_B)
-        && msg->questions[i].qtype == ICE_MDNS_TYPE_A)
+        && msg->questions[i].qtype == qtype)
       return TRUE;
   return FALSE;
 }
@@ -58,7 +60,12 @@ respond (Responder *r, GSocketAddress *group)
   guint8 buf[512];
   gsize len;
 
-  ice_addr_set_ipv4 (&ans.addr, 0x7f000001, 0);
+  static const guint8 v6_loopback[16] = { [15] = 1 };
+
+  if (r->mode == ANSWER_AAAA)
+    ice_addr_set_ipv6 (&ans.addr, v6_loopback, 0);
+  else
+    ice_addr_set_ipv4 (&ans.addr, 0x7f000001, 0);
   len = ice_mdns_build_response (buf, sizeof (buf), &ans, 1);
   g_assert_cmpuint (len, >, 0);
   if (r->mode == ANSWER_GARBAGE) {
@@ -83,9 +90,11 @@ responder_thread (gpointer data)
         = g_socket_receive (r->socket, (gchar *)buf, sizeof (buf), NULL, NULL);
 
     if (len <= 0 || ice_mdns_message_parse (&msg, buf, len) != ICE_MDNS_PARSE_OK
-        || msg.is_response || !asks_for_b (&msg))
+        || msg.is_response || !asks_for_b (&msg, ICE_MDNS_TYPE_A))
       continue;
     g_atomic_int_inc (&r->queries);
+    if (asks_for_b (&msg, ICE_MDNS_TYPE_AAAA))
+      g_atomic_int_inc (&r->aaaa_queries);
     if (r->mode != ANSWER_NONE)
       respond (r, group);
   }
@@ -143,6 +152,32 @@ on_b_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
   g_assert_no_error (error);
   g_free (named);
   g_strfreev (parts);
+}
+
+/* The same for B on ::1 */
+static void
+on_b6_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
+{
+  gchar **parts = g_strsplit (line, " ::1 ", 2);
+  gchar *named = g_strjoinv (" " NAME_B " ", parts);
+  GError *error = NULL;
+
+  g_assert_nonnull (strstr (named, NAME_B));
+  g_assert_true (ice_agent_add_remote_candidate (data, 0, named, &error));
+  g_assert_no_error (error);
+  g_free (named);
+  g_strfreev (parts);
+}
+
+static IceAgent *
+make_agent_on (IceRole role, const gchar *ip)
+{
+  const gchar *loopback[] = { ip, NULL };
+  IceAgent *agent = ice_agent_new (NULL);
+
+  g_object_set (agent, "ice-role", role, "bind-address", loopback, NULL);
+  g_assert_cmpuint (ice_agent_add_stream (agent, 1), ==, 0);
+  return agent;
 }
 
 static IceAgent *
@@ -247,6 +282,39 @@ test_resolve_connect (void)
   g_assert_cmpuint (s.remote_rejected[ICE_REMOTE_UNRESOLVED], ==, 0);
   g_assert_cmpint (g_atomic_int_get (&r.queries), >=, 1);
   expect_cached (a, s.mdns_queries_sent);
+  g_object_unref (a);
+  g_object_unref (b);
+  responder_stop (&r);
+}
+
+/* B's host candidate is IPv6 (::1): A's query asks for the AAAA record
+ * with the A one (on the IPv4 group), the AAAA answer resolves the name
+ * and they connect over ::1. */
+static void
+test_resolve_aaaa (void)
+{
+  Responder r;
+  IceAgent *a = make_agent_on (ICE_ROLE_CONTROLLING, "::1");
+  IceAgent *b = make_agent_on (ICE_ROLE_CONTROLLED, "::1");
+  IceCandidate remote;
+  gchar ip[ICE_ADDR_STRLEN];
+  IceAgentStats s;
+
+  responder_start (&r, ANSWER_AAAA);
+  exchange_credentials (a, b);
+  exchange_credentials (b, a);
+  g_signal_connect (b, "new-candidate", G_CALLBACK (on_b6_candidate), a);
+  g_assert_true (ice_agent_gather (a, 0, NULL));
+  g_assert_true (ice_agent_gather (b, 0, NULL));
+  g_assert_true (ice_agent_wait_connected (a, 0, WAIT_US, NULL));
+  g_assert_true (ice_agent_get_selected_pair (a, 0, 1, NULL, &remote));
+  g_assert_cmpstr (remote.hostname, ==, NAME_B);
+  g_assert_cmpint (remote.addr.family, ==, ICE_ADDR_FAMILY_IPV6);
+  g_assert_cmpstr (ice_addr_ip_to_string (&remote.addr, ip), ==, "::1");
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.mdns_resolved, ==, 1);
+  g_assert_cmpuint (s.mdns_dropped, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&r.aaaa_queries), >=, 1);
   g_object_unref (a);
   g_object_unref (b);
   responder_stop (&r);
@@ -430,6 +498,7 @@ main (int argc, char **argv)
     return g_test_run ();
   }
   g_test_add_func ("/agent-mdns/resolve-connect", test_resolve_connect);
+  g_test_add_func ("/agent-mdns/resolve-aaaa", test_resolve_aaaa);
   g_test_add_func ("/agent-mdns/other-name-dropped", test_other_name_dropped);
   g_test_add_func ("/agent-mdns/malformed-dropped", test_malformed_dropped);
   g_test_add_func ("/agent-mdns/timeout-unresolved", test_timeout_unresolved);
