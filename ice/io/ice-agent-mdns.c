@@ -119,8 +119,10 @@ open_socket (void)
   /* §11: link-local, TTL 255; loopback so a responder on this host hears */
   g_socket_set_multicast_ttl (socket, 255);
   g_socket_set_multicast_loopback (socket, TRUE);
-  /* the interface each datagram came in on: answers go out there */
+  /* the interface each datagram came in on: answers go out there; and
+   * its TTL, for the §11 on-link check */
   g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
+  g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
   join_group (socket);
   return socket;
 fail:
@@ -441,18 +443,21 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   g_free (msg);
 }
 
-/* One datagram, its source port and the interface it came in on
- * (IP_PKTINFO; 0 if unknown). Returns its length, or -1 when none is
- * left. A longer datagram than @size is cut, and then refused by the
- * parser (TOO_LONG) since @size is one over the largest message. */
+/* One datagram, its source port, the interface it came in on
+ * (IP_PKTINFO; 0 if unknown) and whether RFC 6762 §11 takes it as from
+ * the link. Returns its length, or -1 when none is left. A longer
+ * datagram than @size is cut, and then refused by the parser (TOO_LONG)
+ * since @size is one over the largest message. */
 static gssize
 receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
-             guint *ifindex)
+             guint *ifindex, gboolean *on_link)
 {
   union {
     struct cmsghdr align;
-    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))
+               + CMSG_SPACE (sizeof (gint))];
   } control;
+  gint ttl = -1;
   struct sockaddr_in from = { 0 };
   struct iovec iov = { buf, size };
   struct msghdr msg = { 0 };
@@ -473,11 +478,14 @@ receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
   for (c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c)) {
     struct in_pktinfo info;
 
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+      memcpy (&ttl, CMSG_DATA (c), sizeof (ttl));
     if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
       continue;
     memcpy (&info, CMSG_DATA (c), sizeof (info));
     *ifindex = (guint)info.ipi_ifindex;
   }
+  *on_link = ice_agent_mdns_is_on_link (from.sin_addr.s_addr, *ifindex, ttl);
   return len;
 }
 
@@ -493,11 +501,19 @@ on_readable (GSocket *socket, GIOCondition cond, gpointer data)
   for (n = 0; n < 64 && !state->closed; n++) {
     guint16 port = 0;
     guint ifindex = 0;
-    gssize len
-        = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port, &ifindex);
+    gboolean on_link = FALSE;
+    gssize len = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port,
+                              &ifindex, &on_link);
 
     if (len < 0)
       break;
+    if (!on_link) {
+      g_debug ("IceAgent: mDNS: dropped a message from off the link (TTL "
+               "below 255, source on no subnet of interface %u)",
+               ifindex);
+      state->mdns->counters.dropped++;
+      continue;
+    }
     handle_datagram_locked (state, buf, (gsize)len, port, ifindex);
   }
   if (!state->closed)

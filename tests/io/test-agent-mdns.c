@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "io-test-util.h"
 #include "ice/mdns/mdns-message.h"
@@ -28,7 +30,12 @@ typedef enum {
   ANSWER_OTHER,   /* another name */
   ANSWER_GARBAGE, /* a malformed message */
   ANSWER_NONE,
+  /* the right answer from OFF_LINK_IP (an address of another interface)
+   * with TTL 1: RFC 6762 §11 says it is not from the link */
+  ANSWER_OFF_LINK,
 } AnswerMode;
+
+#define OFF_LINK_IP "10.9.9.9"
 
 typedef struct {
   GSocket *socket;
@@ -37,6 +44,8 @@ typedef struct {
   gint stop;
   gint queries;      /* queries with an A question for NAME_B */
   gint aaaa_queries; /* ... that asked for its AAAA record too */
+  GSocket *off_link; /* ANSWER_OFF_LINK: answers leave from it */
+  gint off_link_ttl;
 } Responder;
 
 static gboolean
@@ -73,7 +82,11 @@ respond (Responder *r, GSocketAddress *group)
     buf[5] = 9;
     len = 12; /* ...and that ends after the header */
   }
-  g_socket_send_to (r->socket, group, (const gchar *)buf, len, NULL, NULL);
+  if (r->off_link != NULL)
+    g_socket_set_multicast_ttl (r->off_link,
+                                g_atomic_int_get (&r->off_link_ttl));
+  g_socket_send_to (r->off_link ? r->off_link : r->socket, group,
+                    (const gchar *)buf, len, NULL, NULL);
 }
 
 static gpointer
@@ -122,6 +135,8 @@ responder_start (Responder *r, AnswerMode mode)
       g_socket_join_multicast_group (r->socket, group, FALSE, "lo", &error));
   g_assert_no_error (error);
   g_socket_set_multicast_loopback (r->socket, TRUE);
+  /* RFC 6762 §11: mDNS senders use TTL 255 (the agent checks it) */
+  g_socket_set_multicast_ttl (r->socket, 255);
   /* the stop flag is looked at between reads */
   g_socket_set_timeout (r->socket, 1);
   r->thread = g_thread_new ("responder", responder_thread, r);
@@ -136,6 +151,39 @@ responder_stop (Responder *r)
   g_atomic_int_set (&r->stop, 1);
   g_thread_join (r->thread);
   g_object_unref (r->socket);
+  g_clear_object (&r->off_link);
+}
+
+/* A socket on OFF_LINK_IP:5353 whose multicast leaves through lo, so
+ * that the agent receives its answers on lo from a source on none of
+ * lo's subnets; NULL if the address could not be set up */
+static GSocket *
+off_link_socket (void)
+{
+  struct in_addr lo = { htonl (INADDR_LOOPBACK) };
+  GInetAddress *ip;
+  GSocketAddress *local;
+  GSocket *s;
+  gboolean ok;
+
+  if (system (
+          "ip link add ol0 type veth peer name ol1 && ip addr add " OFF_LINK_IP
+          "/32 dev ol0 && ip link set ol0 up")
+      != 0)
+    return NULL;
+  ip = g_inet_address_new_from_string (OFF_LINK_IP);
+  local = g_inet_socket_address_new (ip, ICE_MDNS_PORT);
+  s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                    G_SOCKET_PROTOCOL_UDP, NULL);
+  ok = g_socket_bind (s, local, TRUE, NULL)
+       && setsockopt (g_socket_get_fd (s), IPPROTO_IP, IP_MULTICAST_IF, &lo,
+                      sizeof (lo))
+              == 0;
+  g_object_unref (local);
+  g_object_unref (ip);
+  if (!ok)
+    g_clear_object (&s);
+  return s;
 }
 
 /* B's candidates reach A with the name in place of 127.0.0.1, as a
@@ -327,6 +375,48 @@ has_dropped (const IceAgentStats *s)
 }
 
 static gboolean
+has_resolved (const IceAgentStats *s)
+{
+  return s->mdns_resolved >= 1;
+}
+
+/* RFC 6762 §11: the right answer, but with TTL 1 from a source on no
+ * subnet of lo (where it came in): dropped and counted, the name stays
+ * unresolved; the same answer from the same source with TTL 255 (which a
+ * router cannot have forwarded) resolves it. */
+static void
+test_off_link_dropped (void)
+{
+  Responder r;
+  IceAgent *a = make_agent (ICE_ROLE_CONTROLLING);
+  IceAgentStats s;
+
+  responder_start (&r, ANSWER_OFF_LINK);
+  r.off_link = off_link_socket ();
+  if (r.off_link == NULL) {
+    responder_stop (&r);
+    g_object_unref (a);
+    g_test_skip ("could not put " OFF_LINK_IP " on a veth (ip)");
+    return;
+  }
+  g_atomic_int_set (&r.off_link_ttl, 1);
+  g_assert_true (ice_agent_gather (a, 0, NULL));
+  g_assert_true (ice_agent_add_remote_candidate (
+      a, 0, "candidate:1 1 UDP 2015364095 " NAME_B " 4000 typ host", NULL));
+  g_assert_true (wait_stats (a, has_dropped));
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.mdns_resolved, ==, 0);
+
+  /* the retransmitted query (1 s later) gets the answer with TTL 255 */
+  g_atomic_int_set (&r.off_link_ttl, 255);
+  g_assert_true (wait_stats (a, has_resolved));
+  g_assert_true (has_remote_port (a, 4000));
+  g_object_unref (a);
+  responder_stop (&r);
+  g_assert_cmpint (system ("ip link del ol0"), ==, 0);
+}
+
+static gboolean
 has_timed_out (const IceAgentStats *s)
 {
   return s->mdns_timeouts == 1;
@@ -501,6 +591,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent-mdns/resolve-aaaa", test_resolve_aaaa);
   g_test_add_func ("/agent-mdns/other-name-dropped", test_other_name_dropped);
   g_test_add_func ("/agent-mdns/malformed-dropped", test_malformed_dropped);
+  g_test_add_func ("/agent-mdns/off-link-dropped", test_off_link_dropped);
   g_test_add_func ("/agent-mdns/timeout-unresolved", test_timeout_unresolved);
   g_test_add_func ("/agent-mdns/restart-forgets", test_restart_forgets);
   g_test_add_func ("/agent-mdns/names-bounded", test_names_bounded);
