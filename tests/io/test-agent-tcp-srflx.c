@@ -24,75 +24,30 @@
 
 #define NAT_IP "127.0.0.2"
 
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  GPtrArray *lines;
-  gboolean done;
-} Gathered;
-
-static void
-on_candidate (IceAgent *agent, guint stream, const gchar *line, gpointer data)
-{
-  Gathered *g = data;
-
-  g_mutex_lock (&g->lock);
-  g_ptr_array_add (g->lines, g_strdup (line));
-  g_mutex_unlock (&g->lock);
-}
-
-static void
-on_done (IceAgent *agent, guint stream, gpointer data)
-{
-  Gathered *g = data;
-
-  g_mutex_lock (&g->lock);
-  g->done = TRUE;
-  g_cond_broadcast (&g->cond);
-  g_mutex_unlock (&g->lock);
-}
-
 /* Gathers with "ice-tcp" and @stun_uri; returns the agent (the STUN
  * connection still open) once gathering-done came, or fails the test
  * after IO_TEST_TIMEOUT_US (5 s, below the TCP request's 8.5 s) */
 static IceAgent *
-gather (const gchar *stun_uri, Gathered *g)
+gather (const gchar *stun_uri, IoTestGathered *g)
 {
   const gchar *loopback[] = { "127.0.0.1", NULL };
-  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
   IceAgent *agent = ice_agent_new (NULL);
   GError *error = NULL;
   guint stream;
 
-  g_mutex_init (&g->lock);
-  g_cond_init (&g->cond);
-  g->lines = g_ptr_array_new_with_free_func (g_free);
   g_object_set (agent, "bind-address", loopback, "ice-tcp", TRUE, "stun-server",
                 stun_uri, NULL);
-  g_signal_connect (agent, "new-candidate", G_CALLBACK (on_candidate), g);
-  g_signal_connect (agent, "gathering-done", G_CALLBACK (on_done), g);
+  io_test_gathered_watch (g, agent);
   stream = ice_agent_add_stream (agent, 1);
   g_assert_true (ice_agent_gather (agent, stream, &error));
   g_assert_no_error (error);
-  g_mutex_lock (&g->lock);
-  while (!g->done && g_cond_wait_until (&g->cond, &g->lock, deadline))
-    ;
-  g_assert_true (g->done);
-  g_mutex_unlock (&g->lock);
+  g_assert_true (io_test_gathered_wait (g, IO_TEST_TIMEOUT_US));
   return agent;
-}
-
-static void
-gathered_clear (Gathered *g)
-{
-  g_ptr_array_unref (g->lines);
-  g_mutex_clear (&g->lock);
-  g_cond_clear (&g->cond);
 }
 
 /* The candidate of @type, @transport and @tcp_type, or FALSE */
 static gboolean
-find (Gathered *g, IceCandidateType type, IceTransport transport,
+find (IoTestGathered *g, IceCandidateType type, IceTransport transport,
       IceTcpType tcp_type, IceCandidate *out)
 {
   guint i;
@@ -107,7 +62,7 @@ find (Gathered *g, IceCandidateType type, IceTransport transport,
 }
 
 static guint
-count_srflx (Gathered *g)
+count_srflx (IoTestGathered *g)
 {
   IceCandidate c;
   guint i, n = 0;
@@ -135,7 +90,7 @@ static void
 test_no_nat (void)
 {
   IoCoturn turn = { 0 };
-  Gathered g = { 0 };
+  IoTestGathered g;
   IceAgentStats stats;
   IceCandidate host;
   IceAgent *agent;
@@ -154,7 +109,7 @@ test_no_nat (void)
   g_assert_cmpuint (stats.tcp_closed_invalid, ==, 0);
   g_assert_cmpuint (stats.dropped[ICE_DROP_MALFORMED_STUN], ==, 0);
   g_object_unref (agent);
-  gathered_clear (&g);
+  io_test_gathered_clear (&g);
   g_free (uri);
   io_coturn_stop (&turn);
 }
@@ -164,7 +119,7 @@ static void
 test_refused (void)
 {
   IoCoturn turn = { 0 };
-  Gathered g = { 0 };
+  IoTestGathered g;
   IceAgentStats stats;
   IceAgent *agent;
   guint16 port;
@@ -182,7 +137,7 @@ test_refused (void)
   g_assert_cmpuint (stats.tcp_connects, ==, 1);
   g_assert_cmpuint (stats.tcp_connect_failed, ==, 1);
   g_object_unref (agent);
-  gathered_clear (&g);
+  io_test_gathered_clear (&g);
   g_free (uri);
 }
 
@@ -197,7 +152,7 @@ static void
 test_through_nat (gconstpointer skip)
 {
   IoCoturn turn = { 0 };
-  Gathered g = { 0 };
+  IoTestGathered g;
   IceCandidate host, passive, active;
   gchar ip[ICE_ADDR_STRLEN], *uri, *rule;
   IceAgent *agent;
@@ -238,7 +193,7 @@ test_through_nat (gconstpointer skip)
                    "127.0.0.1");
   g_assert_cmpuint (passive.priority, <, host.priority);
   g_object_unref (agent);
-  gathered_clear (&g);
+  io_test_gathered_clear (&g);
   g_free (uri);
   uri = g_strdup_printf ("iptables -t nat -D %s", rule);
   g_assert_true (run (uri));

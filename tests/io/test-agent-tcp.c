@@ -552,26 +552,6 @@ connect_failed_at_least (const IceAgentStats *stats, gpointer data)
   return stats->tcp_connect_failed >= GPOINTER_TO_UINT (data);
 }
 
-/* Waits up to @seconds (longer than io_test_wait_stats: the connect
- * timeout is 10 s) for @pred; polled, there is no event for it */
-static gboolean
-wait_stats_for (IceAgent *agent, guint seconds,
-                gboolean (*pred) (const IceAgentStats *, gpointer),
-                gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  IceAgentStats stats;
-
-  for (;;) {
-    ice_agent_get_stats (agent, &stats);
-    if (pred (&stats, data))
-      return TRUE;
-    if (g_get_monotonic_time () > deadline)
-      return FALSE;
-    g_usleep (50 * 1000);
-  }
-}
-
 /* A check from our active candidate to a passive one whose SYNs are
  * dropped: the connect stays pending, then ICE_AGENT_TCP_CONNECT_TIMEOUT_US
  * (10 s) closes it, counted in tcp_connect_failed, and its socket is gone
@@ -608,8 +588,10 @@ test_connect_timeout (void)
   g_assert_cmpuint (stats.tcp_connects, ==, 1);
   g_assert_cmpuint (stats.tcp_connect_failed, ==, 0);
 
-  g_assert_true (wait_stats_for (agent, 30, connect_failed_at_least,
-                                 GUINT_TO_POINTER (1)));
+  /* the connect timeout is 10 s */
+  g_assert_true (io_test_wait_stats_for (agent, 30 * G_USEC_PER_SEC,
+                                         connect_failed_at_least,
+                                         GUINT_TO_POINTER (1)));
   g_assert_cmpuint (syn_sent_to (port), ==, 0);
   ice_agent_get_stats (agent, &stats);
   /* the check's retransmissions took the pending connection: no second */
