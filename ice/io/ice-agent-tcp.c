@@ -95,7 +95,7 @@ ice_agent_tcp_reap_locked (IceAgentState *state)
   dead = state->tcp->dead;
   state->tcp->dead = g_ptr_array_new ();
   for (i = 0; i < dead->len; i++)
-    g_source_destroy (((IceAgentTcpConn *)dead->pdata[i])->source);
+    g_source_destroy (((IceAgentTcpConn *)dead->pdata[i])->stream.source);
   g_ptr_array_unref (dead);
 }
 
@@ -361,7 +361,8 @@ is_stun_server (IceAgentTcp *tcp, const IceTransportAddr *addr)
 }
 
 /* RFC 6544 §7.1: the active candidate connects from the base's IP; a
- * connection to a STUN server from the base itself (§5.2) */
+ * connection to a STUN server from the base itself (§5.2: the listener's
+ * port, which it shares with SO_REUSEPORT, open_listening) */
 static IceAgentTcpConn *
 connect_locked (IceAgentState *state, const IceTransportAddr *local,
                 const IceTransportAddr *remote, gboolean to_stun_server)
@@ -369,49 +370,28 @@ connect_locked (IceAgentState *state, const IceTransportAddr *local,
   IceAgentTcp *tcp = state->tcp;
   IceAgentTcpConn *conn;
   IceTransportAddr from = *local;
-  struct sockaddr_storage ss;
-  GSocketAddress *dest;
   GError *error = NULL;
   GSocket *socket;
-  socklen_t len;
-  gboolean ok, pending = FALSE;
+  gboolean pending;
 
   if (tcp->conns->len >= ICE_AGENT_TCP_MAX_CONNS) {
     tcp->counters.refused++;
     return NULL;
   }
   tcp->counters.connects++;
-  socket = g_socket_new (local->family == ICE_ADDR_FAMILY_IPV6
-                             ? G_SOCKET_FAMILY_IPV6
-                             : G_SOCKET_FAMILY_IPV4,
-                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  ok = socket != NULL;
-  if (ok) {
-    g_socket_set_blocking (socket, FALSE);
-    /* the listener's port: it set SO_REUSEPORT (open_listening) */
-    if (!to_stun_server)
-      from.port = 0;
-    ok = ice_agent_socket_bind_in_range (socket, &from, from.port, from.port,
-                                         to_stun_server, &error)
-         && ice_agent_addr_to_sockaddr (remote, &ss, &len);
-  }
-  if (ok) {
-    dest = g_socket_address_new_from_native (&ss, len);
-    ok = g_socket_connect (socket, dest, NULL, &error);
-    g_object_unref (dest);
-    pending = !ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING);
-  }
-  if (!ok && !pending) {
+  if (!to_stun_server)
+    from.port = 0;
+  socket = ice_agent_stream_connect (remote, &from, to_stun_server, &pending,
+                                     &error);
+  if (socket == NULL) {
     tcp->counters.connect_failed++;
-    g_debug ("ICE-TCP connect: %s", error ? error->message : "no address");
+    g_debug ("ICE-TCP connect: %s", error->message);
     g_clear_error (&error);
-    g_clear_object (&socket);
     if (to_stun_server)
       ice_session_stun_connection_failed (state->session, local, remote,
                                           g_get_monotonic_time ());
     return NULL;
   }
-  g_clear_error (&error);
   conn = ice_agent_tcp_conn_new (state, local, remote, socket, pending, FALSE,
                                  to_stun_server);
   g_object_unref (socket);

@@ -11,6 +11,7 @@
 
 #include "ice/common/ice-rfc4571.h"
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-stream-conn.h"
 #include "ice/turn/turn-framing.h"
 
 G_BEGIN_DECLS
@@ -35,15 +36,12 @@ G_BEGIN_DECLS
 #define ICE_AGENT_TCP_BACKLOG 8
 
 typedef struct {
-  IceAgentState *state;    /* not a reference: the state owns the conn */
-  IceTransportAddr local;  /* the session's base: the listener's address */
-  IceTransportAddr remote; /* the peer's end of this connection */
-  GSocket *socket;
-  GSource *source;
-  gpointer fd_tag;
-  gboolean connecting; /* ours (active), connect() not finished */
-  gboolean accepted;   /* theirs: made by a peer's connect to a listener */
-  gboolean trusted;    /* a check authenticated (local, remote) */
+  IceAgentState *state;      /* not a reference: the state owns the conn */
+  IceTransportAddr local;    /* the session's base: the listener's address */
+  IceTransportAddr remote;   /* the peer's end of this connection */
+  IceAgentStreamConn stream; /* connecting: ours (active), not finished */
+  gboolean accepted; /* theirs: made by a peer's connect to a listener */
+  gboolean trusted;  /* a check authenticated (local, remote) */
   gboolean failed;
   gint64 opened_us;
   /* to a STUN server (RFC 6544 §5.2): plain STUN messages on the stream
@@ -51,7 +49,6 @@ typedef struct {
   gboolean to_stun_server;
   IceRfc4571Reader *reader; /* ICE-TCP connections */
   IceTurnFramer *stun;      /* to_stun_server */
-  GByteArray *out;
 } IceAgentTcpConn;
 
 struct _IceAgentTcp {
