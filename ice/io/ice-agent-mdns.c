@@ -27,10 +27,9 @@
 #include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
+#include "ice/mdns/mdns-schedule.h"
 
 #define MDNS_GROUP_V4 "224.0.0.251"
-/* RFC 6762 §5.2: the second query 1 s after the first, then doubling */
-#define MDNS_FIRST_INTERVAL_US G_USEC_PER_SEC
 /* The names come from the peer: bounded, so that a hostile description
  * cannot make us flood the link with queries (a browser sends one name
  * per interface). A candidate beyond a bound is refused as unresolved. */
@@ -40,10 +39,8 @@
 /* One name being asked for, with the candidates that wait for it. */
 typedef struct {
   gchar *name;
-  GArray *candidates; /* IceCandidate */
-  gint64 deadline_us;
-  gint64 next_us;
-  gint64 interval_us;
+  GArray *candidates;       /* IceCandidate */
+  IceMdnsSchedule schedule; /* RFC 6762 §5.2, mdns-schedule.h */
 } MdnsPending;
 
 static void
@@ -254,9 +251,10 @@ tick_locked (IceAgentState *state, gint64 now)
   ice_agent_mdns_ensure_socket_locked (state);
   while (i < m->pending->len) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
+    IceMdnsScheduleAction action = ice_mdns_schedule_poll (&p->schedule, now);
     guint c;
 
-    if (now >= p->deadline_us || m->socket == NULL) {
+    if (action == ICE_MDNS_SCHEDULE_GIVE_UP || m->socket == NULL) {
       g_debug ("IceAgent: mDNS: no answer for %s", p->name);
       m->counters.timeouts++;
       for (c = 0; c < p->candidates->len && state->session != NULL; c++)
@@ -265,11 +263,8 @@ tick_locked (IceAgentState *state, gint64 now)
       g_ptr_array_remove_index (m->pending, i);
       continue;
     }
-    if (now >= p->next_us) {
+    if (action == ICE_MDNS_SCHEDULE_SEND)
       send_query_locked (state, p);
-      p->next_us = now + p->interval_us;
-      p->interval_us *= 2;
-    }
     i++;
   }
 }
@@ -300,7 +295,7 @@ schedule_locked (IceAgentState *state, gint64 now)
   for (i = 0; i < m->pending->len; i++) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
 
-    next = MIN (next, MIN (p->next_us, p->deadline_us));
+    next = MIN (next, ice_mdns_schedule_next (&p->schedule));
   }
   if (next == G_MAXINT64)
     return;
@@ -361,9 +356,9 @@ ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
     p = g_new0 (MdnsPending, 1);
     p->name = key;
     p->candidates = g_array_new (FALSE, FALSE, sizeof (IceCandidate));
-    p->deadline_us = now + ICE_AGENT_MDNS_TIMEOUT_MS * (gint64)1000;
-    p->next_us = now; /* sent by the context, at once */
-    p->interval_us = MDNS_FIRST_INTERVAL_US;
+    /* the first query is sent by the context, at once */
+    ice_mdns_schedule_start (&p->schedule, now,
+                             ICE_AGENT_MDNS_TIMEOUT_MS * (gint64)1000);
     g_ptr_array_add (m->pending, p);
     schedule_locked (state, now);
   } else {
