@@ -6,7 +6,8 @@
  *
  * Agent-level settings (stun-server, ice-role, port-range, bind-address,
  * interfaces, exclude-interfaces,
- * nomination, consent-freshness, peer-timeout, mdns, signaller, and the
+ * nomination, consent-freshness, peer-timeout, mdns, mdns-resolve,
+ * signaller, and the
  * TURN ones: turn-server, ice-transport-policy, turn-ca-file, turn-insecure)
  * may be given on either element of a shared agent. Precedence: only
  * values set explicitly on an element are applied, when that element goes
@@ -460,6 +461,8 @@ gst_ice_shared_agent_configure (GstIceSharedAgent *shared, GstObject *element,
     g_object_set (shared->agent, "peer-timeout", s->peer_timeout * 1000, NULL);
   if (set & GST_ICE_SET_MDNS)
     g_object_set (shared->agent, "mdns", s->mdns, NULL);
+  if (set & GST_ICE_SET_MDNS_RESOLVE)
+    g_object_set (shared->agent, "mdns-resolve", s->mdns_resolve, NULL);
   if (set & GST_ICE_SET_STUN_SERVER)
     g_object_set (shared->agent, "stun-server", s->stun_server, NULL);
   if (set & GST_ICE_SET_PORT_RANGE)

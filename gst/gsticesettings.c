@@ -44,6 +44,7 @@ gst_ice_settings_init (GstIceSettings *settings)
   settings->transport_policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->turn_insecure = DEFAULT_TURN_INSECURE;
   settings->mdns = DEFAULT_MDNS;
+  settings->mdns_resolve = DEFAULT_MDNS_RESOLVE;
   settings->restart_on_network_change = DEFAULT_RESTART_ON_NETWORK_CHANGE;
 }
 
@@ -95,7 +96,7 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
 
 /**
  * gst_ice_parse_stun_server:
- * @uri: "stun://HOST[:PORT]"
+ * @uri: "stun://HOST[:PORT][?transport=udp|tcp]"
  *
  * Returns: %TRUE and the host and port (3478 if absent), or %FALSE with
  *   @error saying what was expected.
@@ -104,19 +105,24 @@ gboolean
 gst_ice_parse_stun_server (const gchar *uri, gchar **host, guint16 *port,
                            GError **error)
 {
-  gchar *scheme = NULL;
+  gchar *scheme = NULL, *query = NULL;
   gint p = -1;
   gboolean ok;
 
   ok = uri
-       && g_uri_split_network (uri, G_URI_FLAGS_NONE, &scheme, host, &p, NULL)
-       && g_ascii_strcasecmp (scheme, "stun") == 0 && *host && **host;
+       && g_uri_split (uri, G_URI_FLAGS_NONE, &scheme, NULL, host, &p, NULL,
+                       &query, NULL, NULL)
+       && g_ascii_strcasecmp (scheme, "stun") == 0 && *host && **host
+       && (query == NULL || g_ascii_strcasecmp (query, "transport=udp") == 0
+           || g_ascii_strcasecmp (query, "transport=tcp") == 0);
   g_free (scheme);
+  g_free (query);
   if (!ok) {
     if (host)
       g_clear_pointer (host, g_free);
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "invalid stun-server '%s': expected stun://HOST:PORT",
+                 "invalid stun-server '%s': expected "
+                 "stun://HOST:PORT[?transport=udp|tcp]",
                  uri ? uri : "(null)");
     return FALSE;
   }
@@ -236,13 +242,18 @@ install_agent_properties (GObjectClass *klass)
 {
   /**
    * GstIceSrc:stun-server:
-   * STUN server for server-reflexive candidates, "stun://HOST:PORT".
+   * STUN server for server-reflexive candidates,
+   * "stun://HOST:PORT[?transport=udp|tcp]". Without a transport it is
+   * asked over UDP and, with #GstIceSrc:ice-tcp, over TCP from the
+   * ICE-TCP listeners too (RFC 6544 server-reflexive TCP candidates).
    * An agent-level setting.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_STUN_SERVER,
       g_param_spec_string ("stun-server", "STUN server",
-                           "STUN server as stun://HOST:PORT (agent-level)",
+                           "STUN server as stun://HOST:PORT[?transport="
+                           "udp|tcp] (no transport: UDP, and TCP with "
+                           "ice-tcp; agent-level)",
                            DEFAULT_STUN_SERVER,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
@@ -299,6 +310,22 @@ install_agent_properties (GObjectClass *klass)
                             "answered with mDNS, never their addresses "
                             "(agent-level)",
                             DEFAULT_MDNS,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:mdns-resolve:
+   * Resolve the peer's `<uuid>.local` candidates (browsers send their
+   * host candidates so) with mDNS queries on 224.0.0.251:5353; the
+   * candidate is added when the name answers, and counts as unresolved
+   * after 5 s without an answer. FALSE refuses such candidates at once as
+   * unresolved and sends no query (a host where multicast must stay
+   * quiet). Agent-level; docs/mdns.md.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_MDNS_RESOLVE,
+      g_param_spec_boolean ("mdns-resolve", "Resolve mDNS candidates",
+                            "Resolve the peer's <uuid>.local candidates "
+                            "with mDNS queries (agent-level)",
+                            DEFAULT_MDNS_RESOLVE,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /**
    * GstIceSrc:peer-timeout:
@@ -546,6 +573,10 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
       s->mdns = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_MDNS;
       break;
+    case GST_ICE_PROP_MDNS_RESOLVE:
+      s->mdns_resolve = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_MDNS_RESOLVE;
+      break;
     case GST_ICE_PROP_ICE_TCP:
       s->ice_tcp = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_ICE_TCP;
@@ -628,6 +659,9 @@ gst_ice_settings_get_property (GstIceSettings *s, guint prop_id, GValue *value)
       break;
     case GST_ICE_PROP_MDNS:
       g_value_set_boolean (value, s->mdns);
+      break;
+    case GST_ICE_PROP_MDNS_RESOLVE:
+      g_value_set_boolean (value, s->mdns_resolve);
       break;
     default:
       return gst_ice_turn_get_setting (s, prop_id, value)

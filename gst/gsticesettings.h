@@ -40,6 +40,8 @@ G_BEGIN_DECLS
 /* off: most non-browser peers (libnice, SIP gateways, gst-ice's own
  * loopback uses) cannot resolve names; docs/mdns.md "Default" */
 #define DEFAULT_MDNS FALSE
+/* the peer's <uuid>.local candidates are resolved (browsers send them) */
+#define DEFAULT_MDNS_RESOLVE TRUE
 
 /* Property ids shared by both elements; an element's own ids follow
  * GST_ICE_PROP_LAST. */
@@ -68,6 +70,7 @@ enum {
   GST_ICE_PROP_INTERFACES,
   GST_ICE_PROP_EXCLUDE_INTERFACES,
   GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
+  GST_ICE_PROP_MDNS_RESOLVE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -97,6 +100,7 @@ typedef enum {
   GST_ICE_SET_INTERFACES = 1 << 14,
   GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 15,
   GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 16,
+  GST_ICE_SET_MDNS_RESOLVE = 1 << 17,
 } GstIceSettingFlags;
 
 /**
@@ -134,6 +138,7 @@ typedef struct {
   gchar *turn_ca_file;
   gboolean turn_insecure;
   gboolean mdns;
+  gboolean mdns_resolve;
   gchar *interfaces;         /* gsticenetwork.c */
   gchar *exclude_interfaces; /* gsticenetwork.c */
   gboolean restart_on_network_change;

@@ -2,16 +2,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * RFC 4571 framing (see ice-rfc4571.h). The reader keeps the unread
- * bytes in one buffer and hands out frames in place; consumed bytes are
- * dropped once they are the larger part, so the copying stays
- * proportional to the data (like IceTurnFramer, whose frames are found
- * by the STUN and ChannelData length fields instead, RFC 8656 §12.5).
+ * bytes in an IceStreamBuffer (as IceTurnFramer does, whose frames are
+ * found by the STUN and ChannelData length fields instead, RFC 8656
+ * §12.5) and hands out frames in place.
  */
 #include "ice/common/ice-rfc4571.h"
+#include "ice/common/ice-stream-buffer.h"
 
 struct _IceRfc4571Reader {
-  GByteArray *buf;
-  gsize read_pos;
+  IceStreamBuffer stream;
   gsize max_frame;
 };
 
@@ -45,7 +44,7 @@ ice_rfc4571_reader_new (gsize max_frame)
 {
   IceRfc4571Reader *r = g_new0 (IceRfc4571Reader, 1);
 
-  r->buf = g_byte_array_new ();
+  ice_stream_buffer_init (&r->stream);
   r->max_frame = MIN (max_frame, ICE_RFC4571_MAX_FRAME);
   return r;
 }
@@ -55,17 +54,8 @@ ice_rfc4571_reader_free (IceRfc4571Reader *reader)
 {
   if (reader == NULL)
     return;
-  g_byte_array_unref (reader->buf);
+  ice_stream_buffer_clear (&reader->stream);
   g_free (reader);
-}
-
-static void
-compact (IceRfc4571Reader *r)
-{
-  if (r->read_pos == 0 || r->read_pos < r->buf->len / 2)
-    return;
-  g_byte_array_remove_range (r->buf, 0, r->read_pos);
-  r->read_pos = 0;
 }
 
 /**
@@ -82,10 +72,7 @@ void
 ice_rfc4571_reader_push (IceRfc4571Reader *reader, const guint8 *data,
                          gsize len)
 {
-  if (len == 0)
-    return;
-  compact (reader);
-  g_byte_array_append (reader->buf, data, len);
+  ice_stream_buffer_push (&reader->stream, data, len);
 }
 
 /**
@@ -103,15 +90,13 @@ IceRfc4571Result
 ice_rfc4571_reader_pop (IceRfc4571Reader *reader, const guint8 **frame,
                         gsize *len)
 {
-  gsize avail = reader->buf->len - reader->read_pos;
-  const guint8 *p;
-  gsize size;
+  gsize avail, size;
+  const guint8 *p = ice_stream_buffer_peek (&reader->stream, &avail);
 
   *frame = NULL;
   *len = 0;
   if (avail < ICE_RFC4571_HEADER_SIZE)
     return ICE_RFC4571_NEED_MORE;
-  p = reader->buf->data + reader->read_pos;
   size = ((gsize)p[0] << 8) | p[1];
   if (size > reader->max_frame)
     return ICE_RFC4571_TOO_LARGE;
@@ -119,7 +104,7 @@ ice_rfc4571_reader_pop (IceRfc4571Reader *reader, const guint8 **frame,
     return ICE_RFC4571_NEED_MORE;
   *frame = p + ICE_RFC4571_HEADER_SIZE;
   *len = size;
-  reader->read_pos += ICE_RFC4571_HEADER_SIZE + size;
+  ice_stream_buffer_consume (&reader->stream, ICE_RFC4571_HEADER_SIZE + size);
   return ICE_RFC4571_COMPLETE;
 }
 
@@ -127,5 +112,5 @@ ice_rfc4571_reader_pop (IceRfc4571Reader *reader, const guint8 **frame,
 gsize
 ice_rfc4571_reader_pending (IceRfc4571Reader *reader)
 {
-  return reader->buf->len - reader->read_pos;
+  return ice_stream_buffer_pending (&reader->stream);
 }

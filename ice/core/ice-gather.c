@@ -6,6 +6,13 @@
  * servers from every UDP base (§5.1.1.2, paced with the checks), and the
  * elimination of redundant candidates (§5.1.3). Relayed candidates (the
  * TURN issue) enter through ice_gather_add_local_candidate() too.
+ *
+ * ICE-TCP (RFC 6544 §5.2): a STUN server over TCP is asked from every TCP
+ * base, on a connection the IO layer opens from the listener's own IP and
+ * port; the mapped address becomes a server-reflexive passive candidate
+ * (reachable where the NAT maps endpoint-independently) and its IP, with
+ * the discard port, a server-reflexive active one. Without a NAT both are
+ * redundant with the host candidates (§5.1.3) and dropped.
  */
 #define G_LOG_DOMAIN "ice-session"
 
@@ -19,6 +26,10 @@
 #define GATHER_RM ICE_CHECK_RM
 /* RFC 6544 §4.5: active candidates carry the discard port */
 #define ICE_TCP_ACTIVE_PORT 9
+/* RFC 8489 §6.2.2: over TCP a request is not retransmitted; Ti (39.5 s)
+ * would hold gathering-done that long, so give up when a UDP request
+ * does (0.5 + 1 + 2 + 4 + 1 s) */
+#define GATHER_TCP_TIMEOUT_US (8500 * G_TIME_SPAN_MILLISECOND)
 
 /* The stream and component of the socket bound at @base, or NULL. */
 IceStream *
@@ -87,14 +98,17 @@ queue_requests (IceSession *session, IceStream *stream,
 {
   guint i;
 
-  if (host->addr.transport != ICE_TRANSPORT_UDP)
+  /* a TCP base makes two host candidates: ask once, for the passive one */
+  if (host->addr.transport == ICE_TRANSPORT_TCP
+      && host->tcp_type != ICE_TCP_TYPE_PASSIVE)
     return;
   for (i = 0; i < session->stun_servers->len; i++) {
     IceTransportAddr *server
         = &g_array_index (session->stun_servers, IceTransportAddr, i);
     IceGatherRequest req;
 
-    if (server->family != host->addr.family)
+    if (server->family != host->addr.family
+        || server->transport != host->addr.transport)
       continue;
     memset (&req, 0, sizeof (req));
     req.stream_id = stream->id;
@@ -184,14 +198,16 @@ ice_session_add_host_address (IceSession *session, guint stream_id,
 
 /**
  * ice_session_add_stun_server:
- * @server: a STUN server's UDP address; asked from every UDP base of the
- *   same family when gathering starts
+ * @server: a STUN server's address, UDP or TCP; asked from every base of
+ *   that transport and family when gathering starts
  */
 void
 ice_session_add_stun_server (IceSession *session,
                              const IceTransportAddr *server)
 {
   g_return_if_fail (session != NULL && server != NULL);
+  g_return_if_fail (server->transport == ICE_TRANSPORT_UDP
+                    || server->transport == ICE_TRANSPORT_TCP);
   g_array_append_val (session->stun_servers, *server);
 }
 
@@ -342,8 +358,12 @@ ice_gather_send_next (IceSession *session, gint64 now_us)
       continue;
     req->sent = TRUE;
     ice_session_random_bytes (session, req->txid, sizeof (req->txid));
-    ice_stun_transaction_start (&req->tx, now_us, 0, GATHER_RC, GATHER_RM,
-                                FALSE);
+    if (req->server.transport == ICE_TRANSPORT_TCP)
+      ice_stun_transaction_start_reliable (&req->tx, now_us,
+                                           GATHER_TCP_TIMEOUT_US);
+    else
+      ice_stun_transaction_start (&req->tx, now_us, 0, GATHER_RC, GATHER_RM,
+                                  FALSE);
     transmit_request (session, req);
     return TRUE;
   }
@@ -389,36 +409,96 @@ ice_gather_next_timeout (IceSession *session)
   return next;
 }
 
-static void
-add_srflx (IceSession *session, IceGatherRequest *req,
-           const IceTransportAddr *mapped)
+/* The local preference of the host candidate of @base (and @tcp_type) */
+static guint
+host_local_preference (IceComponent *comp, const IceTransportAddr *base,
+                       IceTcpType tcp_type)
 {
-  IceStream *stream = ice_session_find_stream (session, req->stream_id);
-  IceComponent *comp = ice_stream_get_component (stream, req->component_id);
-  guint type_pref = ice_candidate_type_preference (
-      ICE_CANDIDATE_TYPE_SERVER_REFLEXIVE, ICE_TRANSPORT_UDP);
-  guint local_pref = 0, i;
-  IceCandidate cand;
+  guint i;
 
   for (i = 0; i < comp->local->len; i++) {
     IceCandidate *host = &g_array_index (comp->local, IceCandidate, i);
 
     if (host->type == ICE_CANDIDATE_TYPE_HOST
-        && ice_addr_equal (&host->base, &req->base))
-      local_pref = (host->priority >> 8) & 0xffff;
+        && ice_addr_equal (&host->base, base) && host->tcp_type == tcp_type)
+      return (host->priority >> 8) & 0xffff;
   }
+  return 0;
+}
+
+static void
+add_srflx_candidate (IceSession *session, IceGatherRequest *req,
+                     const IceTransportAddr *mapped, IceTcpType tcp_type)
+{
+  IceStream *stream = ice_session_find_stream (session, req->stream_id);
+  IceComponent *comp = ice_stream_get_component (stream, req->component_id);
+  guint type_pref = ice_candidate_type_preference (
+      ICE_CANDIDATE_TYPE_SERVER_REFLEXIVE, req->base.transport);
+  IceCandidate cand;
+
   memset (&cand, 0, sizeof (cand));
   cand.type = ICE_CANDIDATE_TYPE_SERVER_REFLEXIVE;
   cand.stream_id = req->stream_id;
   cand.component_id = req->component_id;
   cand.addr = *mapped;
-  cand.addr.transport = ICE_TRANSPORT_UDP;
+  cand.addr.transport = req->base.transport;
   cand.base = req->base;
   cand.related = req->base;
-  cand.priority = ice_candidate_compute_priority (type_pref, local_pref,
-                                                  req->component_id);
+  cand.tcp_type = tcp_type;
+  if (tcp_type == ICE_TCP_TYPE_ACTIVE) {
+    cand.addr.port = ICE_TCP_ACTIVE_PORT;
+    cand.related.port = ICE_TCP_ACTIVE_PORT;
+  }
+  cand.priority = ice_candidate_compute_priority (
+      type_pref, host_local_preference (comp, &req->base, tcp_type),
+      req->component_id);
   ice_candidate_compute_foundation (&cand, &req->server);
   ice_gather_add_local_candidate (session, stream, &cand, TRUE);
+}
+
+static void
+add_srflx (IceSession *session, IceGatherRequest *req,
+           const IceTransportAddr *mapped)
+{
+  if (req->base.transport != ICE_TRANSPORT_TCP) {
+    add_srflx_candidate (session, req, mapped, ICE_TCP_TYPE_NONE);
+    return;
+  }
+  /* RFC 6544 §5.2: the mapping of the listener's port is a passive
+   * candidate; active ones connect from any port, of the mapped IP */
+  add_srflx_candidate (session, req, mapped, ICE_TCP_TYPE_ACTIVE);
+  add_srflx_candidate (session, req, mapped, ICE_TCP_TYPE_PASSIVE);
+}
+
+/**
+ * ice_session_stun_connection_failed:
+ * @local: the TCP base the connection left from
+ * @server: the STUN server (TCP) it went to
+ *
+ * The IO layer could not open the connection, or it closed before the
+ * answer: the request from @local to @server fails now.
+ */
+void
+ice_session_stun_connection_failed (IceSession *session,
+                                    const IceTransportAddr *local,
+                                    const IceTransportAddr *server,
+                                    gint64 now_us)
+{
+  guint i;
+
+  g_return_if_fail (session != NULL && local != NULL && server != NULL);
+  for (i = 0; i < session->gather_requests->len; i++) {
+    IceGatherRequest *req
+        = &g_array_index (session->gather_requests, IceGatherRequest, i);
+
+    if (!ice_stun_transaction_is_active (&req->tx)
+        || !ice_addr_equal (&req->base, local)
+        || !ice_addr_equal (&req->server, server))
+      continue;
+    g_debug ("STUN server over TCP unreachable from this base");
+    ice_stun_transaction_cancel (&req->tx);
+    check_done (session, ice_session_find_stream (session, req->stream_id));
+  }
 }
 
 /* Returns ICE_PACKET_NOT_MINE if no gathering request has this id. */

@@ -205,7 +205,8 @@ struct _IceStream {
   gint64 last_progress_us;
 };
 
-/* A Binding request to a STUN server from a UDP base (RFC 8445 §5.1.1.2) */
+/* A Binding request to a STUN server from a UDP base (RFC 8445 §5.1.1.2),
+ * or over TCP from a TCP base (RFC 6544 §5.2) */
 typedef struct {
   guint stream_id;
   guint component_id;

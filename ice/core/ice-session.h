@@ -162,10 +162,22 @@ void ice_session_add_host_address (IceSession *session, guint stream_id,
                                    guint component_id,
                                    const IceTransportAddr *base,
                                    guint interface_index);
+/* A STUN server: over UDP (@server's transport) it is asked from every UDP
+ * base of its family; over TCP from every TCP base (the listener's
+ * address: the IO layer connects from that IP and port, RFC 6544 §5.2),
+ * as plain STUN on the stream (RFC 8489 §6.2.2, no RFC 4571 frame). */
 void ice_session_add_stun_server (IceSession *session,
                                   const IceTransportAddr *server);
+/* The IO layer could not connect from the TCP base @local to the STUN
+ * server @server, or the connection closed: its request fails now
+ * instead of at its timeout. */
+void ice_session_stun_connection_failed (IceSession *session,
+                                         const IceTransportAddr *local,
+                                         const IceTransportAddr *server,
+                                         gint64 now_us);
 /* Emits host candidates, sends Binding requests to STUN servers from every
- * UDP base; GATHERING_DONE follows when all have answered or timed out. */
+ * base of the server's transport; GATHERING_DONE follows when all have
+ * answered or timed out. */
 void ice_session_start_gathering (IceSession *session, gint64 now_us);
 
 /* --- remote candidates (trickle) ----------------------------------------- */

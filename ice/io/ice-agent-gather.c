@@ -196,8 +196,8 @@ open_component_sockets (IceAgentState *state, guint stream_id,
     ice_session_add_host_address (state->session, stream_id, component_id,
                                   &sock->local, local->interface_index);
     if (state->ice_tcp) /* RFC 6544: ice-agent-tcp.c */
-      ice_agent_tcp_listen_locked (state, stream_id, component_id,
-                                   &local->addr, local->interface_index);
+      ice_agent_tcp_listen_locked (state, stream_id, component_id, &local->addr,
+                                   local->interface_index);
     opened++;
   }
   return opened;
@@ -232,12 +232,36 @@ open_stream_sockets (IceAgentState *state, IceAgentStream *stream,
   return TRUE;
 }
 
-/* "stun://host:port", "stun:host:port" (RFC 7064), "[v6]:port", or a bare
- * host; the port defaults to 3478. */
+/* Which transports a stun-server is asked over (its ?transport=) */
+enum {
+  STUN_OVER_UDP = 1 << 0,
+  STUN_OVER_TCP = 1 << 1,
+};
+
+/* "?transport=udp|tcp" after the port: only that transport; without it,
+ * UDP and (with ice-tcp) TCP, both on the same port (RFC 8489 §9: 3478
+ * serves both). */
 static gboolean
-parse_stun_server (const gchar *uri, gchar **host, guint16 *port)
+parse_stun_transport (const gchar *query, guint *over)
 {
-  const gchar *rest = uri, *colon;
+  *over = STUN_OVER_UDP | STUN_OVER_TCP;
+  if (query == NULL || *query == '\0')
+    return TRUE;
+  if (g_ascii_strcasecmp (query, "?transport=udp") == 0)
+    *over = STUN_OVER_UDP;
+  else if (g_ascii_strcasecmp (query, "?transport=tcp") == 0)
+    *over = STUN_OVER_TCP;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* "stun://host:port", "stun:host:port" (RFC 7064), "[v6]:port", or a bare
+ * host; the port defaults to 3478; "?transport=udp|tcp" may follow. */
+static gboolean
+parse_stun_server (const gchar *uri, gchar **host, guint16 *port, guint *over)
+{
+  const gchar *rest = uri, *colon, *query;
   guint64 value = ICE_AGENT_STUN_DEFAULT_PORT;
   gchar *end;
 
@@ -245,6 +269,9 @@ parse_stun_server (const gchar *uri, gchar **host, guint16 *port)
     rest += strlen ("stun://");
   else if (g_str_has_prefix (rest, "stun:"))
     rest += strlen ("stun:");
+  query = strchr (rest, '?');
+  if (!parse_stun_transport (query, over))
+    return FALSE;
   if (*rest == '[') {
     const gchar *close = strchr (rest, ']');
 
@@ -253,8 +280,10 @@ parse_stun_server (const gchar *uri, gchar **host, guint16 *port)
     *host = g_strndup (rest + 1, close - rest - 1);
     colon = close[1] == ':' ? close + 1 : NULL;
   } else {
-    colon = strrchr (rest, ':');
-    *host = colon ? g_strndup (rest, colon - rest) : g_strdup (rest);
+    gsize len = query ? (gsize)(query - rest) : strlen (rest);
+
+    colon = g_strrstr_len (rest, len, ":");
+    *host = g_strndup (rest, colon ? (gsize)(colon - rest) : len);
   }
   if (colon != NULL) {
     value = g_ascii_strtoull (colon + 1, &end, 10);
@@ -270,6 +299,38 @@ parse_stun_server (const gchar *uri, gchar **host, guint16 *port)
     return FALSE;
   }
   return TRUE;
+}
+
+/* Gives @server (UDP) to the session over each transport it is asked
+ * over: TCP only with ice-tcp (the TCP bases are the listeners) */
+static void
+add_stun_server_locked (IceAgentState *state, const IceTransportAddr *server,
+                        guint over)
+{
+  IceTransportAddr tcp = *server;
+
+  if (over & STUN_OVER_UDP)
+    ice_session_add_stun_server (state->session, server);
+  if ((over & STUN_OVER_TCP) && state->ice_tcp) {
+    tcp.transport = ICE_TRANSPORT_TCP;
+    ice_agent_tcp_add_stun_server_locked (state, &tcp);
+  }
+}
+
+/* Whether the ICE-TCP listeners must let a connection to the STUN server
+ * leave from their port (SO_REUSEPORT, ice-agent-tcp.c) */
+gboolean
+ice_agent_stun_over_tcp_locked (IceAgentState *state)
+{
+  gchar *host = NULL;
+  guint16 port;
+  guint over = 0;
+
+  if (state->stun_server == NULL || !state->ice_tcp
+      || !parse_stun_server (state->stun_server, &host, &port, &over))
+    return FALSE;
+  g_free (host);
+  return (over & STUN_OVER_TCP) != 0;
 }
 
 /* Starts the streams that waited for the STUN and TURN servers' names */
@@ -319,7 +380,7 @@ inet_address_to_addr (GInetAddress *inet, guint16 port, IceTransportAddr *addr)
  * of that family ("localhost" is often ::1 first). */
 static guint
 add_resolved_servers_locked (IceAgentState *state, GList *addresses,
-                             guint16 port)
+                             guint16 port, guint over)
 {
   gboolean have_v4 = FALSE, have_v6 = FALSE;
   IceTransportAddr server;
@@ -333,7 +394,7 @@ add_resolved_servers_locked (IceAgentState *state, GList *addresses,
       continue;
     have_v4 |= server.family == ICE_ADDR_FAMILY_IPV4;
     have_v6 |= server.family == ICE_ADDR_FAMILY_IPV6;
-    ice_session_add_stun_server (state->session, &server);
+    add_stun_server_locked (state, &server, over);
     added++;
   }
   return added;
@@ -346,14 +407,15 @@ stun_resolved (GObject *source, GAsyncResult *result, gpointer data)
   GError *error = NULL;
   GList *addresses;
   guint16 port = 0;
+  guint over = 0;
   gchar *host = NULL;
 
   addresses
       = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
   g_mutex_lock (&state->lock);
   if (!state->closed) {
-    parse_stun_server (state->stun_server, &host, &port);
-    if (add_resolved_servers_locked (state, addresses, port) > 0) {
+    parse_stun_server (state->stun_server, &host, &port, &over);
+    if (add_resolved_servers_locked (state, addresses, port, over) > 0) {
       state->stun_state = ICE_AGENT_STUN_READY;
     } else {
       g_message ("cannot resolve STUN server %s: %s", state->stun_server,
@@ -380,10 +442,12 @@ start_resolve (gpointer data)
   GResolver *resolver;
   GCancellable *cancellable = NULL;
   guint16 port;
+  guint over;
   gchar *host = NULL;
 
   g_mutex_lock (&state->lock);
-  if (!state->closed && parse_stun_server (state->stun_server, &host, &port))
+  if (!state->closed
+      && parse_stun_server (state->stun_server, &host, &port, &over))
     cancellable = g_object_ref (state->resolve_cancellable);
   g_mutex_unlock (&state->lock);
   if (cancellable == NULL)
@@ -408,20 +472,22 @@ prepare_stun_server_locked (IceAgentState *state)
   IceTransportAddr server;
   GSource *idle;
   guint16 port;
+  guint over;
   gchar *host = NULL;
 
   if (state->stun_state == ICE_AGENT_STUN_RESOLVING)
     return FALSE;
   if (state->stun_state != ICE_AGENT_STUN_NONE || state->stun_server == NULL)
     return TRUE;
-  if (!parse_stun_server (state->stun_server, &host, &port)) {
-    g_warning ("stun-server \"%s\" is not stun://host:port",
+  if (!parse_stun_server (state->stun_server, &host, &port, &over)) {
+    g_warning ("stun-server \"%s\" is not "
+               "stun://host:port[?transport=udp|tcp]",
                state->stun_server);
     state->stun_state = ICE_AGENT_STUN_FAILED;
     return TRUE;
   }
   if (ice_addr_parse_ip (&server, host, port)) {
-    ice_session_add_stun_server (state->session, &server);
+    add_stun_server_locked (state, &server, over);
     state->stun_state = ICE_AGENT_STUN_READY;
     g_free (host);
     return TRUE;

@@ -35,6 +35,9 @@ gboolean ice_agent_mdns_send_group_locked (IceAgentState *state,
                                            const guint8 *data, gsize len,
                                            guint ifindex);
 
+/* ice-agent-mdns-onlink.c: RFC 6762 §11 */
+gboolean ice_agent_mdns_is_on_link (guint32 source, guint ifindex, gint ttl);
+
 /* ice-agent-mdns-publish.c */
 void ice_agent_mdns_publish_handle_locked (IceAgentState *state,
                                            const guint8 *data, gsize len,

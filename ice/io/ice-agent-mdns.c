@@ -6,9 +6,11 @@
  * address is such a name is held back, the agent asks for the name's A
  * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
  * the candidate with the answered address (the name kept in @hostname).
- * Queries are handed to ice-agent-mdns-publish.c, which answers for our
- * own names when "mdns" is on. IPv4 only for now: no AAAA queries, no
- * ff02::fb.
+ * One query asks for the name's A and AAAA records (a browser names each
+ * host address, of either family); the first address record for the name
+ * resolves it, a link-local IPv6 one with the receiving interface as its
+ * scope. Queries are handed to ice-agent-mdns-publish.c, which answers for
+ * our own names when "mdns" is on. The socket is IPv4: no ff02::fb.
  *
  * Everything here runs under the agent's lock; socket I/O only on the
  * agent's context (a timer source sends the queries, a socket source
@@ -25,10 +27,9 @@
 #include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
+#include "ice/mdns/mdns-schedule.h"
 
 #define MDNS_GROUP_V4 "224.0.0.251"
-/* RFC 6762 §5.2: the second query 1 s after the first, then doubling */
-#define MDNS_FIRST_INTERVAL_US G_USEC_PER_SEC
 /* The names come from the peer: bounded, so that a hostile description
  * cannot make us flood the link with queries (a browser sends one name
  * per interface). A candidate beyond a bound is refused as unresolved. */
@@ -38,10 +39,8 @@
 /* One name being asked for, with the candidates that wait for it. */
 typedef struct {
   gchar *name;
-  GArray *candidates; /* IceCandidate */
-  gint64 deadline_us;
-  gint64 next_us;
-  gint64 interval_us;
+  GArray *candidates;       /* IceCandidate */
+  IceMdnsSchedule schedule; /* RFC 6762 §5.2, mdns-schedule.h */
 } MdnsPending;
 
 static void
@@ -117,8 +116,10 @@ open_socket (void)
   /* §11: link-local, TTL 255; loopback so a responder on this host hears */
   g_socket_set_multicast_ttl (socket, 255);
   g_socket_set_multicast_loopback (socket, TRUE);
-  /* the interface each datagram came in on: answers go out there */
+  /* the interface each datagram came in on: answers go out there; and
+   * its TTL, for the §11 on-link check */
   g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
+  g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
   join_group (socket);
   return socket;
 fail:
@@ -197,9 +198,10 @@ ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
 static void
 send_query_locked (IceAgentState *state, MdnsPending *p)
 {
-  IceMdnsQuery q = { p->name, ICE_MDNS_TYPE_A, FALSE };
+  IceMdnsQuery q[2] = { { p->name, ICE_MDNS_TYPE_A, FALSE },
+                        { p->name, ICE_MDNS_TYPE_AAAA, FALSE } };
   guint8 buf[512];
-  gsize len = ice_mdns_build_query (buf, sizeof (buf), &q, 1);
+  gsize len = ice_mdns_build_query (buf, sizeof (buf), q, G_N_ELEMENTS (q));
 
   if (ice_agent_mdns_send_group_locked (state, buf, len, 0))
     state->mdns->counters.queries_sent++;
@@ -211,6 +213,7 @@ add_resolved_locked (IceAgentState *state, IceCandidate *cand,
 {
   cand->addr.family = ip->family;
   memcpy (cand->addr.ip, ip->ip, sizeof (cand->addr.ip));
+  cand->addr.scope_id = ip->scope_id;
   if (state->session != NULL)
     ice_session_add_remote_candidate_with_result (
         state->session, cand, g_get_monotonic_time (), NULL);
@@ -248,9 +251,10 @@ tick_locked (IceAgentState *state, gint64 now)
   ice_agent_mdns_ensure_socket_locked (state);
   while (i < m->pending->len) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
+    IceMdnsScheduleAction action = ice_mdns_schedule_poll (&p->schedule, now);
     guint c;
 
-    if (now >= p->deadline_us || m->socket == NULL) {
+    if (action == ICE_MDNS_SCHEDULE_GIVE_UP || m->socket == NULL) {
       g_debug ("IceAgent: mDNS: no answer for %s", p->name);
       m->counters.timeouts++;
       for (c = 0; c < p->candidates->len && state->session != NULL; c++)
@@ -259,11 +263,8 @@ tick_locked (IceAgentState *state, gint64 now)
       g_ptr_array_remove_index (m->pending, i);
       continue;
     }
-    if (now >= p->next_us) {
+    if (action == ICE_MDNS_SCHEDULE_SEND)
       send_query_locked (state, p);
-      p->next_us = now + p->interval_us;
-      p->interval_us *= 2;
-    }
     i++;
   }
 }
@@ -294,7 +295,7 @@ schedule_locked (IceAgentState *state, gint64 now)
   for (i = 0; i < m->pending->len; i++) {
     MdnsPending *p = g_ptr_array_index (m->pending, i);
 
-    next = MIN (next, MIN (p->next_us, p->deadline_us));
+    next = MIN (next, ice_mdns_schedule_next (&p->schedule));
   }
   if (next == G_MAXINT64)
     return;
@@ -355,9 +356,9 @@ ice_agent_mdns_take_locked (IceAgentState *state, const IceCandidate *cand)
     p = g_new0 (MdnsPending, 1);
     p->name = key;
     p->candidates = g_array_new (FALSE, FALSE, sizeof (IceCandidate));
-    p->deadline_us = now + ICE_AGENT_MDNS_TIMEOUT_MS * (gint64)1000;
-    p->next_us = now; /* sent by the context, at once */
-    p->interval_us = MDNS_FIRST_INTERVAL_US;
+    /* the first query is sent by the context, at once */
+    ice_mdns_schedule_start (&p->schedule, now,
+                             ICE_AGENT_MDNS_TIMEOUT_MS * (gint64)1000);
     g_ptr_array_add (m->pending, p);
     schedule_locked (state, now);
   } else {
@@ -385,8 +386,8 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
 
 /* One datagram: the publisher sees it first (it answers queries for our
  * names, notices conflicts); then queries are done with, and a response
- * must come from port 5353 and carry an A record for a name we asked,
- * else it is dropped and counted (RFC 6762 §11: only the link's
+ * must come from port 5353 and carry an A or AAAA record for a name we
+ * asked, else it is dropped and counted (RFC 6762 §11: only the link's
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
 handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
@@ -414,13 +415,18 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
     const IceMdnsAddressRecord *rec = &msg->addresses[a];
     MdnsPending *p = find_pending (m, rec->name, &index);
 
-    if (p == NULL || rec->addr.family != ICE_ADDR_FAMILY_IPV4)
+    IceTransportAddr addr;
+
+    if (p == NULL)
       continue;
+    addr = rec->addr;
+    if (addr.family == ICE_ADDR_FAMILY_IPV6 && ice_addr_is_link_local (&addr))
+      addr.scope_id = ifindex;
     g_hash_table_insert (m->cache, g_strdup (p->name),
-                         g_memdup2 (&rec->addr, sizeof (rec->addr)));
+                         g_memdup2 (&addr, sizeof (addr)));
     for (c = 0; c < p->candidates->len; c++)
       add_resolved_locked (
-          state, &g_array_index (p->candidates, IceCandidate, c), &rec->addr);
+          state, &g_array_index (p->candidates, IceCandidate, c), &addr);
     m->counters.resolved++;
     g_ptr_array_remove_index (m->pending, index);
     used = TRUE;
@@ -432,18 +438,21 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   g_free (msg);
 }
 
-/* One datagram, its source port and the interface it came in on
- * (IP_PKTINFO; 0 if unknown). Returns its length, or -1 when none is
- * left. A longer datagram than @size is cut, and then refused by the
- * parser (TOO_LONG) since @size is one over the largest message. */
+/* One datagram, its source port, the interface it came in on
+ * (IP_PKTINFO; 0 if unknown) and whether RFC 6762 §11 takes it as from
+ * the link. Returns its length, or -1 when none is left. A longer
+ * datagram than @size is cut, and then refused by the parser (TOO_LONG)
+ * since @size is one over the largest message. */
 static gssize
 receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
-             guint *ifindex)
+             guint *ifindex, gboolean *on_link)
 {
   union {
     struct cmsghdr align;
-    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
+    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))
+               + CMSG_SPACE (sizeof (gint))];
   } control;
+  gint ttl = -1;
   struct sockaddr_in from = { 0 };
   struct iovec iov = { buf, size };
   struct msghdr msg = { 0 };
@@ -464,11 +473,14 @@ receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
   for (c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c)) {
     struct in_pktinfo info;
 
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+      memcpy (&ttl, CMSG_DATA (c), sizeof (ttl));
     if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
       continue;
     memcpy (&info, CMSG_DATA (c), sizeof (info));
     *ifindex = (guint)info.ipi_ifindex;
   }
+  *on_link = ice_agent_mdns_is_on_link (from.sin_addr.s_addr, *ifindex, ttl);
   return len;
 }
 
@@ -484,11 +496,19 @@ on_readable (GSocket *socket, GIOCondition cond, gpointer data)
   for (n = 0; n < 64 && !state->closed; n++) {
     guint16 port = 0;
     guint ifindex = 0;
-    gssize len
-        = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port, &ifindex);
+    gboolean on_link = FALSE;
+    gssize len = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port,
+                              &ifindex, &on_link);
 
     if (len < 0)
       break;
+    if (!on_link) {
+      g_debug ("IceAgent: mDNS: dropped a message from off the link (TTL "
+               "below 255, source on no subnet of interface %u)",
+               ifindex);
+      state->mdns->counters.dropped++;
+      continue;
+    }
     handle_datagram_locked (state, buf, (gsize)len, port, ifindex);
   }
   if (!state->closed)

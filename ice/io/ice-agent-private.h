@@ -241,7 +241,7 @@ void ice_agent_socket_free (IceAgentSocket *sock);
 gboolean ice_agent_socket_bind_in_range (GSocket *socket,
                                          const IceTransportAddr *local,
                                          guint16 port_min, guint16 port_max,
-                                         GError **error);
+                                         gboolean shared, GError **error);
 void ice_agent_state_add_socket_locked (IceAgentState *state,
                                         IceAgentSocket *sock);
 void ice_agent_state_send_transmit_locked (IceAgentState *state,
@@ -304,6 +304,9 @@ void ice_agent_tcp_listen_locked (IceAgentState *state, guint stream_id,
                                   guint interface_index);
 void ice_agent_tcp_send_locked (IceAgentState *state,
                                 const IceTransmit *transmit);
+/* a STUN server (TCP) asked from every TCP base (RFC 6544 §5.2) */
+void ice_agent_tcp_add_stun_server_locked (IceAgentState *state,
+                                           const IceTransportAddr *server);
 guint ice_agent_tcp_send_media (IceAgentState *state,
                                 const IceAgentRoute *route,
                                 GOutputMessage *messages, guint n_messages);
@@ -313,6 +316,7 @@ void ice_agent_tcp_close_locked (IceAgentState *state);
 void ice_agent_tcp_free (IceAgentState *state);
 
 /* ice-agent-gather.c: interfaces, port range, STUN server */
+gboolean ice_agent_stun_over_tcp_locked (IceAgentState *state);
 typedef struct {
   IceTransportAddr addr;
   guint interface_index;
@@ -348,7 +352,7 @@ void ice_agent_netwatch_start_locked (IceAgentState *state);
 gboolean ice_agent_netwatch_parse (const guint8 *buf, gsize n,
                                    IceAgentNetwatchCounters *counters);
 void ice_agent_netwatch_get_counters_locked (IceAgentState *state,
-                                            IceAgentNetwatchCounters *out);
+                                             IceAgentNetwatchCounters *out);
 void ice_agent_netwatch_close_locked (IceAgentState *state);
 void ice_agent_netwatch_free (IceAgentState *state);
 

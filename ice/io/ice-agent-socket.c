@@ -80,18 +80,29 @@ enlarge_buffers (gint fd)
     setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof (size));
 }
 
+/* @shared: SO_REUSEPORT, with bind(2) itself: g_socket_bind() turns it
+ * off on stream sockets */
 static gboolean
 bind_port (GSocket *socket, const IceTransportAddr *local, guint16 port,
-           GError **error)
+           gboolean shared, GError **error)
 {
   struct sockaddr_storage ss;
   socklen_t len;
   GSocketAddress *address;
   IceTransportAddr want = *local;
+  gint fd = g_socket_get_fd (socket), on = 1;
   gboolean ok;
 
   want.port = port;
   ice_agent_addr_to_sockaddr (&want, &ss, &len);
+  if (shared) {
+    setsockopt (fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof (on));
+    if (bind (fd, (struct sockaddr *)&ss, len) == 0)
+      return TRUE;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                 "cannot bind to port %u: %s", port, g_strerror (errno));
+    return FALSE;
+  }
   address = g_socket_address_new_from_native (&ss, len);
   ok = g_socket_bind (socket, address, FALSE, error);
   g_object_unref (address);
@@ -99,20 +110,23 @@ bind_port (GSocket *socket, const IceTransportAddr *local, guint16 port,
 }
 
 /* Tries every port of [port_min, port_max] (any port if both are 0);
- * UDP sockets and ICE-TCP listeners (ice-agent-tcp.c). */
+ * UDP sockets and ICE-TCP listeners and connections (ice-agent-tcp.c).
+ * @shared: SO_REUSEPORT: the port may be one a socket of ours that set
+ * it holds (the connection to a STUN server from an ICE-TCP listener's
+ * port, RFC 6544 §5.2). */
 gboolean
 ice_agent_socket_bind_in_range (GSocket *socket, const IceTransportAddr *local,
                                 guint16 port_min, guint16 port_max,
-                                GError **error)
+                                gboolean shared, GError **error)
 {
   guint port;
 
   if (port_min == 0 && port_max == 0)
-    return bind_port (socket, local, 0, error);
+    return bind_port (socket, local, 0, shared, error);
   for (port = port_min; port <= port_max; port++) {
     GError *local_error = NULL;
 
-    if (bind_port (socket, local, port, &local_error))
+    if (bind_port (socket, local, port, shared, &local_error))
       return TRUE;
     if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)
         || port == port_max) {
@@ -157,7 +171,7 @@ ice_agent_socket_open (const IceTransportAddr *local, guint16 port_min,
   g_socket_set_blocking (sock->socket, FALSE);
   enlarge_buffers (sock->fd);
   if (!ice_agent_socket_bind_in_range (sock->socket, local, port_min, port_max,
-                                       error))
+                                       FALSE, error))
     goto failed;
   if (!read_local_address (sock, local)) {
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),

@@ -11,6 +11,10 @@
  * point (ice_agent_tcp_reap_locked) and the conn freed when that source
  * is gone.
  *
+ * A connection to a STUN server (RFC 6544 §5.2) carries plain STUN
+ * (RFC 8489 §6.2.2): messages are cut by their length fields and written
+ * as they are; when it fails, the session's request over it fails too.
+ *
  * Nothing the peer sends reaches g_warning: a length above the maximum,
  * or an accepted connection whose first frames are not a check the
  * session accepts (a stranger), closes the connection and counts in
@@ -43,43 +47,26 @@ ice_agent_tcp_conn_fail_locked (IceAgentTcpConn *conn, const gchar *why)
            ice_addr_to_string (&conn->local, local),
            ice_addr_to_string (&conn->remote, remote), why);
   conn->failed = TRUE;
-  g_byte_array_set_size (conn->out, 0);
-  if (conn->socket != NULL)
-    g_socket_close (conn->socket, NULL);
+  g_byte_array_set_size (conn->stream.out, 0);
+  g_socket_close (conn->stream.socket, NULL);
+  if (conn->to_stun_server && !conn->state->closed
+      && conn->state->session != NULL)
+    ice_session_stun_connection_failed (conn->state->session, &conn->local,
+                                        &conn->remote, g_get_monotonic_time ());
   /* out of the table; its source is destroyed (and the conn freed) by
    * ice_agent_tcp_reap_locked(), where no caller holds it */
   ice_agent_tcp_conn_gone_locked (conn->state, conn);
 }
 
 static void
-update_interest (IceAgentTcpConn *conn)
-{
-  GIOCondition events = G_IO_IN;
-
-  if (conn->connecting || conn->out->len > 0)
-    events |= G_IO_OUT;
-  g_source_modify_unix_fd (conn->source, conn->fd_tag, events);
-}
-
-static void
 write_pending (IceAgentTcpConn *conn)
 {
   GError *error = NULL;
-  gssize n;
 
-  while (!conn->connecting && !conn->failed && conn->out->len > 0) {
-    n = g_socket_send (conn->socket, (const gchar *)conn->out->data,
-                       conn->out->len, NULL, &error);
-    if (n < 0) {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        ice_agent_tcp_conn_fail_locked (conn, error->message);
-      g_clear_error (&error);
-      break;
-    }
-    g_byte_array_remove_range (conn->out, 0, n);
+  if (!conn->failed && !ice_agent_stream_conn_flush (&conn->stream, &error)) {
+    ice_agent_tcp_conn_fail_locked (conn, error->message);
+    g_clear_error (&error);
   }
-  if (!conn->failed)
-    update_interest (conn);
 }
 
 /* Queues one frame of @len bytes made of @vectors and writes what the
@@ -91,17 +78,18 @@ ice_agent_tcp_conn_write_locked (IceAgentTcpConn *conn,
                                  gsize len)
 {
   guint8 header[ICE_RFC4571_HEADER_SIZE];
+  gsize header_len = conn->to_stun_server ? 0 : sizeof (header);
   guint v;
 
   if (conn->failed || !ice_rfc4571_write_header (header, len))
     return FALSE;
-  if (conn->out->len + sizeof (header) + len > ICE_AGENT_TCP_MAX_OUT) {
+  if (conn->stream.out->len + header_len + len > ICE_AGENT_TCP_MAX_OUT) {
     counters (conn)->dropped_bytes += len;
     return FALSE;
   }
-  g_byte_array_append (conn->out, header, sizeof (header));
+  g_byte_array_append (conn->stream.out, header, header_len);
   for (v = 0; v < n_vectors; v++)
-    g_byte_array_append (conn->out, vectors[v].buffer, vectors[v].size);
+    g_byte_array_append (conn->stream.out, vectors[v].buffer, vectors[v].size);
   write_pending (conn);
   return TRUE;
 }
@@ -150,29 +138,60 @@ handle_frames (IceAgentTcpConn *conn, gint64 now, GArray *callbacks)
   }
 }
 
+/* What a STUN server sent: its answers (the session drops anything
+ * else); a stream that is not STUN closes the connection */
+static void
+handle_stun_messages (IceAgentTcpConn *conn, gint64 now)
+{
+  const guint8 *message;
+  IceDelivery delivery;
+  IceTurnFrameResult r;
+  gsize len;
+
+  while (!conn->failed
+         && (r = ice_turn_framer_pop (conn->stun, &message, &len))
+                == ICE_TURN_FRAME_COMPLETE)
+    ice_session_handle_packet (conn->state->session, now, &conn->local,
+                               &conn->remote, message, len, &delivery);
+  if (!conn->failed
+      && (r == ICE_TURN_FRAME_INVALID
+          || ice_turn_framer_pending (conn->stun) > ICE_AGENT_TCP_MAX_FRAME)) {
+    counters (conn)->closed_invalid++;
+    ice_agent_tcp_conn_fail_locked (conn, "the STUN server's stream is not "
+                                          "STUN messages");
+  }
+}
+
+static void
+push_received (IceAgentTcpConn *conn, const guint8 *data, gsize len,
+               GArray *callbacks)
+{
+  if (conn->to_stun_server) {
+    ice_turn_framer_push (conn->stun, data, len);
+    handle_stun_messages (conn, g_get_monotonic_time ());
+  } else {
+    ice_rfc4571_reader_push (conn->reader, data, len);
+    handle_frames (conn, g_get_monotonic_time (), callbacks);
+  }
+}
+
 static void
 read_available (IceAgentTcpConn *conn, GArray *callbacks)
 {
   guint8 buf[ICE_AGENT_TCP_READ_CHUNK];
   GError *error = NULL;
   guint round;
-  gssize n;
+  gssize n = 0;
 
   for (round = 0; round < ICE_AGENT_TCP_READ_ROUNDS && !conn->failed; round++) {
-    n = g_socket_receive (conn->socket, (gchar *)buf, sizeof (buf), NULL,
-                          &error);
-    if (n == 0) {
-      ice_agent_tcp_conn_fail_locked (conn, "closed by the peer");
+    n = ice_agent_stream_conn_read (&conn->stream, buf, sizeof (buf), &error);
+    if (n <= 0)
       break;
-    }
-    if (n < 0) {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        ice_agent_tcp_conn_fail_locked (conn, error->message);
-      g_clear_error (&error);
-      break;
-    }
-    ice_rfc4571_reader_push (conn->reader, buf, n);
-    handle_frames (conn, g_get_monotonic_time (), callbacks);
+    push_received (conn, buf, n, callbacks);
+  }
+  if (n < 0) {
+    ice_agent_tcp_conn_fail_locked (conn, error->message);
+    g_clear_error (&error);
   }
 }
 
@@ -181,9 +200,8 @@ finish_connect (IceAgentTcpConn *conn)
 {
   GError *error = NULL;
 
-  conn->connecting = FALSE;
-  g_source_set_ready_time (conn->source, -1);
-  if (!g_socket_check_connect_result (conn->socket, &error)) {
+  g_source_set_ready_time (conn->stream.source, -1);
+  if (!ice_agent_stream_conn_finish_connect (&conn->stream, &error)) {
     counters (conn)->connect_failed++;
     ice_agent_tcp_conn_fail_locked (conn, error->message);
     g_clear_error (&error);
@@ -195,7 +213,7 @@ finish_connect (IceAgentTcpConn *conn)
 static void
 check_deadline (IceAgentTcpConn *conn, gint64 now)
 {
-  if (conn->connecting
+  if (conn->stream.connecting
       && now >= conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US) {
     counters (conn)->connect_failed++;
     ice_agent_tcp_conn_fail_locked (conn, "connect timed out");
@@ -204,7 +222,7 @@ check_deadline (IceAgentTcpConn *conn, gint64 now)
     counters (conn)->refused++;
     ice_agent_tcp_conn_fail_locked (conn, "no check authenticated it");
   } else if (conn->trusted) {
-    g_source_set_ready_time (conn->source, -1);
+    g_source_set_ready_time (conn->stream.source, -1);
   }
 }
 
@@ -229,16 +247,15 @@ conn_ready (gpointer data)
     return G_SOURCE_REMOVE;
   }
   callbacks = ice_agent_callbacks_new ();
-  revents = g_source_query_unix_fd (conn->source, conn->fd_tag);
+  revents = g_source_query_unix_fd (conn->stream.source, conn->stream.fd_tag);
   check_deadline (conn, g_get_monotonic_time ());
-  if (!conn->failed && conn->connecting
+  if (!conn->failed && conn->stream.connecting
       && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
     finish_connect (conn);
-  if (!conn->failed && !conn->connecting
+  if (!conn->failed && !conn->stream.connecting
       && (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)))
     read_available (conn, callbacks);
-  if (!conn->failed)
-    write_pending (conn);
+  write_pending (conn);
   ice_agent_state_flush_locked (state);
   /* this conn too, if it failed: GLib frees it after this dispatch */
   ice_agent_tcp_reap_locked (state);
@@ -257,58 +274,51 @@ conn_free (gpointer data)
   IceAgentTcpConn *conn = data;
   IceAgentState *state = conn->state;
 
-  g_clear_object (&conn->socket);
+  g_source_unref (conn->stream.source);
+  ice_agent_stream_conn_clear (&conn->stream);
   ice_rfc4571_reader_free (conn->reader);
-  g_byte_array_unref (conn->out);
-  g_source_unref (conn->source);
+  ice_turn_framer_free (conn->stun);
   g_free (conn);
   ice_agent_state_unref (state);
 }
-
-static gboolean
-conn_dispatch (GSource *source, GSourceFunc callback, gpointer data)
-{
-  return callback (data);
-}
-
-static GSourceFuncs conn_funcs
-    = { NULL, NULL, conn_dispatch, NULL, NULL, NULL };
 
 /* A connection on @socket (non-blocking; connecting or established),
  * read and written on the agent's context from now on. */
 IceAgentTcpConn *
 ice_agent_tcp_conn_new (IceAgentState *state, const IceTransportAddr *local,
                         const IceTransportAddr *remote, GSocket *socket,
-                        gboolean connecting, gboolean accepted)
+                        gboolean connecting, gboolean accepted,
+                        gboolean to_stun_server)
 {
   IceAgentTcpConn *conn = g_new0 (IceAgentTcpConn, 1);
 
   conn->state = state;
   conn->local = *local;
   conn->remote = *remote;
-  conn->socket = g_object_ref (socket);
-  conn->connecting = connecting;
+  ice_agent_stream_conn_init (&conn->stream, socket, connecting);
   conn->accepted = accepted;
+  conn->to_stun_server = to_stun_server;
   conn->opened_us = g_get_monotonic_time ();
-  conn->reader = ice_rfc4571_reader_new (ICE_AGENT_TCP_MAX_FRAME);
-  conn->out = g_byte_array_new ();
-  /* small STUN messages and RTP must not wait for Nagle */
+  if (to_stun_server)
+    conn->stun = ice_turn_framer_new ();
+  else
+    conn->reader = ice_rfc4571_reader_new (ICE_AGENT_TCP_MAX_FRAME);
+  /* an accepted socket: Nagle off too (ice_agent_stream_connect() did it
+   * for ours) */
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  conn->source = g_source_new (&conn_funcs, sizeof (GSource));
-  g_source_set_name (conn->source, "ice-agent-tcp-conn");
-  conn->fd_tag
-      = g_source_add_unix_fd (conn->source, g_socket_get_fd (socket),
-                              connecting ? G_IO_IN | G_IO_OUT : G_IO_IN);
   /* like the socket sources, it keeps the state alive while it runs */
   ice_agent_state_ref (state);
-  g_source_set_callback (conn->source, conn_ready, conn, conn_free);
+  ice_agent_stream_conn_attach (&conn->stream, state->context,
+                                "ice-agent-tcp-conn", conn_ready, conn,
+                                conn_free);
   if (connecting)
-    g_source_set_ready_time (
-        conn->source, conn->opened_us + ICE_AGENT_TCP_CONNECT_TIMEOUT_US);
+    g_source_set_ready_time (conn->stream.source,
+                             conn->opened_us
+                                 + ICE_AGENT_TCP_CONNECT_TIMEOUT_US);
   else if (accepted)
-    g_source_set_ready_time (
-        conn->source, conn->opened_us + ICE_AGENT_TCP_PENDING_TIMEOUT_US);
-  g_source_attach (conn->source, state->context);
+    g_source_set_ready_time (conn->stream.source,
+                             conn->opened_us
+                                 + ICE_AGENT_TCP_PENDING_TIMEOUT_US);
   g_ptr_array_add (state->tcp->conns, conn);
   return conn;
 }

@@ -17,6 +17,12 @@
  * and triggered checks to that remote address take the same connection.
  * Simultaneous-open (tcptype so) is not done.
  *
+ * Server-reflexive candidates (RFC 6544 §5.2): a transmit from a TCP base
+ * to a STUN server of the "stun-server" setting goes on a connection that
+ * leaves from the listener's own IP and port (SO_REUSEPORT on both), so
+ * that the mapping the server sees is the one of the passive candidate;
+ * it stays open (the NAT keeps that mapping while it lives).
+ *
  * Bounds: ICE_AGENT_TCP_MAX_CONNS connections, ICE_AGENT_TCP_MAX_PENDING
  * accepted ones not yet authenticated (each for at most
  * ICE_AGENT_TCP_PENDING_TIMEOUT_US), connects of at most
@@ -45,6 +51,8 @@ ensure_tcp (IceAgentState *state)
     state->tcp->listeners = g_ptr_array_new ();
     state->tcp->conns = g_ptr_array_new ();
     state->tcp->dead = g_ptr_array_new ();
+    state->tcp->stun_servers
+        = g_array_new (FALSE, FALSE, sizeof (IceTransportAddr));
   }
   return state->tcp;
 }
@@ -87,7 +95,7 @@ ice_agent_tcp_reap_locked (IceAgentState *state)
   dead = state->tcp->dead;
   state->tcp->dead = g_ptr_array_new ();
   for (i = 0; i < dead->len; i++)
-    g_source_destroy (((IceAgentTcpConn *)dead->pdata[i])->source);
+    g_source_destroy (((IceAgentTcpConn *)dead->pdata[i])->stream.source);
   g_ptr_array_unref (dead);
 }
 
@@ -172,8 +180,8 @@ take_accepted_locked (IceAgentState *state, IceAgentTcpListener *listener,
                                            "connections: the oldest goes");
   }
   tcp->counters.accepts++;
-  ice_agent_tcp_conn_new (state, &listener->local, &remote, socket, FALSE,
-                          TRUE);
+  ice_agent_tcp_conn_new (state, &listener->local, &remote, socket, FALSE, TRUE,
+                          FALSE);
 }
 
 static IceAgentTcpListener *
@@ -235,7 +243,7 @@ listener_free (IceAgentTcpListener *listener)
 
 static GSocket *
 open_listening (const IceTransportAddr *ip, guint16 port_min, guint16 port_max,
-                IceTransportAddr *bound, GError **error)
+                gboolean shared, IceTransportAddr *bound, GError **error)
 {
   GSocket *socket
       = g_socket_new (ip->family == ICE_ADDR_FAMILY_IPV6 ? G_SOCKET_FAMILY_IPV6
@@ -248,11 +256,17 @@ open_listening (const IceTransportAddr *ip, guint16 port_min, guint16 port_max,
     return NULL;
   g_socket_set_blocking (socket, FALSE);
   g_socket_set_listen_backlog (socket, ICE_AGENT_TCP_BACKLOG);
-  if (!ice_agent_socket_bind_in_range (socket, ip, port_min, port_max, error)
+  if (!ice_agent_socket_bind_in_range (socket, ip, port_min, port_max, FALSE,
+                                       error)
       || !g_socket_listen (socket, error)) {
     g_object_unref (socket);
     return NULL;
   }
+  /* after bind and listen: no other listener of ours takes the port (the
+   * range is searched without it), but the connection to the STUN server
+   * may bind it (Linux: both set SO_REUSEPORT, as the same user) */
+  if (shared)
+    g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, NULL);
   if (getsockname (g_socket_get_fd (socket), (struct sockaddr *)&ss, &len) < 0
       || !ice_agent_addr_from_sockaddr (bound, (struct sockaddr *)&ss, len)) {
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
@@ -285,7 +299,8 @@ ice_agent_tcp_listen_locked (IceAgentState *state, guint stream_id,
   GSocket *socket;
 
   socket
-      = open_listening (ip, state->port_min, state->port_max, &bound, &error);
+      = open_listening (ip, state->port_min, state->port_max,
+                        ice_agent_stun_over_tcp_locked (state), &bound, &error);
   if (socket == NULL) {
     g_message ("cannot listen for ICE-TCP on %s: %s",
                ice_addr_ip_to_string (ip, str), error->message);
@@ -318,52 +333,67 @@ is_our_base (IceAgentTcp *tcp, const IceTransportAddr *local)
   return FALSE;
 }
 
-/* RFC 6544 §7.1: the active candidate connects from the base's IP */
+/**
+ * ice_agent_tcp_add_stun_server_locked:
+ * @server: a STUN server's TCP address
+ *
+ * Gives it to the session, which asks it from every TCP base; the
+ * transmits to it then take a STUN connection (see above).
+ */
+void
+ice_agent_tcp_add_stun_server_locked (IceAgentState *state,
+                                      const IceTransportAddr *server)
+{
+  g_array_append_val (ensure_tcp (state)->stun_servers, *server);
+  ice_session_add_stun_server (state->session, server);
+}
+
+static gboolean
+is_stun_server (IceAgentTcp *tcp, const IceTransportAddr *addr)
+{
+  guint i;
+
+  for (i = 0; i < tcp->stun_servers->len; i++)
+    if (ice_addr_equal (&g_array_index (tcp->stun_servers, IceTransportAddr, i),
+                        addr))
+      return TRUE;
+  return FALSE;
+}
+
+/* RFC 6544 §7.1: the active candidate connects from the base's IP; a
+ * connection to a STUN server from the base itself (§5.2: the listener's
+ * port, which it shares with SO_REUSEPORT, open_listening) */
 static IceAgentTcpConn *
 connect_locked (IceAgentState *state, const IceTransportAddr *local,
-                const IceTransportAddr *remote)
+                const IceTransportAddr *remote, gboolean to_stun_server)
 {
   IceAgentTcp *tcp = state->tcp;
   IceAgentTcpConn *conn;
   IceTransportAddr from = *local;
-  struct sockaddr_storage ss;
-  GSocketAddress *dest;
   GError *error = NULL;
   GSocket *socket;
-  socklen_t len;
-  gboolean ok, pending = FALSE;
+  gboolean pending;
 
   if (tcp->conns->len >= ICE_AGENT_TCP_MAX_CONNS) {
     tcp->counters.refused++;
     return NULL;
   }
   tcp->counters.connects++;
-  socket = g_socket_new (local->family == ICE_ADDR_FAMILY_IPV6
-                             ? G_SOCKET_FAMILY_IPV6
-                             : G_SOCKET_FAMILY_IPV4,
-                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  ok = socket != NULL;
-  if (ok) {
-    g_socket_set_blocking (socket, FALSE);
+  if (!to_stun_server)
     from.port = 0;
-    ok = ice_agent_socket_bind_in_range (socket, &from, 0, 0, &error)
-         && ice_agent_addr_to_sockaddr (remote, &ss, &len);
-  }
-  if (ok) {
-    dest = g_socket_address_new_from_native (&ss, len);
-    ok = g_socket_connect (socket, dest, NULL, &error);
-    g_object_unref (dest);
-    pending = !ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING);
-  }
-  if (!ok && !pending) {
+  socket = ice_agent_stream_connect (remote, &from, to_stun_server, &pending,
+                                     &error);
+  if (socket == NULL) {
     tcp->counters.connect_failed++;
-    g_debug ("ICE-TCP connect: %s", error ? error->message : "no address");
+    g_debug ("ICE-TCP connect: %s", error->message);
     g_clear_error (&error);
-    g_clear_object (&socket);
+    if (to_stun_server)
+      ice_session_stun_connection_failed (state->session, local, remote,
+                                          g_get_monotonic_time ());
     return NULL;
   }
-  g_clear_error (&error);
-  conn = ice_agent_tcp_conn_new (state, local, remote, socket, pending, FALSE);
+  conn = ice_agent_tcp_conn_new (state, local, remote, socket, pending, FALSE,
+                                 to_stun_server);
   g_object_unref (socket);
   return conn;
 }
@@ -381,7 +411,8 @@ ice_agent_tcp_send_locked (IceAgentState *state, const IceTransmit *transmit)
   ice_agent_tcp_reap_locked (state);
   conn = find_conn (state->tcp, &transmit->from, &transmit->to);
   if (conn == NULL && !was_accepted (state->tcp, &transmit->to))
-    conn = connect_locked (state, &transmit->from, &transmit->to);
+    conn = connect_locked (state, &transmit->from, &transmit->to,
+                           is_stun_server (state->tcp, &transmit->to));
   /* lost: the check's transaction retransmits, on a new connection */
   if (conn != NULL)
     ice_agent_tcp_conn_write_locked (conn, &vector, 1, transmit->len);
@@ -464,5 +495,6 @@ ice_agent_tcp_free (IceAgentState *state)
   g_ptr_array_unref (state->tcp->listeners);
   g_ptr_array_unref (state->tcp->conns);
   g_ptr_array_unref (state->tcp->dead);
+  g_array_unref (state->tcp->stun_servers);
   g_clear_pointer (&state->tcp, g_free);
 }

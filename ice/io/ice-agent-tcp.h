@@ -11,6 +11,8 @@
 
 #include "ice/common/ice-rfc4571.h"
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-stream-conn.h"
+#include "ice/turn/turn-framing.h"
 
 G_BEGIN_DECLS
 
@@ -34,19 +36,19 @@ G_BEGIN_DECLS
 #define ICE_AGENT_TCP_BACKLOG 8
 
 typedef struct {
-  IceAgentState *state;    /* not a reference: the state owns the conn */
-  IceTransportAddr local;  /* the session's base: the listener's address */
-  IceTransportAddr remote; /* the peer's end of this connection */
-  GSocket *socket;
-  GSource *source;
-  gpointer fd_tag;
-  gboolean connecting; /* ours (active), connect() not finished */
-  gboolean accepted;   /* theirs: made by a peer's connect to a listener */
-  gboolean trusted;    /* a check authenticated (local, remote) */
+  IceAgentState *state;      /* not a reference: the state owns the conn */
+  IceTransportAddr local;    /* the session's base: the listener's address */
+  IceTransportAddr remote;   /* the peer's end of this connection */
+  IceAgentStreamConn stream; /* connecting: ours (active), not finished */
+  gboolean accepted; /* theirs: made by a peer's connect to a listener */
+  gboolean trusted;  /* a check authenticated (local, remote) */
   gboolean failed;
   gint64 opened_us;
-  IceRfc4571Reader *reader;
-  GByteArray *out;
+  /* to a STUN server (RFC 6544 §5.2): plain STUN messages on the stream
+   * (RFC 8489 §6.2.2), cut by their length fields, no RFC 4571 frame */
+  gboolean to_stun_server;
+  IceRfc4571Reader *reader; /* ICE-TCP connections */
+  IceTurnFramer *stun;      /* to_stun_server */
 } IceAgentTcpConn;
 
 struct _IceAgentTcp {
@@ -59,6 +61,7 @@ struct _IceAgentTcp {
    * active candidates connect); a ring of the last ones */
   IceTransportAddr gone_accepted[ICE_AGENT_TCP_MAX_CONNS];
   guint next_gone;
+  GArray *stun_servers; /* IceTransportAddr (TCP) */
   IceAgentTcpCounters counters;
 };
 
@@ -67,7 +70,8 @@ IceAgentTcpConn *ice_agent_tcp_conn_new (IceAgentState *state,
                                          const IceTransportAddr *local,
                                          const IceTransportAddr *remote,
                                          GSocket *socket, gboolean connecting,
-                                         gboolean accepted);
+                                         gboolean accepted,
+                                         gboolean to_stun_server);
 void ice_agent_tcp_conn_fail_locked (IceAgentTcpConn *conn, const gchar *why);
 gboolean ice_agent_tcp_conn_write_locked (IceAgentTcpConn *conn,
                                           const GOutputVector *vectors,

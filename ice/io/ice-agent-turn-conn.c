@@ -9,11 +9,10 @@
  * and handed to the session as if each were a datagram. Media of a
  * relayed pair goes as ChannelData padded to 4 bytes (RFC 8656 §12.5).
  */
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-stream-conn.h"
 #include "ice/io/ice-agent-tls.h"
 #include "ice/turn/turn-framing.h"
 
@@ -23,14 +22,12 @@ struct _IceAgentTurnConn {
   IceAgentState *state;   /* not a reference: the state owns the conn */
   IceTransportAddr local; /* the session's virtual address */
   IceTransportAddr server;
-  GSocket *socket;
-  GSource *source;
-  gpointer fd_tag;
-  gboolean connecting;
+  /* its out queue: bytes for the socket (ciphertext over TLS); no socket
+   * when it could not be opened */
+  IceAgentStreamConn stream;
   gboolean failed;
   IceTurnFramer *framer;
   IceAgentTls *tls; /* turns: only */
-  GByteArray *out;  /* bytes for the socket (ciphertext over TLS) */
 };
 
 /* Stops every connection's source (ice_agent_close, under the lock) */
@@ -44,24 +41,21 @@ ice_agent_turn_conns_stop_locked (IceAgentState *state)
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     IceAgentTurnConn *conn = value;
 
-    if (conn->source != NULL)
-      g_source_destroy (conn->source);
+    if (conn->stream.source != NULL)
+      g_source_destroy (conn->stream.source);
   }
 }
 
 void
 ice_agent_turn_conn_free (IceAgentTurnConn *conn)
 {
-  if (conn->source != NULL) {
-    g_source_destroy (conn->source);
-    g_source_unref (conn->source);
+  if (conn->stream.source != NULL) {
+    g_source_destroy (conn->stream.source);
+    g_source_unref (conn->stream.source);
   }
-  if (conn->socket != NULL)
-    g_socket_close (conn->socket, NULL);
-  g_clear_object (&conn->socket);
+  ice_agent_stream_conn_clear (&conn->stream);
   ice_turn_framer_free (conn->framer);
   ice_agent_tls_free (conn->tls);
-  g_byte_array_unref (conn->out);
   g_free (conn);
 }
 
@@ -77,46 +71,29 @@ conn_lost_locked (IceAgentTurnConn *conn, const gchar *why)
              ice_addr_to_string (&conn->server, server),
              ice_transport_to_string (conn->server.transport), why);
   conn->failed = TRUE;
-  g_byte_array_set_size (conn->out, 0);
-  if (conn->source != NULL)
-    g_source_destroy (conn->source);
-  if (conn->socket != NULL)
-    g_socket_close (conn->socket, NULL);
+  if (conn->stream.out != NULL)
+    g_byte_array_set_size (conn->stream.out, 0);
+  if (conn->stream.source != NULL)
+    g_source_destroy (conn->stream.source);
+  if (conn->stream.socket != NULL)
+    g_socket_close (conn->stream.socket, NULL);
   ice_session_turn_connection_lost (state->session, &conn->local, &conn->server,
                                     why, g_get_monotonic_time ());
-}
-
-static void
-update_interest (IceAgentTurnConn *conn)
-{
-  GIOCondition events = G_IO_IN;
-
-  if (conn->connecting || conn->out->len > 0)
-    events |= G_IO_OUT;
-  g_source_modify_unix_fd (conn->source, conn->fd_tag, events);
 }
 
 static void
 write_pending (IceAgentTurnConn *conn)
 {
   GError *error = NULL;
-  gssize n;
 
+  if (conn->failed)
+    return;
   if (conn->tls != NULL)
-    ice_agent_tls_take_output (conn->tls, conn->out);
-  while (!conn->connecting && !conn->failed && conn->out->len > 0) {
-    n = g_socket_send (conn->socket, (const gchar *)conn->out->data,
-                       conn->out->len, NULL, &error);
-    if (n < 0) {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        conn_lost_locked (conn, error->message);
-      g_clear_error (&error);
-      break;
-    }
-    g_byte_array_remove_range (conn->out, 0, n);
+    ice_agent_tls_take_output (conn->tls, conn->stream.out);
+  if (!ice_agent_stream_conn_flush (&conn->stream, &error)) {
+    conn_lost_locked (conn, error->message);
+    g_clear_error (&error);
   }
-  if (!conn->failed)
-    update_interest (conn);
 }
 
 static void
@@ -127,7 +104,7 @@ write_bytes (IceAgentTurnConn *conn, const guint8 *data, gsize len)
   if (conn->failed)
     return;
   if (conn->tls == NULL) {
-    g_byte_array_append (conn->out, data, len);
+    g_byte_array_append (conn->stream.out, data, len);
   } else if (!ice_agent_tls_write (conn->tls, data, len, &error)) {
     conn_lost_locked (conn, error->message);
     g_clear_error (&error);
@@ -183,23 +160,18 @@ read_available (IceAgentTurnConn *conn, GArray *callbacks)
 {
   guint8 buf[ICE_AGENT_TURN_READ_CHUNK];
   GError *error = NULL;
-  gssize n;
+  gssize n = 0;
 
   while (!conn->failed) {
-    n = g_socket_receive (conn->socket, (gchar *)buf, sizeof (buf), NULL,
-                          &error);
-    if (n == 0) {
-      conn_lost_locked (conn, "closed by the server");
+    n = ice_agent_stream_conn_read (&conn->stream, buf, sizeof (buf), &error);
+    if (n <= 0)
       break;
-    }
-    if (n < 0) {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        conn_lost_locked (conn, error->message);
-      g_clear_error (&error);
-      break;
-    }
     if (push_received (conn, buf, n))
       handle_messages (conn, g_get_monotonic_time (), callbacks);
+  }
+  if (n < 0) {
+    conn_lost_locked (conn, error->message);
+    g_clear_error (&error);
   }
 }
 
@@ -208,8 +180,7 @@ finish_connect (IceAgentTurnConn *conn)
 {
   GError *error = NULL;
 
-  conn->connecting = FALSE;
-  if (!g_socket_check_connect_result (conn->socket, &error)
+  if (!ice_agent_stream_conn_finish_connect (&conn->stream, &error)
       || (conn->tls != NULL && !ice_agent_tls_start (conn->tls, &error))) {
     conn_lost_locked (conn, error->message);
     g_clear_error (&error);
@@ -230,13 +201,12 @@ conn_ready (gpointer data)
     g_array_unref (callbacks);
     return G_SOURCE_REMOVE;
   }
-  revents = g_source_query_unix_fd (conn->source, conn->fd_tag);
-  if (conn->connecting && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
+  revents = g_source_query_unix_fd (conn->stream.source, conn->stream.fd_tag);
+  if (conn->stream.connecting && (revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
     finish_connect (conn);
-  if (!conn->connecting && (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)))
+  if (!conn->stream.connecting && (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)))
     read_available (conn, callbacks);
-  if (!conn->failed)
-    write_pending (conn);
+  write_pending (conn);
   ice_agent_state_flush_locked (state);
   g_mutex_unlock (&state->lock);
   ice_agent_run_callbacks (state, callbacks);
@@ -254,15 +224,6 @@ conn_source_gone (gpointer data)
 
   ice_agent_state_unref (conn->state);
 }
-
-static gboolean
-conn_dispatch (GSource *source, GSourceFunc callback, gpointer data)
-{
-  return callback (data);
-}
-
-static GSourceFuncs conn_funcs
-    = { NULL, NULL, conn_dispatch, NULL, NULL, NULL };
 
 static const IceAgentTurnServer *
 find_server (IceAgentState *state, const IceTransportAddr *addr)
@@ -295,38 +256,23 @@ static gboolean
 open_socket (IceAgentState *state, IceAgentTurnConn *conn, GError **error)
 {
   const IceAgentTurnServer *server = find_server (state, &conn->server);
-  struct sockaddr_storage ss;
-  socklen_t len;
-  GSocketAddress *dest;
-  gboolean ok;
+  gboolean pending;
+  GSocket *socket;
 
-  if (server == NULL
-      || !ice_agent_addr_to_sockaddr (&conn->server, &ss, &len)) {
+  if (server == NULL) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "unknown server");
     return FALSE;
   }
   if (conn->server.transport == ICE_TRANSPORT_TLS
       && !open_tls (state, conn, server, error))
     return FALSE;
-  conn->socket = g_socket_new (
-      ss.ss_family == AF_INET6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4,
-      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (conn->socket == NULL)
+  socket
+      = ice_agent_stream_connect (&conn->server, NULL, FALSE, &pending, error);
+  if (socket == NULL)
     return FALSE;
-  g_socket_set_blocking (conn->socket, FALSE);
-  /* small ChannelData messages must not wait for Nagle */
-  g_socket_set_option (conn->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  dest = g_socket_address_new_from_native (&ss, len);
-  ok = g_socket_connect (conn->socket, dest, NULL, error);
-  g_object_unref (dest);
-  if (!ok && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_PENDING)) {
-    g_clear_error (error);
-    conn->connecting = TRUE;
-    ok = TRUE;
-  } else if (ok && conn->tls != NULL) {
-    ok = ice_agent_tls_start (conn->tls, error);
-  }
-  return ok;
+  ice_agent_stream_conn_init (&conn->stream, socket, pending);
+  g_object_unref (socket);
+  return pending || conn->tls == NULL || ice_agent_tls_start (conn->tls, error);
 }
 
 static IceAgentTurnConn *
@@ -339,21 +285,17 @@ conn_open_locked (IceAgentState *state, const IceTransmit *transmit)
   conn->local = transmit->from;
   conn->server = transmit->to;
   conn->framer = ice_turn_framer_new ();
-  conn->out = g_byte_array_new ();
   g_hash_table_insert (state->turn_conns, &conn->local, conn);
   if (!open_socket (state, conn, &error)) {
     conn_lost_locked (conn, error->message);
     g_clear_error (&error);
     return conn;
   }
-  conn->source = g_source_new (&conn_funcs, sizeof (GSource));
-  g_source_set_name (conn->source, "ice-agent-turn-conn");
-  conn->fd_tag = g_source_add_unix_fd (
-      conn->source, g_socket_get_fd (conn->socket), G_IO_IN | G_IO_OUT);
   /* like the socket sources, it keeps the state alive while it runs */
   ice_agent_state_ref (state);
-  g_source_set_callback (conn->source, conn_ready, conn, conn_source_gone);
-  g_source_attach (conn->source, state->context);
+  ice_agent_stream_conn_attach (&conn->stream, state->context,
+                                "ice-agent-turn-conn", conn_ready, conn,
+                                conn_source_gone);
   return conn;
 }
 

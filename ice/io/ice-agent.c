@@ -477,7 +477,10 @@ install_properties (GObjectClass *gobject_class)
       "fails (0: forever; set before adding streams)",
       0, G_MAXUINT, ICE_AGENT_DEFAULT_PEER_TIMEOUT_MS, rw);
   properties[PROP_STUN_SERVER] = g_param_spec_string (
-      "stun-server", "STUN server", "stun://host:port", NULL, rw);
+      "stun-server", "STUN server",
+      "stun://host:port[?transport=udp|tcp] (no transport: UDP, and TCP "
+      "with ice-tcp)",
+      NULL, rw);
   properties[PROP_PORT_RANGE] = g_param_spec_string (
       "port-range", "Port range", "Local UDP ports \"min-max\" (NULL: any)",
       NULL, rw);
@@ -488,7 +491,9 @@ install_properties (GObjectClass *gobject_class)
                             G_TYPE_STRV, rw);
   properties[PROP_ICE_TCP] = g_param_spec_boolean (
       "ice-tcp", "ICE-TCP",
-      "Gather TCP candidates (RFC 6544; not implemented yet)", FALSE, rw);
+      "Gather TCP candidates (RFC 6544: passive, active and, from a STUN "
+      "server over TCP, server-reflexive)",
+      FALSE, rw);
   properties[PROP_RECEIVE_QUEUE_CAPACITY] = g_param_spec_uint (
       "receive-queue-capacity", "Receive queue capacity",
       "Datagrams queued per component before the oldest is dropped", 1,

@@ -150,15 +150,18 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   querier listed it as a known answer
  * @mdns_conflicts: messages from another host claiming one of our names
  *   with another address (docs/mdns.md)
- * @tcp_connects: ICE-TCP connections we opened (active candidates)
+ * @tcp_connects: ICE-TCP connections we opened (active candidates, and
+ *   the connections to a STUN server over TCP for server-reflexive TCP
+ *   candidates)
  * @tcp_connect_failed: of those, the ones refused, unreachable or reset
- *   before they were established
+ *   before they were established, or not established within 10 s
  * @tcp_accepts: connections accepted on our ICE-TCP listeners
  * @tcp_refused: connections refused or closed by the bounds (too many
  *   connections, or the oldest unauthenticated accepted one evicted)
  * @tcp_closed_invalid: connections closed for what the peer sent: a frame
  *   above the maximum, or on an accepted connection something other than
- *   a check the session accepts (a stranger)
+ *   a check the session accepts (a stranger), or a STUN server's stream
+ *   that is not STUN
  * @tcp_dropped_bytes: media bytes dropped because a connection's send
  *   queue (ICE-TCP) was full
  * @network_changes: address changes compared with the agent's sockets

@@ -77,6 +77,17 @@ ice_stun_transaction_start (IceStunTransaction *t, gint64 now_us, gint64 rto_us,
   transaction_set_state (t, ICE_STUN_TRANSACTION_WAITING);
 }
 
+void
+ice_stun_transaction_start_reliable (IceStunTransaction *t, gint64 now_us,
+                                     gint64 timeout_us)
+{
+  g_return_if_fail (t != NULL);
+
+  ice_stun_transaction_start (t, now_us, 0, 0, 0, TRUE);
+  if (timeout_us > 0)
+    t->deadline_us = now_us + timeout_us;
+}
+
 gint64
 ice_stun_transaction_next_timeout (const IceStunTransaction *t)
 {

@@ -58,6 +58,11 @@ typedef struct {
 void ice_stun_transaction_start (IceStunTransaction *t, gint64 now_us,
                                  gint64 rto_us, guint rc, guint rm,
                                  gboolean reliable);
+/* Reliable (RFC 8489 §6.2.2: one send, no retransmission) with a wait of
+ * @timeout_us instead of Ti: a caller that cannot wait 39.5 s (gathering)
+ * gives up sooner. @timeout_us <= 0 selects Ti. */
+void ice_stun_transaction_start_reliable (IceStunTransaction *t, gint64 now_us,
+                                          gint64 timeout_us);
 /* Absolute deadline in µs, or -1 when not waiting (idle or finished). */
 gint64 ice_stun_transaction_next_timeout (const IceStunTransaction *t);
 /* NOTHING before the deadline or when not waiting; else RETRANSMIT (the

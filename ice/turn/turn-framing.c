@@ -6,13 +6,14 @@
 #define G_LOG_DOMAIN "ice-turn"
 
 #include "ice/turn/turn-framing.h"
+#include "ice/common/ice-stream-buffer.h"
 #include "ice/stun/stun-constants.h"
 
 #include <string.h>
 
+/* The bytes live in an IceStreamBuffer, as IceRfc4571Reader's do */
 struct _IceTurnFramer {
-  GByteArray *buf;
-  gsize read_pos;
+  IceStreamBuffer stream;
 };
 
 static guint16
@@ -167,7 +168,7 @@ ice_turn_framer_new (void)
 {
   IceTurnFramer *f = g_new0 (IceTurnFramer, 1);
 
-  f->buf = g_byte_array_new ();
+  ice_stream_buffer_init (&f->stream);
   return f;
 }
 
@@ -182,19 +183,8 @@ ice_turn_framer_free (IceTurnFramer *framer)
 {
   if (framer == NULL)
     return;
-  g_byte_array_unref (framer->buf);
+  ice_stream_buffer_clear (&framer->stream);
   g_free (framer);
-}
-
-/* Drops consumed bytes once they are the larger part of the buffer, so
- * the memmove cost stays proportional to the data. */
-static void
-framer_compact (IceTurnFramer *f)
-{
-  if (f->read_pos == 0 || f->read_pos < f->buf->len / 2)
-    return;
-  g_byte_array_remove_range (f->buf, 0, f->read_pos);
-  f->read_pos = 0;
 }
 
 /**
@@ -211,8 +201,7 @@ ice_turn_framer_push (IceTurnFramer *framer, const guint8 *data, gsize len)
   g_return_if_fail (framer != NULL);
   g_return_if_fail (data != NULL || len == 0);
 
-  framer_compact (framer);
-  g_byte_array_append (framer->buf, data, len);
+  ice_stream_buffer_push (&framer->stream, data, len);
 }
 
 /**
@@ -230,23 +219,22 @@ IceTurnFrameResult
 ice_turn_framer_pop (IceTurnFramer *framer, const guint8 **message, gsize *len)
 {
   IceTurnFrameResult res;
-  gsize size;
+  const guint8 *data;
+  gsize avail, size;
 
   g_return_val_if_fail (framer != NULL, ICE_TURN_FRAME_INVALID);
 
   *message = NULL;
   *len = 0;
-  /* nothing buffered: buf->data may still be NULL, and NULL + 0 is
-   * undefined behaviour (found by fuzz-turn) */
-  if (framer->read_pos == framer->buf->len)
+  data = ice_stream_buffer_peek (&framer->stream, &avail);
+  if (data == NULL)
     return ICE_TURN_FRAME_NEED_MORE;
-  res = ice_turn_frame_size (framer->buf->data + framer->read_pos,
-                             framer->buf->len - framer->read_pos, &size);
+  res = ice_turn_frame_size (data, avail, &size);
   if (res != ICE_TURN_FRAME_COMPLETE)
     return res;
-  *message = framer->buf->data + framer->read_pos;
+  *message = data;
   *len = size;
-  framer->read_pos += size;
+  ice_stream_buffer_consume (&framer->stream, size);
   return res;
 }
 
@@ -259,5 +247,5 @@ gsize
 ice_turn_framer_pending (IceTurnFramer *framer)
 {
   g_return_val_if_fail (framer != NULL, 0);
-  return framer->buf->len - framer->read_pos;
+  return ice_stream_buffer_pending (&framer->stream);
 }

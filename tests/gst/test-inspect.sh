@@ -16,7 +16,7 @@ for element in icesrc icesink; do
       local-description on-ice-candidate on-gathering-done \
       add-ice-candidate set-remote-description restart turn-server \
       ice-transport-policy turn-ca-file turn-insecure add-turn-server \
-      GstIceTransportPolicy mdns interfaces exclude-interfaces \
+      GstIceTransportPolicy mdns mdns-resolve interfaces exclude-interfaces \
       restart-on-network-change; do
     grep -q -- "$word" <<<"$out" || missing="$missing $word"
   done

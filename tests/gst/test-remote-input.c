@@ -160,6 +160,33 @@ test_trickle (void)
   teardown (h, bus);
 }
 
+/* mdns-resolve=false reaches the agent: a peer's <uuid>.local candidate
+ * is refused at once as unresolved and no query is sent (the default,
+ * TRUE, asks on the host's multicast route: tests/io/test-agent-mdns does
+ * it in a namespace of its own) */
+static void
+test_mdns_resolve_off (void)
+{
+  static const gchar line[]
+      = "candidate:1 1 UDP 2015364095 "
+        "00010203-0405-4607-8809-0a0b0c0d0e0f.local 4000 typ host";
+  GstBus *bus = gst_bus_new ();
+  GstElement *e = new_element ("icesrc", "ri-mdns-off", bus);
+  GstHarness *h;
+  gboolean resolve = TRUE;
+
+  g_object_set (e, "mdns-resolve", FALSE, NULL);
+  g_object_get (e, "mdns-resolve", &resolve, NULL);
+  g_assert_false (resolve);
+  h = harness_of (e);
+  gst_harness_play (h);
+  g_signal_emit_by_name (h->element, "add-ice-candidate", 0, line);
+  assert_refusal (bus, line, "unresolved", ".local");
+  g_assert_cmpuint (stat_of (h->element, "remote-rejected-unresolved"), ==, 1);
+  g_assert_cmpuint (stat_of (h->element, "mdns-queries-sent"), ==, 0);
+  teardown (h, bus);
+}
+
 /* A description without valid credentials is refused whole (the signal
  * returns FALSE), the bad ufrag line named. */
 static void
@@ -299,6 +326,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/remote-input/trickle", test_trickle);
   g_test_add_func ("/gst/remote-input/bad-credentials", test_bad_credentials);
+  g_test_add_func ("/gst/remote-input/mdns-resolve-off", test_mdns_resolve_off);
   g_test_add_func ("/gst/remote-input/description-bad-lines",
                    test_description_bad_lines);
   ret = g_test_run ();

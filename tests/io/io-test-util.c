@@ -1,6 +1,8 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "io-test-util.h"
 
 typedef struct {
@@ -168,7 +170,16 @@ io_test_wait_stats (IceAgent *agent,
                                       gpointer data),
                     gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  return io_test_wait_stats_for (agent, IO_TEST_TIMEOUT_US, pred, data);
+}
+
+gboolean
+io_test_wait_stats_for (IceAgent *agent, gint64 timeout_us,
+                        gboolean (*pred) (const IceAgentStats *stats,
+                                          gpointer data),
+                        gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
   IceAgentStats stats;
 
   for (;;) {
@@ -179,4 +190,61 @@ io_test_wait_stats (IceAgent *agent,
       return FALSE;
     g_usleep (1000);
   }
+}
+
+static void
+gathered_on_candidate (IceAgent *agent, guint stream, const gchar *line,
+                       gpointer data)
+{
+  IoTestGathered *g = data;
+
+  g_mutex_lock (&g->lock);
+  g_ptr_array_add (g->lines, g_strdup (line));
+  g_mutex_unlock (&g->lock);
+}
+
+static void
+gathered_on_done (IceAgent *agent, guint stream, gpointer data)
+{
+  IoTestGathered *g = data;
+
+  g_mutex_lock (&g->lock);
+  g->done = TRUE;
+  g->done_us = g_get_monotonic_time ();
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+}
+
+void
+io_test_gathered_watch (IoTestGathered *g, IceAgent *agent)
+{
+  memset (g, 0, sizeof (*g));
+  g_mutex_init (&g->lock);
+  g_cond_init (&g->cond);
+  g->lines = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (agent, "new-candidate", G_CALLBACK (gathered_on_candidate),
+                    g);
+  g_signal_connect (agent, "gathering-done", G_CALLBACK (gathered_on_done), g);
+}
+
+gboolean
+io_test_gathered_wait (IoTestGathered *g, gint64 timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  gboolean done;
+
+  g_mutex_lock (&g->lock);
+  while (!g->done && g_cond_wait_until (&g->cond, &g->lock, deadline))
+    ;
+  done = g->done;
+  g_mutex_unlock (&g->lock);
+  return done;
+}
+
+void
+io_test_gathered_clear (IoTestGathered *g)
+{
+  g_ptr_array_unref (g->lines);
+  g_mutex_clear (&g->lock);
+  g_cond_clear (&g->cond);
 }

@@ -51,5 +51,29 @@ gboolean io_test_wait_stats (IceAgent *agent,
                                                gpointer data),
                              gpointer data);
 
+/* The same with a deadline of @timeout_us (for counters that move only
+ * after a protocol timeout, longer than IO_TEST_TIMEOUT_US). */
+gboolean io_test_wait_stats_for (IceAgent *agent, gint64 timeout_us,
+                                 gboolean (*pred) (const IceAgentStats *stats,
+                                                   gpointer data),
+                                 gpointer data);
+
+/* The "new-candidate" lines of an agent and when its "gathering-done"
+ * came (any stream). */
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  GPtrArray *lines; /* gchar *, owned */
+  gboolean done;
+  gint64 done_us;
+} IoTestGathered;
+
+/* Initialises @g and connects it to @agent's signals; @g must outlive
+ * the agent's signals (unref the agent first). */
+void io_test_gathered_watch (IoTestGathered *g, IceAgent *agent);
+/* Waits up to @timeout_us for gathering-done; TRUE if it came. */
+gboolean io_test_gathered_wait (IoTestGathered *g, gint64 timeout_us);
+void io_test_gathered_clear (IoTestGathered *g);
+
 G_END_DECLS
 #endif /* __IO_TEST_UTIL_H__ */

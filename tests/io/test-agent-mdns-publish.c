@@ -174,6 +174,8 @@ link_socket (guint16 port)
   g_assert_true (g_socket_join_multicast_group (s, group, FALSE, "lo", &error));
   g_assert_no_error (error);
   g_socket_set_multicast_loopback (s, TRUE);
+  /* RFC 6762 §11: mDNS senders use TTL 255 (the agent checks it) */
+  g_socket_set_multicast_ttl (s, 255);
   g_socket_set_timeout (s, 1);
   g_object_unref (local);
   g_object_unref (group);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "io-test-util.h"
 #include "ice/mdns/mdns-message.h"
@@ -24,27 +26,36 @@
 
 typedef enum {
   ANSWER_RIGHT,   /* the asked name -> 127.0.0.1 */
+  ANSWER_AAAA,    /* the asked name -> ::1 (an AAAA record) */
   ANSWER_OTHER,   /* another name */
   ANSWER_GARBAGE, /* a malformed message */
   ANSWER_NONE,
+  /* the right answer from OFF_LINK_IP (an address of another interface)
+   * with TTL 1: RFC 6762 §11 says it is not from the link */
+  ANSWER_OFF_LINK,
 } AnswerMode;
+
+#define OFF_LINK_IP "10.9.9.9"
 
 typedef struct {
   GSocket *socket;
   GThread *thread;
   AnswerMode mode;
   gint stop;
-  gint queries; /* questions for NAME_B seen */
+  gint queries;      /* queries with an A question for NAME_B */
+  gint aaaa_queries; /* ... that asked for its AAAA record too */
+  GSocket *off_link; /* ANSWER_OFF_LINK: answers leave from it */
+  gint off_link_ttl;
 } Responder;
 
 static gboolean
-asks_for_b (const IceMdnsMessage *msg)
+asks_for_b (const IceMdnsMessage *msg, guint16 qtype)
 {
   guint i;
 
   for (i = 0; i < msg->n_questions; i++)
     if (ice_mdns_name_equal (msg->questions[i].name, NAME_B)
-        && msg->questions[i].qtype == ICE_MDNS_TYPE_A)
+        && msg->questions[i].qtype == qtype)
       return TRUE;
   return FALSE;
 }
@@ -58,7 +69,12 @@ respond (Responder *r, GSocketAddress *group)
   guint8 buf[512];
   gsize len;
 
-  ice_addr_set_ipv4 (&ans.addr, 0x7f000001, 0);
+  static const guint8 v6_loopback[16] = { [15] = 1 };
+
+  if (r->mode == ANSWER_AAAA)
+    ice_addr_set_ipv6 (&ans.addr, v6_loopback, 0);
+  else
+    ice_addr_set_ipv4 (&ans.addr, 0x7f000001, 0);
   len = ice_mdns_build_response (buf, sizeof (buf), &ans, 1);
   g_assert_cmpuint (len, >, 0);
   if (r->mode == ANSWER_GARBAGE) {
@@ -66,7 +82,11 @@ respond (Responder *r, GSocketAddress *group)
     buf[5] = 9;
     len = 12; /* ...and that ends after the header */
   }
-  g_socket_send_to (r->socket, group, (const gchar *)buf, len, NULL, NULL);
+  if (r->off_link != NULL)
+    g_socket_set_multicast_ttl (r->off_link,
+                                g_atomic_int_get (&r->off_link_ttl));
+  g_socket_send_to (r->off_link ? r->off_link : r->socket, group,
+                    (const gchar *)buf, len, NULL, NULL);
 }
 
 static gpointer
@@ -83,9 +103,11 @@ responder_thread (gpointer data)
         = g_socket_receive (r->socket, (gchar *)buf, sizeof (buf), NULL, NULL);
 
     if (len <= 0 || ice_mdns_message_parse (&msg, buf, len) != ICE_MDNS_PARSE_OK
-        || msg.is_response || !asks_for_b (&msg))
+        || msg.is_response || !asks_for_b (&msg, ICE_MDNS_TYPE_A))
       continue;
     g_atomic_int_inc (&r->queries);
+    if (asks_for_b (&msg, ICE_MDNS_TYPE_AAAA))
+      g_atomic_int_inc (&r->aaaa_queries);
     if (r->mode != ANSWER_NONE)
       respond (r, group);
   }
@@ -113,6 +135,8 @@ responder_start (Responder *r, AnswerMode mode)
       g_socket_join_multicast_group (r->socket, group, FALSE, "lo", &error));
   g_assert_no_error (error);
   g_socket_set_multicast_loopback (r->socket, TRUE);
+  /* RFC 6762 §11: mDNS senders use TTL 255 (the agent checks it) */
+  g_socket_set_multicast_ttl (r->socket, 255);
   /* the stop flag is looked at between reads */
   g_socket_set_timeout (r->socket, 1);
   r->thread = g_thread_new ("responder", responder_thread, r);
@@ -127,33 +151,87 @@ responder_stop (Responder *r)
   g_atomic_int_set (&r->stop, 1);
   g_thread_join (r->thread);
   g_object_unref (r->socket);
+  g_clear_object (&r->off_link);
 }
 
-/* B's candidates reach A with the name in place of 127.0.0.1, as a
- * browser hides its host addresses. */
-static void
-on_b_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
+/* A socket on OFF_LINK_IP:5353 whose multicast leaves through lo, so
+ * that the agent receives its answers on lo from a source on none of
+ * lo's subnets; NULL if the address could not be set up */
+static GSocket *
+off_link_socket (void)
 {
-  gchar **parts = g_strsplit (line, " 127.0.0.1 ", 2);
+  struct in_addr lo = { htonl (INADDR_LOOPBACK) };
+  GInetAddress *ip;
+  GSocketAddress *local;
+  GSocket *s;
+  gboolean ok;
+
+  if (system (
+          "ip link add ol0 type veth peer name ol1 && ip addr add " OFF_LINK_IP
+          "/32 dev ol0 && ip link set ol0 up")
+      != 0)
+    return NULL;
+  ip = g_inet_address_new_from_string (OFF_LINK_IP);
+  local = g_inet_socket_address_new (ip, ICE_MDNS_PORT);
+  s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                    G_SOCKET_PROTOCOL_UDP, NULL);
+  ok = g_socket_bind (s, local, TRUE, NULL)
+       && setsockopt (g_socket_get_fd (s), IPPROTO_IP, IP_MULTICAST_IF, &lo,
+                      sizeof (lo))
+              == 0;
+  g_object_unref (local);
+  g_object_unref (ip);
+  if (!ok)
+    g_clear_object (&s);
+  return s;
+}
+
+/* B's candidates (on @ip) reach A with the name in place of the address,
+ * as a browser hides its host addresses. */
+static void
+add_named (IceAgent *a, const gchar *line, const gchar *ip)
+{
+  gchar *spaced = g_strdup_printf (" %s ", ip);
+  gchar **parts = g_strsplit (line, spaced, 2);
   gchar *named = g_strjoinv (" " NAME_B " ", parts);
   GError *error = NULL;
 
   g_assert_nonnull (strstr (named, NAME_B));
-  g_assert_true (ice_agent_add_remote_candidate (data, 0, named, &error));
+  g_assert_true (ice_agent_add_remote_candidate (a, 0, named, &error));
   g_assert_no_error (error);
   g_free (named);
   g_strfreev (parts);
+  g_free (spaced);
+}
+
+static void
+on_b_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
+{
+  add_named (data, line, "127.0.0.1");
+}
+
+/* The same for B on ::1 */
+static void
+on_b6_candidate (IceAgent *b, guint stream, const gchar *line, gpointer data)
+{
+  add_named (data, line, "::1");
 }
 
 static IceAgent *
-make_agent (IceRole role)
+make_agent_on (IceRole role, const gchar *ip)
 {
-  const gchar *loopback[] = { "127.0.0.1", NULL };
+  const gchar *loopback[] = { ip, NULL };
   IceAgent *agent = ice_agent_new (NULL);
 
   g_object_set (agent, "ice-role", role, "bind-address", loopback, NULL);
   g_assert_cmpuint (ice_agent_add_stream (agent, 1), ==, 0);
   return agent;
+}
+
+static IceAgent *
+make_agent (IceRole role)
+{
+  return make_agent_on (role, "127.0.0.1");
 }
 
 static void
@@ -252,10 +330,85 @@ test_resolve_connect (void)
   responder_stop (&r);
 }
 
+/* B's host candidate is IPv6 (::1): A's query asks for the AAAA record
+ * with the A one (on the IPv4 group), the AAAA answer resolves the name
+ * and they connect over ::1. */
+static void
+test_resolve_aaaa (void)
+{
+  Responder r;
+  IceAgent *a = make_agent_on (ICE_ROLE_CONTROLLING, "::1");
+  IceAgent *b = make_agent_on (ICE_ROLE_CONTROLLED, "::1");
+  IceCandidate remote;
+  gchar ip[ICE_ADDR_STRLEN];
+  IceAgentStats s;
+
+  responder_start (&r, ANSWER_AAAA);
+  exchange_credentials (a, b);
+  exchange_credentials (b, a);
+  g_signal_connect (b, "new-candidate", G_CALLBACK (on_b6_candidate), a);
+  g_assert_true (ice_agent_gather (a, 0, NULL));
+  g_assert_true (ice_agent_gather (b, 0, NULL));
+  g_assert_true (ice_agent_wait_connected (a, 0, WAIT_US, NULL));
+  g_assert_true (ice_agent_get_selected_pair (a, 0, 1, NULL, &remote));
+  g_assert_cmpstr (remote.hostname, ==, NAME_B);
+  g_assert_cmpint (remote.addr.family, ==, ICE_ADDR_FAMILY_IPV6);
+  g_assert_cmpstr (ice_addr_ip_to_string (&remote.addr, ip), ==, "::1");
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.mdns_resolved, ==, 1);
+  g_assert_cmpuint (s.mdns_dropped, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&r.aaaa_queries), >=, 1);
+  g_object_unref (a);
+  g_object_unref (b);
+  responder_stop (&r);
+}
+
 static gboolean
 has_dropped (const IceAgentStats *s)
 {
   return s->mdns_dropped >= 1;
+}
+
+static gboolean
+has_resolved (const IceAgentStats *s)
+{
+  return s->mdns_resolved >= 1;
+}
+
+/* RFC 6762 §11: the right answer, but with TTL 1 from a source on no
+ * subnet of lo (where it came in): dropped and counted, the name stays
+ * unresolved; the same answer from the same source with TTL 255 (which a
+ * router cannot have forwarded) resolves it. */
+static void
+test_off_link_dropped (void)
+{
+  Responder r;
+  IceAgent *a = make_agent (ICE_ROLE_CONTROLLING);
+  IceAgentStats s;
+
+  responder_start (&r, ANSWER_OFF_LINK);
+  r.off_link = off_link_socket ();
+  if (r.off_link == NULL) {
+    responder_stop (&r);
+    g_object_unref (a);
+    g_test_skip ("could not put " OFF_LINK_IP " on a veth (ip)");
+    return;
+  }
+  g_atomic_int_set (&r.off_link_ttl, 1);
+  g_assert_true (ice_agent_gather (a, 0, NULL));
+  g_assert_true (ice_agent_add_remote_candidate (
+      a, 0, "candidate:1 1 UDP 2015364095 " NAME_B " 4000 typ host", NULL));
+  g_assert_true (wait_stats (a, has_dropped));
+  ice_agent_get_stats (a, &s);
+  g_assert_cmpuint (s.mdns_resolved, ==, 0);
+
+  /* the retransmitted query (1 s later) gets the answer with TTL 255 */
+  g_atomic_int_set (&r.off_link_ttl, 255);
+  g_assert_true (wait_stats (a, has_resolved));
+  g_assert_true (has_remote_port (a, 4000));
+  g_object_unref (a);
+  responder_stop (&r);
+  g_assert_cmpint (system ("ip link del ol0"), ==, 0);
 }
 
 static gboolean
@@ -430,8 +583,10 @@ main (int argc, char **argv)
     return g_test_run ();
   }
   g_test_add_func ("/agent-mdns/resolve-connect", test_resolve_connect);
+  g_test_add_func ("/agent-mdns/resolve-aaaa", test_resolve_aaaa);
   g_test_add_func ("/agent-mdns/other-name-dropped", test_other_name_dropped);
   g_test_add_func ("/agent-mdns/malformed-dropped", test_malformed_dropped);
+  g_test_add_func ("/agent-mdns/off-link-dropped", test_off_link_dropped);
   g_test_add_func ("/agent-mdns/timeout-unresolved", test_timeout_unresolved);
   g_test_add_func ("/agent-mdns/restart-forgets", test_restart_forgets);
   g_test_add_func ("/agent-mdns/names-bounded", test_names_bounded);

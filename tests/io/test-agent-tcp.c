@@ -5,7 +5,8 @@
  * that learn only each other's TCP candidates connect over a TCP host
  * pair (one connects, the other accepts) and carry media both ways;
  * told everything, they select UDP; strangers' connections to a
- * listener are closed and counted, never warned about.
+ * listener are closed and counted, never warned about; a connect that
+ * never completes is closed after its timeout and counted.
  */
 #include <gio/gio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "io-test-util.h"
 
 #define DATAGRAM_SIZE 300
+#define PEER_PWD "0123456789abcdefghijkl"
 
 typedef struct {
   IceAgent *peer;
@@ -372,6 +374,237 @@ test_strangers (void)
   pair_clear (&p);
 }
 
+/* Iterates a context on a thread of its own until told to stop */
+typedef struct {
+  GMainContext *context;
+  GThread *thread;
+  gint stop;
+} ContextThread;
+
+static gpointer
+iterate (gpointer data)
+{
+  ContextThread *ct = data;
+
+  while (!g_atomic_int_get (&ct->stop))
+    g_main_context_iteration (ct->context, TRUE);
+  return NULL;
+}
+
+static void
+context_thread_start (ContextThread *ct)
+{
+  g_atomic_int_set (&ct->stop, 0);
+  ct->thread = g_thread_new ("agent-b-context", iterate, ct);
+}
+
+static void
+context_thread_stop (ContextThread *ct)
+{
+  g_atomic_int_set (&ct->stop, 1);
+  g_main_context_wakeup (ct->context);
+  g_thread_join (ct->thread);
+  ct->thread = NULL;
+}
+
+#define MARKER_SEQ 0xfffffff0u
+
+/* Sends MARKER_SEQ from A (again while A's queue is still full) until B
+ * receives it behind the backlog, within IO_TEST_TIMEOUT_US */
+static gboolean
+marker_arrives (TcpPair *p)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  IceAgentDatagram out[64];
+  guint8 buf[1200];
+  gboolean sent = FALSE, seen = FALSE;
+  gint i, n;
+
+  io_test_fill (buf, sizeof (buf), MARKER_SEQ);
+  while (!seen && g_get_monotonic_time () < deadline) {
+    if (!sent)
+      sent = ice_agent_send (p->a, p->sa, 1, buf, sizeof (buf)) == 1;
+    n = ice_agent_recv_batch (p->b, p->sb, 1, out, G_N_ELEMENTS (out),
+                              100 * 1000, NULL, NULL);
+    for (i = 0; i < n; i++) {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (out[i].bytes, &size);
+
+      seen |= sent && io_test_seq (data, size) == MARKER_SEQ;
+      ice_agent_datagram_clear (&out[i]);
+    }
+  }
+  return seen;
+}
+
+/* The receiver stops reading (its context is no longer iterated): the
+ * kernel buffers fill, then the sender's queue of ICE_AGENT_TCP_MAX_OUT
+ * (256 KiB): further datagrams are refused and counted, never queued
+ * without bound. Once it reads again, media flows again. */
+static void
+test_send_bounded (void)
+{
+  guint8 buf[1200];
+  ContextThread ct = { 0 };
+  TcpPair p = { 0 };
+  IceAgentStats sa;
+  GError *error = NULL;
+  guint32 seq = 0;
+  guint refused = 0;
+
+  ct.context = g_main_context_new ();
+  context_thread_start (&ct);
+  p.a = make_agent (ICE_ROLE_CONTROLLING);
+  p.b = ice_agent_new (ct.context);
+  g_object_set (p.b, "ice-role", ICE_ROLE_CONTROLLED, "bind-address",
+                (const gchar *[]){ "127.0.0.1", NULL }, "ice-tcp", TRUE, NULL);
+  p.sa = ice_agent_add_stream (p.a, 1);
+  p.sb = ice_agent_add_stream (p.b, 1);
+  give_credentials (p.a, p.sa, p.b, p.sb);
+  give_credentials (p.b, p.sb, p.a, p.sa);
+  trickle_init (&p.ta, p.a, p.b, p.sb, TRUE);
+  trickle_init (&p.tb, p.b, p.a, p.sa, TRUE);
+  g_assert_true (ice_agent_gather (p.a, p.sa, &error));
+  g_assert_true (ice_agent_gather (p.b, p.sb, &error));
+  g_assert_no_error (error);
+  g_assert_true (
+      ice_agent_wait_connected (p.a, p.sa, IO_TEST_TIMEOUT_US, NULL));
+  g_assert_true (
+      ice_agent_wait_connected (p.b, p.sb, IO_TEST_TIMEOUT_US, NULL));
+  assert_selected_transport (p.a, p.sa, ICE_TRANSPORT_TCP);
+
+  context_thread_stop (&ct);
+  /* kernel buffers are a few MiB at most (tcp_wmem, tcp_rmem): 64 MiB
+   * of sends must hit the bound */
+  for (; seq < 64 * 1024 * 1024 / sizeof (buf) && refused < 100; seq++) {
+    io_test_fill (buf, sizeof (buf), seq);
+    if (ice_agent_send (p.a, p.sa, 1, buf, sizeof (buf)) == 0)
+      refused++;
+  }
+  g_assert_cmpuint (refused, ==, 100);
+  ice_agent_get_stats (p.a, &sa);
+  g_assert_cmpuint (sa.tcp_dropped_bytes, ==, 100 * sizeof (buf));
+  g_assert_cmpuint (sa.send_errors, ==, 100);
+
+  /* reading again: what was queued drains, a new datagram arrives */
+  context_thread_start (&ct);
+  g_assert_true (marker_arrives (&p));
+  context_thread_stop (&ct);
+  pair_clear (&p);
+  g_main_context_unref (ct.context);
+}
+
+/* Sockets in /proc/net/tcp connecting (SYN_SENT, state 02) to
+ * 127.0.0.1:@port */
+static guint
+syn_sent_to (guint16 port)
+{
+  gchar *text = NULL, **lines, want[16];
+  guint i, n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &text, NULL, NULL));
+  g_snprintf (want, sizeof want, "0100007F:%04X", port);
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 1; lines[i] != NULL; i++) {
+    gchar **f = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+    gchar *fields[4] = { NULL };
+    guint k, m = 0;
+
+    for (k = 0; f[k] != NULL && m < 4; k++)
+      if (*f[k] != '\0')
+        fields[m++] = f[k];
+    if (m == 4 && strcmp (fields[2], want) == 0
+        && strcmp (fields[3], "02") == 0)
+      n++;
+    g_strfreev (f);
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return n;
+}
+
+/* A listener whose accept queue is full (backlog 0, one connection that
+ * nobody accepts): Linux drops further SYNs, so connects to it stay
+ * pending. Returns its port; *@filler holds the queued connection. */
+static GSocket *
+full_listener (guint16 *port, GSocket **filler)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0), *bound;
+  GSocket *listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                    G_SOCKET_PROTOCOL_TCP, NULL);
+
+  g_assert_true (g_socket_bind (listener, any, FALSE, NULL));
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_listen (listener, NULL));
+  bound = g_socket_get_local_address (listener, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *filler = connect_to (*port);
+  g_object_unref (bound);
+  g_object_unref (any);
+  g_object_unref (lo);
+  return listener;
+}
+
+static gboolean
+connect_failed_at_least (const IceAgentStats *stats, gpointer data)
+{
+  return stats->tcp_connect_failed >= GPOINTER_TO_UINT (data);
+}
+
+/* A check from our active candidate to a passive one whose SYNs are
+ * dropped: the connect stays pending, then ICE_AGENT_TCP_CONNECT_TIMEOUT_US
+ * (10 s) closes it, counted in tcp_connect_failed, and its socket is gone
+ * from the kernel's table. */
+static void
+test_connect_timeout (void)
+{
+  IceAgent *agent = make_agent (ICE_ROLE_CONTROLLING);
+  GSocket *listener, *filler;
+  GError *error = NULL;
+  IceAgentStats stats;
+  gint64 deadline;
+  guint16 port;
+  gchar *line;
+  guint stream;
+
+  listener = full_listener (&port, &filler);
+  stream = ice_agent_add_stream (agent, 1);
+  g_assert_true (
+      ice_agent_set_remote_credentials (agent, stream, "abcd", PEER_PWD));
+  g_assert_true (ice_agent_gather (agent, stream, &error));
+  g_assert_no_error (error);
+  line = g_strdup_printf ("candidate:1 1 TCP 1518280447 127.0.0.1 %u typ host "
+                          "tcptype passive",
+                          port);
+  g_assert_true (ice_agent_add_remote_candidate (agent, stream, line, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  while (syn_sent_to (port) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (20 * 1000);
+  g_assert_cmpuint (syn_sent_to (port), ==, 1);
+  ice_agent_get_stats (agent, &stats);
+  g_assert_cmpuint (stats.tcp_connects, ==, 1);
+  g_assert_cmpuint (stats.tcp_connect_failed, ==, 0);
+
+  /* the connect timeout is 10 s */
+  g_assert_true (io_test_wait_stats_for (agent, 30 * G_USEC_PER_SEC,
+                                         connect_failed_at_least,
+                                         GUINT_TO_POINTER (1)));
+  g_assert_cmpuint (syn_sent_to (port), ==, 0);
+  ice_agent_get_stats (agent, &stats);
+  /* the check's retransmissions took the pending connection: no second */
+  g_assert_cmpuint (stats.tcp_connects, ==, 1);
+  g_assert_cmpuint (stats.tcp_connect_failed, ==, 1);
+  g_assert_cmpuint (stats.tcp_refused, ==, 0);
+
+  g_object_unref (agent);
+  g_object_unref (filler);
+  g_object_unref (listener);
+  g_free (line);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,5 +612,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/tcp/tcp-only", test_tcp_only);
   g_test_add_func ("/io/tcp/udp-wins", test_udp_wins);
   g_test_add_func ("/io/tcp/strangers", test_strangers);
+  g_test_add_func ("/io/tcp/connect-timeout", test_connect_timeout);
+  g_test_add_func ("/io/tcp/send-bounded", test_send_bounded);
   return g_test_run ();
 }

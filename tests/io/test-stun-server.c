@@ -197,36 +197,6 @@ coturn_stop (Coturn *turn)
   g_free (turn->dir);
 }
 
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  GPtrArray *candidates;
-  gboolean done;
-  gint64 done_us;
-} Gathered;
-
-static void
-on_candidate (IceAgent *agent, guint stream, const gchar *line, gpointer data)
-{
-  Gathered *g = data;
-
-  g_mutex_lock (&g->lock);
-  g_ptr_array_add (g->candidates, g_strdup (line));
-  g_mutex_unlock (&g->lock);
-}
-
-static void
-on_done (IceAgent *agent, guint stream, gpointer data)
-{
-  Gathered *g = data;
-
-  g_mutex_lock (&g->lock);
-  g->done = TRUE;
-  g->done_us = g_get_monotonic_time ();
-  g_cond_broadcast (&g->cond);
-  g_mutex_unlock (&g->lock);
-}
-
 static guint
 count_type (GPtrArray *lines, const gchar *type)
 {
@@ -238,18 +208,16 @@ count_type (GPtrArray *lines, const gchar *type)
 }
 
 static void
-check_gathered (IceAgent *agent, Gathered *g, gint64 start)
+check_gathered (IceAgent *agent, IoTestGathered *g, gint64 start)
 {
-  gint64 deadline = start + IO_TEST_TIMEOUT_US;
   IceAgentStats stats;
 
+  g_assert_true (io_test_gathered_wait (g, start + IO_TEST_TIMEOUT_US
+                                               - g_get_monotonic_time ()));
   g_mutex_lock (&g->lock);
-  while (!g->done && g_cond_wait_until (&g->cond, &g->lock, deadline))
-    ;
-  g_assert_true (g->done);
   /* one host candidate; the srflx equal to it is redundant */
-  g_assert_cmpuint (count_type (g->candidates, " typ host"), ==, 1);
-  g_assert_cmpuint (count_type (g->candidates, " typ srflx"), ==, 0);
+  g_assert_cmpuint (count_type (g->lines, " typ host"), ==, 1);
+  g_assert_cmpuint (count_type (g->lines, " typ srflx"), ==, 0);
   /* ... yet the server did answer: without its Binding result gathering
    * would end only when the request times out, seconds after the first
    * retransmission at 500 ms (RFC 8489 §6.2.1) */
@@ -266,7 +234,7 @@ gather_against (const gchar *host)
   const gchar *loopback[] = { "127.0.0.1", NULL };
   gchar *turnserver = g_find_program_in_path ("turnserver");
   Coturn turn = { 0 };
-  Gathered g = { 0 };
+  IoTestGathered g;
   IceAgent *agent;
   GError *error = NULL;
   gchar *uri;
@@ -285,14 +253,10 @@ gather_against (const gchar *host)
                         (gint)(IO_TEST_TIMEOUT_US / G_USEC_PER_SEC));
     return;
   }
-  g_mutex_init (&g.lock);
-  g_cond_init (&g.cond);
-  g.candidates = g_ptr_array_new_with_free_func (g_free);
   uri = g_strdup_printf ("stun://%s:%u", host, turn.port);
   agent = ice_agent_new (NULL);
   g_object_set (agent, "bind-address", loopback, "stun-server", uri, NULL);
-  g_signal_connect (agent, "new-candidate", G_CALLBACK (on_candidate), &g);
-  g_signal_connect (agent, "gathering-done", G_CALLBACK (on_done), &g);
+  io_test_gathered_watch (&g, agent);
   stream = ice_agent_add_stream (agent, 1);
   start = g_get_monotonic_time ();
   g_assert_true (ice_agent_gather (agent, stream, &error));
@@ -303,10 +267,8 @@ gather_against (const gchar *host)
   g_object_unref (agent);
   coturn_stop (&turn);
   g_free (turnserver);
-  g_ptr_array_unref (g.candidates);
+  io_test_gathered_clear (&g);
   g_free (uri);
-  g_mutex_clear (&g.lock);
-  g_cond_clear (&g.cond);
 }
 
 static void

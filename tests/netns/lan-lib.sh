@@ -3,7 +3,8 @@
 # gst-ice
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# One LAN with multicast for the mDNS tests (sourced after lib.sh): a
+# One LAN with multicast for the mDNS tests (sourced after lib.sh and
+# ice-lib.sh; test-ice-mdns-nat takes only lan_require_mdns from here): a
 # bridge in namespace lan and two hosts plugged into it,
 #
 #   la 10.0.3.2 -- br0 (in lan, no address) -- lb 10.0.3.3
@@ -15,6 +16,33 @@
 # Names carry the bed's gi<PID>- prefix; bed_teardown removes them.
 
 declare -A LAN_IP=([la]=10.0.3.2 [lb]=10.0.3.3)
+
+# lan_require_mdns: what every mDNS test needs (root, ip netns, the ice
+# elements built, with the mdns property), or skip (exit 77)
+lan_require_mdns () {
+  require_netns
+  require_ice_elements
+  # (the whole output first: grep -q would end the pipe early, SIGPIPE)
+  [[ $(gst-inspect-1.0 icesrc 2>/dev/null) =~ $'\n'\ *mdns\ + ]] ||
+    skip "icesrc has no mdns property"
+}
+
+# lan_start_mdns_pair ROOM SENDER_BUFFERS: an icesrc receiver in lb (stops
+# after ICE_BUFFERS buffers) and an icesink sender of SENDER_BUFFERS audio
+# buffers in la, both mdns=true, meeting in ROOM; sets ICE_RECEIVER_PID and
+# ICE_SENDER_PID (ice-lib.sh's waits read them)
+lan_start_mdns_pair () {
+  local room=$1 sender_buffers=$2
+
+  spawn_in lb "$BED_TMP/receiver.log" gst-launch-1.0 -m \
+    icesrc num-buffers="$ICE_BUFFERS" signaller="$room" mdns=true \
+    caps="$ICE_CAPS" ! rtpL16depay ! fakesink
+  ICE_RECEIVER_PID=$SPAWNED
+  spawn_in la "$BED_TMP/sender.log" gst-launch-1.0 -m \
+    audiotestsrc is-live=true num-buffers="$sender_buffers" ! rtpL16pay ! \
+    icesink signaller="$room" mdns=true
+  ICE_SENDER_PID=$SPAWNED
+}
 
 lan_host () {
   local h=$1

@@ -16,10 +16,7 @@ source "$(dirname "$0")/ice-lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lan-lib.sh
 source "$(dirname "$0")/lan-lib.sh"
 
-require_netns
-require_ice_elements
-[[ $(gst-inspect-1.0 icesrc 2>/dev/null) =~ $'\n'\ *mdns\ + ]] ||
-  skip "icesrc has no mdns property"
+lan_require_mdns
 lan_create
 ip -n "$(ns la)" link add name decoy0 type veth peer name decoy1
 ip -n "$(ns la)" link set decoy0 up
@@ -29,14 +26,7 @@ room="file://$(ice_room)"
 # ~8 s of audio from la: its name times out (5 s) while it sends
 ICE_BUFFERS=200
 
-spawn_in lb "$BED_TMP/receiver.log" gst-launch-1.0 -m \
-  icesrc num-buffers="$ICE_BUFFERS" signaller="$room" mdns=true \
-  caps="$ICE_CAPS" ! rtpL16depay ! fakesink
-ICE_RECEIVER_PID=$SPAWNED
-spawn_in la "$BED_TMP/sender.log" gst-launch-1.0 -m \
-  audiotestsrc is-live=true num-buffers=350 ! rtpL16pay ! \
-  icesink signaller="$room" mdns=true
-ICE_SENDER_PID=$SPAWNED
+lan_start_mdns_pair "$room" 350
 
 wait_for "$ICE_CONNECT_TIMEOUT_S" "lb to receive $ICE_BUFFERS buffers" \
   ice_receiver_done

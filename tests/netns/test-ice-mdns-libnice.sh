@@ -22,10 +22,7 @@ stopped () {
   ! kill -0 "$1" 2>/dev/null
 }
 
-require_netns
-require_ice_elements
-[[ $(gst-inspect-1.0 icesrc 2>/dev/null) =~ $'\n'\ *mdns\ + ]] ||
-  skip "icesrc has no mdns property"
+lan_require_mdns
 if [ -z "${NICE_ROOM_PEER:-}" ] || [ ! -x "$NICE_ROOM_PEER" ]; then
   skip "NICE_ROOM_PEER does not name the built libnice peer"
 fi

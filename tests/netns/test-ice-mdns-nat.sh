@@ -14,11 +14,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=ice-lib.sh
 source "$(dirname "$0")/ice-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lan-lib.sh
+source "$(dirname "$0")/lan-lib.sh"
 
-require_netns
-require_ice_elements
-[[ $(gst-inspect-1.0 icesrc 2>/dev/null) =~ $'\n'\ *mdns\ + ]] ||
-  skip "icesrc has no mdns property"
+lan_require_mdns
 bed_create eim eim
 stun_server_start plain
 ICE_EXTRA_ARGS=(mdns=true)

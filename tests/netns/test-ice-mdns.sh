@@ -15,11 +15,7 @@ source "$(dirname "$0")/ice-lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lan-lib.sh
 source "$(dirname "$0")/lan-lib.sh"
 
-require_netns
-require_ice_elements
-# (the whole output first: grep -q would end the pipe early, SIGPIPE)
-[[ $(gst-inspect-1.0 icesrc 2>/dev/null) =~ $'\n'\ *mdns\ + ]] ||
-  skip "icesrc has no mdns property"
+lan_require_mdns
 lan_create
 room="file://$(ice_room)"
 # the receiver stops after ICE_BUFFERS buffer lists, the sender after
@@ -27,14 +23,7 @@ room="file://$(ice_room)"
 ICE_BUFFERS=200
 SENDER_BUFFERS=300
 
-spawn_in lb "$BED_TMP/receiver.log" gst-launch-1.0 -m \
-  icesrc num-buffers="$ICE_BUFFERS" signaller="$room" mdns=true \
-  caps="$ICE_CAPS" ! rtpL16depay ! fakesink
-ICE_RECEIVER_PID=$SPAWNED
-spawn_in la "$BED_TMP/sender.log" gst-launch-1.0 -m \
-  audiotestsrc is-live=true num-buffers="$SENDER_BUFFERS" ! rtpL16pay ! \
-  icesink signaller="$room" mdns=true
-ICE_SENDER_PID=$SPAWNED
+lan_start_mdns_pair "$room" "$SENDER_BUFFERS"
 
 wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions in the room" \
   lan_room_snapshot
