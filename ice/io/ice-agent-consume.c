@@ -3,8 +3,10 @@
  *
  * The consumer side: draining a component's receive queue a batch at a
  * time (one lock per batch), the receive callback, and waiting for a
- * connection. Waits sleep on the agent's condition variable, which every
- * input broadcasts; a GCancellable or close() wakes them too.
+ * connection. A consumer that has to wait for media reads its route's
+ * socket itself while it can (ice-agent-reader.c); other waits sleep on
+ * the agent's condition variable, which every input broadcasts; a
+ * GCancellable or close() wakes them too.
  */
 #include "ice/io/ice-agent-private.h"
 
@@ -98,7 +100,11 @@ ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
   /* the busy path: something is queued, no cancellable handler needed */
   n = take_batch (state, stream_id, component_id, out, max, FALSE, 0,
                   cancellable, &known);
-  if (n == 0 && known && timeout_us != 0) {
+  if (n == 0 && known && timeout_us != 0)
+    n = ice_agent_reader_read (state, stream_id, component_id, out, max,
+                               deadline, cancellable);
+  if (n < 0) {
+    /* not readable directly (no UDP route yet, TCP, TURN over TCP) */
     handler = watch_cancellable (state, cancellable);
     n = take_batch (state, stream_id, component_id, out, max, TRUE, deadline,
                     cancellable, &known);
@@ -131,8 +137,11 @@ ice_agent_flush_receive_queue (IceAgent *agent, guint stream_id,
   state = ice_agent_get_state (agent);
   g_mutex_lock (&state->lock);
   comp = ice_agent_state_get_component_locked (state, stream_id, component_id);
-  if (comp != NULL)
+  if (comp != NULL) {
     ice_agent_queue_clear (comp->queue);
+    /* nobody reads for now: the agent answers STUN at once */
+    ice_agent_reader_release_locked (state, comp);
+  }
   g_mutex_unlock (&state->lock);
 }
 

@@ -168,6 +168,14 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @network_restarts: ICE restarts the agent made for such a change
  * @netlink_dropped: netlink messages dropped as malformed or not from
  *   the kernel
+ * @consumer_reads: receive batches the consumer read from its route's
+ *   socket itself (ice_agent_recv_batch(), docs/ice-agent.md)
+ * @reader_handovers: times the agent took such a socket back because the
+ *   consumer stayed away (paused, stopped, blocked downstream)
+ * @gro_segments: datagrams split out of UDP_GRO reads
+ * @gso_sends: UDP_SEGMENT (GSO) sends, each several equal-size datagrams
+ * @gso_fallbacks: GSO sends the kernel refused: resent one by one, and
+ *   GSO is off for the agent from then on
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -208,6 +216,11 @@ typedef struct {
   guint64 addresses_lost;
   guint64 network_restarts;
   guint64 netlink_dropped;
+  guint64 consumer_reads;
+  guint64 reader_handovers;
+  guint64 gro_segments;
+  guint64 gso_sends;
+  guint64 gso_fallbacks;
 } IceAgentStats;
 
 /*
