@@ -280,10 +280,19 @@ GSource *ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock);
 typedef struct {
   guint stream_id;
   guint component_id;
-  IceAgentDatagram *out;
+  IceAgentDatagram *out;  /* ice_agent_recv_batch(), or */
+  IceAgentRecvSlot *slots; /* ice_agent_recv_into(): copied in */
   guint n;
   guint max;
 } IceAgentDirect;
+gboolean ice_agent_direct_take_locked (IceAgentState *state,
+                                       IceAgentDirect *direct,
+                                       const IceDelivery *delivery,
+                                       const guint8 *payload, gint64 now);
+void ice_agent_direct_put (IceAgentDirect *direct,
+                           IceAgentDatagram *datagram);
+guint ice_agent_direct_pop_locked (IceAgentQueue *queue,
+                                   IceAgentDirect *direct);
 gint ice_agent_recv_read (gint fd);
 void ice_agent_recv_handle_locked (IceAgentState *state,
                                    const IceTransportAddr *local, gint n,
@@ -294,10 +303,8 @@ void ice_agent_recv_enable_gro (gint fd);
 gboolean ice_agent_reader_agent_may_read_locked (IceAgentState *state,
                                                  IceAgentSocket *sock,
                                                  gint64 now);
-gint ice_agent_reader_read (IceAgentState *state, guint stream_id,
-                            guint component_id, IceAgentDatagram *out,
-                            guint max, gint64 deadline,
-                            GCancellable *cancellable);
+gint ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
+                            gint64 deadline, GCancellable *cancellable);
 void ice_agent_reader_release_locked (IceAgentState *state,
                                       IceAgentComponent *comp);
 void ice_agent_reader_wake (IceAgentComponent *comp);

@@ -276,7 +276,7 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   IceAgentSocket *sock;
   gint n;
 
-  n = ice_agent_queue_pop (comp->queue, direct->out, direct->max);
+  n = ice_agent_direct_pop_locked (comp->queue, direct);
   if (n > 0)
     return n;
   sock = direct_socket_locked (state, comp);
@@ -285,7 +285,7 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
     return READER_NOT_DIRECT;
   }
   claim_locked (state, comp, sock);
-  n = ice_agent_queue_pop (comp->queue, direct->out, direct->max);
+  n = ice_agent_direct_pop_locked (comp->queue, direct);
   if (n > 0 || comp->reader.wake_fd < 0)
     return n > 0 ? n : READER_NOT_DIRECT;
   comp->reader.reading = TRUE;
@@ -300,11 +300,10 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
  * passed, or READER_NOT_DIRECT (-2): wait on the queue instead (also for
  * a cancelled @cancellable, an unknown component, a closed agent). */
 gint
-ice_agent_reader_read (IceAgentState *state, guint stream_id,
-                       guint component_id, IceAgentDatagram *out, guint max,
+ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
                        gint64 deadline, GCancellable *cancellable)
 {
-  IceAgentDirect direct = { stream_id, component_id, out, 0, max };
+  guint stream_id = direct->stream_id, component_id = direct->component_id;
   IceAgentComponent *comp;
   GArray *callbacks = NULL;
   GSocket *socket = NULL;
@@ -317,7 +316,7 @@ ice_agent_reader_read (IceAgentState *state, guint stream_id,
     n = comp == NULL || state->closed
                 || g_cancellable_is_cancelled (cancellable)
             ? READER_NOT_DIRECT
-            : prepare_locked (state, comp, &direct, cancellable, fds);
+            : prepare_locked (state, comp, direct, cancellable, fds);
     if (n == 0)
       socket = g_object_ref (comp->reader.socket); /* keeps fds[0] open */
     g_mutex_unlock (&state->lock);
@@ -332,7 +331,7 @@ ice_agent_reader_read (IceAgentState *state, guint stream_id,
     g_mutex_lock (&state->lock);
     comp
         = ice_agent_state_get_component_locked (state, stream_id, component_id);
-    n = comp != NULL ? finish_read_locked (state, comp, got, &direct, callbacks)
+    n = comp != NULL ? finish_read_locked (state, comp, got, direct, callbacks)
                      : 0;
     g_mutex_unlock (&state->lock);
     g_clear_object (&socket);

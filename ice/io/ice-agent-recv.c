@@ -222,7 +222,7 @@ deliver_locked (IceAgentState *state, const IceDelivery *delivery,
   if (direct != NULL && direct->stream_id == delivery->stream_id
       && direct->component_id == delivery->component_id
       && direct->n < direct->max) {
-    direct->out[direct->n++] = *datagram;
+    ice_agent_direct_put (direct, datagram);
     return;
   }
   if (comp->recv_func == NULL) {
@@ -251,7 +251,9 @@ handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
 
   if (ice_session_handle_packet (state->session, now, local, from, seg.block,
                                  len, &delivery)
-      == ICE_PACKET_DELIVER) {
+          == ICE_PACKET_DELIVER
+      && !ice_agent_direct_take_locked (state, direct, &delivery, seg.block,
+                                        now)) {
     datagram.bytes = segment_take (rx, i, &seg, delivery.offset, delivery.len);
     datagram.from = delivery.remote;
     datagram.received_us = now;

@@ -578,6 +578,44 @@ gint ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
                            GCancellable *cancellable, GError **error);
 
 /**
+ * IceAgentRecvSlot:
+ * @data: (in): memory the caller gives for one datagram (from its pool)
+ * @size: (in): room at @data; (out): the datagram's length there, 0 when
+ *   it came in @bytes instead
+ * @bytes: (out) (transfer full) (nullable): the datagram when it did not
+ *   fit @data; %NULL otherwise (set it to %NULL before the call)
+ * @from: (out): the peer's transport address
+ * @received_us: (out): g_get_monotonic_time() when it was read
+ *
+ * One datagram of ice_agent_recv_into().
+ */
+typedef struct {
+  guint8 *data;
+  gsize size;
+  GBytes *bytes;
+  IceTransportAddr from;
+  gint64 received_us;
+} IceAgentRecvSlot;
+
+/**
+ * ice_agent_recv_into:
+ * @slots: (array length=n_slots): caller memory, filled in order
+ * @n_slots: how many, at least 1
+ *
+ * As ice_agent_recv_batch(), but the datagrams are copied into the
+ * caller's memory (one memcpy each; no allocation per datagram, e.g.
+ * with a #GstBufferPool); only a datagram larger than its slot comes as
+ * @bytes.
+ *
+ * Returns: the number of slots filled (> 0); 0 on timeout; -1 with
+ *   @error set, as ice_agent_recv_batch().
+ */
+gint ice_agent_recv_into (IceAgent *agent, guint stream_id, guint component_id,
+                          IceAgentRecvSlot *slots, guint n_slots,
+                          gint64 timeout_us, GCancellable *cancellable,
+                          GError **error);
+
+/**
  * ice_agent_flush_receive_queue:
  * Drops everything queued for the component (not counted as drops).
  */
