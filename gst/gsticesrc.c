@@ -9,7 +9,11 @@
  * Receives datagrams (RTP, RTCP, or anything else) from a peer over an
  * ICE connection (RFC 8445) and pushes them as buffer lists, a batch at a
  * time. Each buffer's PTS is the running time at which it arrived, and it
- * carries a #GstNetAddressMeta with the peer's address.
+ * carries a #GstNetAddressMeta with the peer's address. While connected
+ * over UDP, icesrc's streaming thread reads the socket itself (one wake-up
+ * per batch, STUN answered from there too) into buffers of its own pool;
+ * when it stops reading for 100 ms (paused, blocked downstream), the agent
+ * reads again and keeps answering the peer's checks (docs/ice-agent.md).
  *
  * The ICE agent is shared with every icesrc/icesink of the same
  * #GstIceSrc:agent-name in the process; without one, with the other
