@@ -198,6 +198,8 @@ claim_locked (IceAgentState *state, IceAgentComponent *comp,
   if (reader->wake_fd < 0)
     reader->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
   sock->consumer_owned = TRUE;
+  /* the lease starts now, whether or not the consumer reads at once */
+  reader->left_us = g_get_monotonic_time ();
   g_clear_object (&reader->socket);
   reader->socket = g_object_ref (sock->socket);
   reader->local = sock->local;
@@ -261,7 +263,6 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
     return 0;
   state->consumer_reads++;
   ice_agent_recv_handle_locked (state, &reader->local, got, direct, callbacks);
-  ice_agent_state_flush_locked (state);
   schedule_emit_locked (state);
   g_cond_broadcast (&state->cond);
   return direct->n;

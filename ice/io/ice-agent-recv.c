@@ -239,7 +239,9 @@ deliver_locked (IceAgentState *state, const IceDelivery *delivery,
   g_array_append_val (callbacks, item);
 }
 
-static void
+/* FALSE when the datagram was media, delivered: nothing for the session
+ * to send or signal, no timer moved (no flush needed). */
+static gboolean
 handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
                        const IceTransportAddr *local,
                        const IceTransportAddr *from, gsize offset, gsize len,
@@ -248,10 +250,11 @@ handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
   Segment seg = segment_get (rx, i, offset, len);
   IceDelivery delivery;
   IceAgentDatagram datagram;
+  IcePacketResult res;
 
-  if (ice_session_handle_packet (state->session, now, local, from, seg.block,
-                                 len, &delivery)
-          == ICE_PACKET_DELIVER
+  res = ice_session_handle_packet (state->session, now, local, from, seg.block,
+                                   len, &delivery);
+  if (res == ICE_PACKET_DELIVER
       && !ice_agent_direct_take_locked (state, direct, &delivery, seg.block,
                                         now)) {
     datagram.bytes = segment_take (rx, i, &seg, delivery.offset, delivery.len);
@@ -261,36 +264,41 @@ handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
   }
   if (!seg.is_slot)
     g_free (seg.block);
+  return res != ICE_PACKET_DELIVER;
 }
 
-static void
+static gboolean
 handle_one_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
                    const IceTransportAddr *local, gint64 now,
                    IceAgentDirect *direct, GArray *callbacks)
 {
   gsize len = rx->msgs[i].msg_len, step = gro_size (rx, i), offset;
   IceTransportAddr from;
+  gboolean more = FALSE;
 
   if ((rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
       || !ice_agent_addr_from_sockaddr (&from, (struct sockaddr *)&rx->from[i],
                                         rx->msgs[i].msg_hdr.msg_namelen)) {
     state->recv_errors++;
-    return;
+    return FALSE;
   }
-  if (step == 0 || step >= len) {
-    handle_segment_locked (state, rx, i, local, &from, 0, len, now, direct,
-                           callbacks);
-    return;
-  }
+  if (step == 0 || step >= len)
+    return handle_segment_locked (state, rx, i, local, &from, 0, len, now,
+                                  direct, callbacks);
   for (offset = 0; offset < len; offset += step) {
-    handle_segment_locked (state, rx, i, local, &from, offset,
-                           MIN (step, len - offset), now, direct, callbacks);
+    more |= handle_segment_locked (state, rx, i, local, &from, offset,
+                                   MIN (step, len - offset), now, direct,
+                                   callbacks);
     state->gro_segments++;
   }
+  return more;
 }
 
 /* Feeds the @n messages this thread just read on the socket at @local to
- * the session; media for @direct's component goes to its batch. */
+ * the session; media for @direct's component goes to its batch. Then
+ * drains the session, unless the batch was media only (the common case
+ * while media flows: no transmit, event or timer can have come of it, and
+ * the drain's timer sweep is the costliest part of a batch). */
 void
 ice_agent_recv_handle_locked (IceAgentState *state,
                               const IceTransportAddr *local, gint n,
@@ -298,10 +306,13 @@ ice_agent_recv_handle_locked (IceAgentState *state,
 {
   IceAgentRecvBuffers *rx = thread_rx ();
   gint64 now = g_get_monotonic_time ();
+  gboolean more = FALSE;
   gint i;
 
   for (i = 0; i < n; i++)
-    handle_one_locked (state, rx, i, local, now, direct, callbacks);
+    more |= handle_one_locked (state, rx, i, local, now, direct, callbacks);
+  if (more)
+    ice_agent_state_flush_locked (state);
 }
 
 GArray *
@@ -377,7 +388,6 @@ read_and_handle (IceAgentState *state, IceAgentSocket *sock, GArray *callbacks)
   sock->agent_reading = FALSE;
   if (n > 0 && !state->closed) {
     ice_agent_recv_handle_locked (state, &sock->local, n, NULL, callbacks);
-    ice_agent_state_flush_locked (state);
   }
   g_cond_broadcast (&state->cond);
   g_mutex_unlock (&state->lock);
