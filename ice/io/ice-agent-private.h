@@ -101,6 +101,7 @@ typedef struct {
   IceTransportAddr local;
   gboolean reading; /* the consumer is inside its poll/recvmmsg */
   gint64 left_us;   /* when it last came out */
+  guint per_read;   /* datagrams per message in its last read (GRO) */
   gint wake_fd;     /* eventfd: media queued, route changed, closed; -1 */
   GCancellable *cancellable; /* ref: the last one polled, and its fd */
   gint cancel_fd;            /* (kept: making one costs two syscalls) */
@@ -293,7 +294,7 @@ void ice_agent_direct_put (IceAgentDirect *direct,
                            IceAgentDatagram *datagram);
 guint ice_agent_direct_pop_locked (IceAgentQueue *queue,
                                    IceAgentDirect *direct);
-gint ice_agent_recv_read (gint fd);
+gint ice_agent_recv_read (gint fd, guint vlen);
 void ice_agent_recv_handle_locked (IceAgentState *state,
                                    const IceTransportAddr *local, gint n,
                                    IceAgentDirect *direct, GArray *callbacks);

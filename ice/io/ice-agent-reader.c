@@ -256,6 +256,7 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
                     IceAgentDirect *direct, GArray *callbacks)
 {
   IceAgentReader *reader = &comp->reader;
+  guint64 segments = state->gro_segments;
 
   reader->reading = FALSE;
   reader->left_us = g_get_monotonic_time ();
@@ -263,6 +264,8 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
     return 0;
   state->consumer_reads++;
   ice_agent_recv_handle_locked (state, &reader->local, got, direct, callbacks);
+  segments = state->gro_segments - segments;
+  reader->per_read = MAX (1, (segments + got - 1) / got);
   schedule_emit_locked (state);
   g_cond_broadcast (&state->cond);
   return direct->n;
@@ -308,6 +311,7 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
   IceAgentComponent *comp;
   GArray *callbacks = NULL;
   GSocket *socket = NULL;
+  guint per_read = 1;
   gint fds[3], n, got;
 
   for (;;) {
@@ -318,14 +322,19 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
                 || g_cancellable_is_cancelled (cancellable)
             ? READER_NOT_DIRECT
             : prepare_locked (state, comp, direct, cancellable, fds);
-    if (n == 0)
+    if (n == 0) {
       socket = g_object_ref (comp->reader.socket); /* keeps fds[0] open */
+      per_read = comp->reader.per_read;
+    }
     g_mutex_unlock (&state->lock);
     if (n != 0)
       break;
 
+    /* with GRO one message may hold dozens of datagrams: read no more
+     * than the batch has room for (the rest would go through the queue) */
     got = wait_readable (fds[0], fds[1], fds[2], deadline)
-              ? ice_agent_recv_read (fds[0])
+              ? ice_agent_recv_read (fds[0], (direct->max - direct->n)
+                                                 / MAX (1, per_read))
               : 0;
     if (callbacks == NULL)
       callbacks = ice_agent_callbacks_new ();

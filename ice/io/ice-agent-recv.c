@@ -105,9 +105,10 @@ ice_agent_recv_enable_gro (gint fd)
     g_debug ("UDP_GRO not available: %s", g_strerror (errno));
 }
 
-/* One recvmmsg into this thread's buffers: how many messages, or -1. */
+/* One recvmmsg of at most @vlen messages into this thread's buffers: how
+ * many messages, or -1. */
 gint
-ice_agent_recv_read (gint fd)
+ice_agent_recv_read (gint fd, guint vlen)
 {
   IceAgentRecvBuffers *rx = thread_rx ();
   guint i;
@@ -129,7 +130,8 @@ ice_agent_recv_read (gint fd)
     hdr->msg_controllen = sizeof (rx->control[i].buf);
   }
   do
-    n = recvmmsg (fd, rx->msgs, ICE_AGENT_RECV_BATCH, MSG_DONTWAIT, NULL);
+    n = recvmmsg (fd, rx->msgs, CLAMP (vlen, 1, ICE_AGENT_RECV_BATCH),
+                  MSG_DONTWAIT, NULL);
   while (n < 0 && errno == EINTR);
   return n;
 }
@@ -383,7 +385,7 @@ read_and_handle (IceAgentState *state, IceAgentSocket *sock, GArray *callbacks)
   /* a consumer that claims the socket now waits for this batch */
   sock->agent_reading = TRUE;
   g_mutex_unlock (&state->lock);
-  n = ice_agent_recv_read (sock->fd);
+  n = ice_agent_recv_read (sock->fd, ICE_AGENT_RECV_BATCH);
   g_mutex_lock (&state->lock);
   sock->agent_reading = FALSE;
   if (n > 0 && !state->closed) {
