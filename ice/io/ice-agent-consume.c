@@ -88,14 +88,15 @@ receive (IceAgent *agent, IceAgentDirect *direct, gint64 timeout_us,
 {
   IceAgentState *state = ice_agent_get_state (agent);
   gint64 deadline = deadline_of (timeout_us);
-  gboolean known;
+  gboolean known = TRUE;
   gulong handler;
   gint n;
 
-  /* the busy path: something is queued, no cancellable handler needed */
-  n = take_batch (state, direct, FALSE, 0, cancellable, &known);
-  if (n == 0 && known && timeout_us != 0)
-    n = ice_agent_reader_read (state, direct, deadline, cancellable);
+  /* a consumer that may wait reads its socket itself (and takes what is
+   * queued first); else, or when it cannot, the queue alone */
+  n = timeout_us != 0
+          ? ice_agent_reader_read (state, direct, deadline, cancellable)
+          : take_batch (state, direct, FALSE, 0, cancellable, &known);
   if (n < 0) {
     /* not readable directly (no UDP route yet, TCP, TURN over TCP) */
     handler = watch_cancellable (state, cancellable);

@@ -183,14 +183,15 @@ direct_socket_locked (IceAgentState *state, IceAgentComponent *comp)
   return socket_of_locked (state, comp->route.socket);
 }
 
-static void
+/* TRUE when the socket was not the consumer's yet */
+static gboolean
 claim_locked (IceAgentState *state, IceAgentComponent *comp,
               IceAgentSocket *sock)
 {
   IceAgentReader *reader = &comp->reader;
 
   if (reader->socket == sock->socket && sock->consumer_owned)
-    return;
+    return FALSE;
   ice_agent_reader_release_locked (state, comp);
   /* a batch the agent is reading goes to the queue first */
   while (sock->agent_reading && !state->closed)
@@ -203,6 +204,7 @@ claim_locked (IceAgentState *state, IceAgentComponent *comp,
   g_clear_object (&reader->socket);
   reader->socket = g_object_ref (sock->socket);
   reader->local = sock->local;
+  return TRUE;
 }
 
 /* Polls the socket, the wake eventfd and the cancellable: TRUE when the
@@ -288,8 +290,9 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
     ice_agent_reader_release_locked (state, comp);
     return READER_NOT_DIRECT;
   }
-  claim_locked (state, comp, sock);
-  n = ice_agent_direct_pop_locked (comp->queue, direct);
+  /* what the agent queued up to the claim comes first */
+  if (claim_locked (state, comp, sock))
+    n = ice_agent_direct_pop_locked (comp->queue, direct);
   if (n > 0 || comp->reader.wake_fd < 0)
     return n > 0 ? n : READER_NOT_DIRECT;
   comp->reader.reading = TRUE;
