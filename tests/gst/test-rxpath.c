@@ -196,8 +196,10 @@ test_pause_restart (void)
   g_assert_cmpuint (stat_of (t.src, "dropped-queue-full"), ==, 0);
 
   /* the backlog came as buffer lists: let it drain before the restart
-   * (GStreamer 1.22's basesrc unrefs a NULL buffer when it flushes just
-   * after a create() that submitted a list) */
+   * (once, under ASan and load, a restart just then showed a
+   * GStreamer-CRITICAL "gst_mini_object_unref: mini_object != NULL", not
+   * traced yet: basesrc's flushing path after a submitted list is the
+   * suspect; the restart in the single-buffer regime is what is tested) */
   g_mutex_lock (&t.lock);
   at = t.next_seq;
   g_mutex_unlock (&t.lock);
