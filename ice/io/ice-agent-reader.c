@@ -302,6 +302,23 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   return 0;
 }
 
+/* Receive callbacks of other components met in a consumer's batch (rare):
+ * one array per consumer thread, emptied by ice_agent_run_callbacks() */
+static GPrivate thread_callbacks
+    = G_PRIVATE_INIT ((GDestroyNotify)g_array_unref);
+
+static GArray *
+callbacks_of_thread (void)
+{
+  GArray *callbacks = g_private_get (&thread_callbacks);
+
+  if (callbacks == NULL) {
+    callbacks = ice_agent_callbacks_new ();
+    g_private_set (&thread_callbacks, callbacks);
+  }
+  return callbacks;
+}
+
 /* The consumer's wait in ice_agent_recv_batch(): reads the route socket
  * itself while it can. Returns datagrams in @out (> 0), 0 when @deadline
  * passed, or READER_NOT_DIRECT (-2): wait on the queue instead (also for
@@ -311,8 +328,8 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
                        gint64 deadline, GCancellable *cancellable)
 {
   guint stream_id = direct->stream_id, component_id = direct->component_id;
+  GArray *callbacks = callbacks_of_thread ();
   IceAgentComponent *comp;
-  GArray *callbacks = NULL;
   GSocket *socket = NULL;
   guint per_read = 1;
   gint fds[3], n, got;
@@ -339,8 +356,6 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
               ? ice_agent_recv_read (fds[0], (direct->max - direct->n)
                                                  / MAX (1, per_read))
               : 0;
-    if (callbacks == NULL)
-      callbacks = ice_agent_callbacks_new ();
     g_mutex_lock (&state->lock);
     comp
         = ice_agent_state_get_component_locked (state, stream_id, component_id);
@@ -353,7 +368,5 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
     if (n > 0 || g_get_monotonic_time () >= deadline)
       break;
   }
-  if (callbacks != NULL)
-    g_array_unref (callbacks);
   return n;
 }
