@@ -280,6 +280,37 @@ print_totals (const Options *o, Receiver *r, BenchSrc *src)
            sent, received, lost, sent ? 100.0 * lost / sent : 0.0);
 }
 
+static guint64
+ice_stat (GstElement *element, const gchar *field)
+{
+  GstStructure *stats = NULL;
+  guint64 v = 0;
+
+  g_object_get (element, "stats", &stats, NULL);
+  if (stats != NULL) {
+    gst_structure_get_uint64 (stats, field, &v);
+    gst_structure_free (stats);
+  }
+  return v;
+}
+
+/* What the kernel offloads and icesrc's own reads did (docs/ice-agent.md) */
+static void
+print_ice_counters (BenchLink *link)
+{
+  GstElement *sink = bench_link_get_sink (link);
+  GstElement *src = bench_link_get_src (link);
+
+  g_print ("RESULT-ICE gso_sends=%" G_GUINT64_FORMAT
+           " gso_fallbacks=%" G_GUINT64_FORMAT
+           " gro_segments=%" G_GUINT64_FORMAT
+           " consumer_reads=%" G_GUINT64_FORMAT
+           " reader_handovers=%" G_GUINT64_FORMAT "\n",
+           ice_stat (sink, "gso-sends"), ice_stat (sink, "gso-fallbacks"),
+           ice_stat (src, "gro-segments"), ice_stat (src, "consumer-reads"),
+           ice_stat (src, "reader-handovers"));
+}
+
 static gboolean
 run_case (const Options *o, BenchTransport transport, GError **error)
 {
@@ -307,6 +338,8 @@ run_case (const Options *o, BenchTransport transport, GError **error)
     g_atomic_int_set (&r.delay_us, 0);
     sleep_seconds (0.3);
     print_totals (o, &r, BENCH_SRC (src));
+    if (transport == BENCH_TRANSPORT_ICE)
+      print_ice_counters (link);
     ok = pipelines_ok (rx, tx);
   }
   gst_element_set_state (tx, GST_STATE_NULL);

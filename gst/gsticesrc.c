@@ -9,7 +9,11 @@
  * Receives datagrams (RTP, RTCP, or anything else) from a peer over an
  * ICE connection (RFC 8445) and pushes them as buffer lists, a batch at a
  * time. Each buffer's PTS is the running time at which it arrived, and it
- * carries a #GstNetAddressMeta with the peer's address.
+ * carries a #GstNetAddressMeta with the peer's address. While connected
+ * over UDP, icesrc's streaming thread reads the socket itself (one wake-up
+ * per batch, STUN answered from there too) into buffers of its own pool;
+ * when it stops reading for 100 ms (paused, blocked downstream), the agent
+ * reads again and keeps answering the peer's checks (docs/ice-agent.md).
  *
  * The ICE agent is shared with every icesrc/icesink of the same
  * #GstIceSrc:agent-name in the process; without one, with the other
@@ -161,26 +165,58 @@ running_time_now (GstIceSrc *self, gint64 *mono_now_us)
   return now > base ? now - base : 0;
 }
 
-static GstBuffer *
-wrap_datagram (GstIceSrc *self, IceAgentDatagram *d, GstClockTime now,
-               gint64 mono_now_us)
+/* The peer's address on a buffer of the pool: the meta stays on the
+ * buffer across its reuses (POOLED), replaced only when the peer changes. */
+static void
+set_address (GstIceSrc *self, GstBuffer *buf, const IceTransportAddr *from)
 {
-  GBytes *bytes = g_steal_pointer (&d->bytes);
+  GSocketAddress *addr = socket_address_of (self, from);
+  GstNetAddressMeta *meta = gst_buffer_get_net_address_meta (buf);
+
+  if (meta == NULL) {
+    meta = gst_buffer_add_net_address_meta (buf, addr);
+    GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
+  } else if (meta->addr != addr) {
+    g_object_unref (meta->addr);
+    meta->addr = g_object_ref (addr);
+  }
+}
+
+/* A datagram larger than a slot: its own memory, wrapped without a copy */
+static GstBuffer *
+wrap_bytes (GBytes *bytes)
+{
   gsize size;
   gconstpointer data = g_bytes_get_data (bytes, &size);
   GstBuffer *buf = gst_buffer_new ();
 
-  /* The agent's GBytes owns the socket's buffer: wrap it, no copy. */
   gst_buffer_append_memory (
       buf,
       gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY, (gpointer)data, size, 0,
                               size, bytes, (GDestroyNotify)g_bytes_unref));
+  return buf;
+}
+
+static GstBuffer *
+take_slot (GstIceSrc *self, guint i, GstClockTime now, gint64 mono_now_us)
+{
+  IceAgentRecvSlot *slot = &self->slots[i];
+  GstBuffer *buf;
+
+  if (slot->bytes != NULL) {
+    /* the pooled buffer stays for the next call */
+    buf = wrap_bytes (g_steal_pointer (&slot->bytes));
+  } else {
+    buf = g_steal_pointer (&self->bufs[i]);
+    gst_buffer_unmap (buf, &self->maps[i]);
+    gst_buffer_set_size (buf, slot->size);
+  }
   if (GST_CLOCK_TIME_IS_VALID (now)) {
-    GstClockTime age = (mono_now_us - d->received_us) * GST_USECOND;
+    GstClockTime age = (mono_now_us - slot->received_us) * GST_USECOND;
 
     GST_BUFFER_PTS (buf) = now > age ? now - age : 0;
   }
-  gst_buffer_add_net_address_meta (buf, socket_address_of (self, &d->from));
+  set_address (self, buf, &slot->from);
   return buf;
 }
 
@@ -194,17 +230,48 @@ push_batch (GstIceSrc *self, guint n, GstBuffer **outbuf)
 
   now = running_time_now (self, &mono_now_us);
   if (n == 1) {
-    *outbuf = wrap_datagram (self, &self->batch[0], now, mono_now_us);
+    *outbuf = take_slot (self, 0, now, mono_now_us);
     return GST_FLOW_OK;
   }
   list = gst_buffer_list_new_sized (n);
   for (i = 0; i < n; i++)
-    gst_buffer_list_add (
-        list, wrap_datagram (self, &self->batch[i], now, mono_now_us));
+    gst_buffer_list_add (list, take_slot (self, i, now, mono_now_us));
   GST_LOG_OBJECT (self, "pushing a list of %u datagrams", n);
   gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
   *outbuf = NULL;
   return GST_FLOW_OK;
+}
+
+/* Takes buffers from the pool for the slots the last call used. */
+static gboolean
+fill_slots (GstIceSrc *self)
+{
+  guint i;
+
+  for (i = 0; i < GST_ICE_SRC_BATCH; i++) {
+    if (self->bufs[i] == NULL) {
+      if (gst_buffer_pool_acquire_buffer (self->pool, &self->bufs[i], NULL)
+          != GST_FLOW_OK)
+        return FALSE;
+      gst_buffer_map (self->bufs[i], &self->maps[i], GST_MAP_WRITE);
+    }
+    self->slots[i].data = self->maps[i].data;
+    self->slots[i].size = self->maps[i].size;
+    self->slots[i].bytes = NULL;
+  }
+  return TRUE;
+}
+
+static void
+return_slots (GstIceSrc *self)
+{
+  guint i;
+
+  for (i = 0; i < GST_ICE_SRC_BATCH; i++)
+    if (self->bufs[i] != NULL) {
+      gst_buffer_unmap (self->bufs[i], &self->maps[i]);
+      gst_clear_buffer (&self->bufs[i]);
+    }
 }
 
 static GstFlowReturn
@@ -215,12 +282,14 @@ gst_ice_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   GError *err = NULL;
   gint n;
 
+  if (!fill_slots (self))
+    return GST_FLOW_FLUSHING;
   do {
     if (gst_ice_common_failed (&self->ice))
       goto failed;
-    n = ice_agent_recv_batch (self->ice.agent, s->stream, s->component,
-                              self->batch, GST_ICE_SRC_BATCH, WAIT_SLICE_US,
-                              self->cancellable, &err);
+    n = ice_agent_recv_into (self->ice.agent, s->stream, s->component,
+                             self->slots, GST_ICE_SRC_BATCH, WAIT_SLICE_US,
+                             self->cancellable, &err);
   } while (n == 0);
   if (n < 0)
     goto recv_error;
@@ -249,8 +318,27 @@ static gboolean
 gst_ice_src_start (GstBaseSrc *src)
 {
   GstIceSrc *self = GST_ICE_SRC (src);
+  GstStructure *config;
 
-  return gst_ice_common_start (&self->ice);
+  if (!gst_ice_common_start (&self->ice))
+    return FALSE;
+  /* no maximum: buffers held downstream (a jitterbuffer) never block the
+   * source; the pool grows to what is in flight and stays there */
+  self->pool = gst_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (self->pool);
+  gst_buffer_pool_config_set_params (config, NULL, GST_ICE_SRC_SLOT_SIZE, 0, 0);
+  if (!gst_buffer_pool_set_config (self->pool, config)
+      || !gst_buffer_pool_set_active (self->pool, TRUE))
+    goto no_pool;
+  return TRUE;
+
+  /* ERRORS */
+no_pool : {
+  GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (NULL),
+                     ("could not set up the buffer pool"));
+  gst_clear_object (&self->pool);
+  return FALSE;
+}
 }
 
 static gboolean
@@ -262,6 +350,10 @@ gst_ice_src_stop (GstBaseSrc *src)
   ice_agent_flush_receive_queue (self->ice.agent, self->ice.active.stream,
                                  self->ice.active.component);
   g_clear_object (&self->last_addr);
+  return_slots (self);
+  if (self->pool != NULL)
+    gst_buffer_pool_set_active (self->pool, FALSE);
+  gst_clear_object (&self->pool);
   return TRUE;
 }
 

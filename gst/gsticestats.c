@@ -150,6 +150,11 @@ gst_ice_stats_new_structure (IceAgent *agent)
                      "network-restarts", G_TYPE_UINT64, st.network_restarts,
                      "netlink-dropped", G_TYPE_UINT64, st.netlink_dropped,
                      NULL);
+  gst_structure_set (s, "consumer-reads", G_TYPE_UINT64, st.consumer_reads,
+                     "reader-handovers", G_TYPE_UINT64, st.reader_handovers,
+                     "gro-segments", G_TYPE_UINT64, st.gro_segments,
+                     "gso-sends", G_TYPE_UINT64, st.gso_sends,
+                     "gso-fallbacks", G_TYPE_UINT64, st.gso_fallbacks, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

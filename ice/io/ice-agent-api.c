@@ -23,9 +23,12 @@ stream_new (IceAgentState *state, guint id, guint n_components)
   stream->id = id;
   stream->n_components = n_components;
   stream->components = g_new0 (IceAgentComponent, n_components);
-  for (c = 0; c < n_components; c++)
+  for (c = 0; c < n_components; c++) {
     stream->components[c].queue
         = ice_agent_queue_new (state->queue_capacity, state->queue_max_bytes);
+    stream->components[c].reader.wake_fd = -1;
+    stream->components[c].reader.cancel_fd = -1;
+  }
   return stream;
 }
 
@@ -505,7 +508,13 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->bytes_received = state->bytes_received;
   stats->queue_dropped = state->queue_dropped;
   stats->recv_errors = state->recv_errors;
+  stats->consumer_reads = state->consumer_reads;
+  stats->reader_handovers = state->reader_handovers;
+  stats->gro_segments = state->gro_segments;
   UNLOCK (state);
+  stats->gso_sends = __atomic_load_n (&state->send.gso_sends, __ATOMIC_RELAXED);
+  stats->gso_fallbacks
+      = __atomic_load_n (&state->send.gso_fallbacks, __ATOMIC_RELAXED);
   stats->packets_sent
       = __atomic_load_n (&state->send.packets_sent, __ATOMIC_RELAXED);
   stats->bytes_sent

@@ -3,8 +3,10 @@
  *
  * The consumer side: draining a component's receive queue a batch at a
  * time (one lock per batch), the receive callback, and waiting for a
- * connection. Waits sleep on the agent's condition variable, which every
- * input broadcasts; a GCancellable or close() wakes them too.
+ * connection. A consumer that has to wait for media reads its route's
+ * socket itself while it can (ice-agent-reader.c); other waits sleep on
+ * the agent's condition variable, which every input broadcasts; a
+ * GCancellable or close() wakes them too.
  */
 #include "ice/io/ice-agent-private.h"
 
@@ -59,21 +61,20 @@ wait_locked (IceAgentState *state, gint64 deadline)
  * deadline passes or @cancellable fires. *@known: the component exists
  * (and the agent is open). */
 static gint
-take_batch (IceAgentState *state, guint stream_id, guint component_id,
-            IceAgentDatagram *out, guint max, gboolean wait, gint64 deadline,
-            GCancellable *cancellable, gboolean *known)
+take_batch (IceAgentState *state, IceAgentDirect *direct, gboolean wait,
+            gint64 deadline, GCancellable *cancellable, gboolean *known)
 {
   IceAgentComponent *comp;
   gint n = 0;
 
   g_mutex_lock (&state->lock);
   for (;;) {
-    comp
-        = ice_agent_state_get_component_locked (state, stream_id, component_id);
+    comp = ice_agent_state_get_component_locked (state, direct->stream_id,
+                                                 direct->component_id);
     *known = comp != NULL;
     if (comp == NULL || g_cancellable_is_cancelled (cancellable))
       break;
-    n = ice_agent_queue_pop (comp->queue, out, max);
+    n = ice_agent_direct_pop_locked (comp->queue, direct);
     if (n > 0 || !wait || !wait_locked (state, deadline))
       break;
   }
@@ -81,27 +82,25 @@ take_batch (IceAgentState *state, guint stream_id, guint component_id,
   return n;
 }
 
-gint
-ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
-                      IceAgentDatagram *out, guint max, gint64 timeout_us,
-                      GCancellable *cancellable, GError **error)
+static gint
+receive (IceAgent *agent, IceAgentDirect *direct, gint64 timeout_us,
+         GCancellable *cancellable, GError **error)
 {
-  IceAgentState *state;
+  IceAgentState *state = ice_agent_get_state (agent);
   gint64 deadline = deadline_of (timeout_us);
-  gboolean known;
+  gboolean known = TRUE;
   gulong handler;
   gint n;
 
-  g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
-  g_return_val_if_fail (out != NULL && max > 0, -1);
-  state = ice_agent_get_state (agent);
-  /* the busy path: something is queued, no cancellable handler needed */
-  n = take_batch (state, stream_id, component_id, out, max, FALSE, 0,
-                  cancellable, &known);
-  if (n == 0 && known && timeout_us != 0) {
+  /* a consumer that may wait reads its socket itself (and takes what is
+   * queued first); else, or when it cannot, the queue alone */
+  n = timeout_us != 0
+          ? ice_agent_reader_read (state, direct, deadline, cancellable)
+          : take_batch (state, direct, FALSE, 0, cancellable, &known);
+  if (n < 0) {
+    /* not readable directly (no UDP route yet, TCP, TURN over TCP) */
     handler = watch_cancellable (state, cancellable);
-    n = take_batch (state, stream_id, component_id, out, max, TRUE, deadline,
-                    cancellable, &known);
+    n = take_batch (state, direct, TRUE, deadline, cancellable, &known);
     g_cancellable_disconnect (cancellable, handler);
   }
   if (n > 0)
@@ -113,11 +112,35 @@ ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "agent is closed");
     else
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "unknown stream %u or component %u", stream_id,
-                   component_id);
+                   "unknown stream %u or component %u", direct->stream_id,
+                   direct->component_id);
     return -1;
   }
   return 0;
+}
+
+gint
+ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
+                      IceAgentDatagram *out, guint max, gint64 timeout_us,
+                      GCancellable *cancellable, GError **error)
+{
+  IceAgentDirect direct = { stream_id, component_id, out, NULL, 0, max };
+
+  g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
+  g_return_val_if_fail (out != NULL && max > 0, -1);
+  return receive (agent, &direct, timeout_us, cancellable, error);
+}
+
+gint
+ice_agent_recv_into (IceAgent *agent, guint stream_id, guint component_id,
+                     IceAgentRecvSlot *slots, guint n_slots, gint64 timeout_us,
+                     GCancellable *cancellable, GError **error)
+{
+  IceAgentDirect direct = { stream_id, component_id, NULL, slots, 0, n_slots };
+
+  g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
+  g_return_val_if_fail (slots != NULL && n_slots > 0, -1);
+  return receive (agent, &direct, timeout_us, cancellable, error);
 }
 
 void
@@ -131,8 +154,11 @@ ice_agent_flush_receive_queue (IceAgent *agent, guint stream_id,
   state = ice_agent_get_state (agent);
   g_mutex_lock (&state->lock);
   comp = ice_agent_state_get_component_locked (state, stream_id, component_id);
-  if (comp != NULL)
+  if (comp != NULL) {
     ice_agent_queue_clear (comp->queue);
+    /* nobody reads for now: the agent answers STUN at once */
+    ice_agent_reader_release_locked (state, comp);
+  }
   g_mutex_unlock (&state->lock);
 }
 

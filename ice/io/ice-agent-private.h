@@ -39,7 +39,13 @@ typedef struct {
   IceTransportAddr local;
   guint stream_id;
   guint component_id;
-  GSource *source;
+  GSource *source;   /* ice-agent-recv.c: reads while the agent owns it */
+  gpointer fd_tag;   /* the source's fd, polled for G_IO_IN or nothing */
+  gboolean polling;  /* the source polls the fd (G_IO_IN) */
+  /* the hand-over (ice-agent-reader.c), under the agent's lock */
+  gboolean consumer_owned; /* a consumer reads it, the agent does not */
+  gboolean agent_reading;  /* the agent's source is between recvmmsg and
+                            * handing the batch on */
 } IceAgentSocket;
 
 /* The cached send route of a component (DESIGN §3: no session call per
@@ -88,9 +94,23 @@ typedef struct {
   guint64 conflicts;
 } IceAgentMdnsCounters;
 
+/* The consumer's read of its route socket (ice-agent-reader.c), under
+ * the agent's lock. */
+typedef struct {
+  GSocket *socket; /* ref: the socket the consumer owns; NULL = none */
+  IceTransportAddr local;
+  gboolean reading; /* the consumer is inside its poll/recvmmsg */
+  gint64 left_us;   /* when it last came out */
+  guint per_read;   /* datagrams per message in its last read (GRO) */
+  gint wake_fd;     /* eventfd: media queued, route changed, closed; -1 */
+  GCancellable *cancellable; /* ref: the last one polled, and its fd */
+  gint cancel_fd;            /* (kept: making one costs two syscalls) */
+} IceAgentReader;
+
 typedef struct {
   IceAgentQueue *queue;
   IceAgentRoute route;
+  IceAgentReader reader;
   IceAgentReceiveFunc recv_func;
   gpointer recv_data;
   GDestroyNotify recv_notify;
@@ -111,6 +131,12 @@ typedef struct {
   guint64 bytes_sent;
   guint64 send_not_connected;
   guint64 send_errors;
+  /* UDP GSO (UDP_SEGMENT): super-datagrams sent, and the times the kernel
+   * refused one (GSO is then off for the agent) */
+  guint64 gso_sends;
+  guint64 gso_fallbacks;
+  gint gso_off;
+  gint gso_test_fail; /* ICE_AGENT_TEST_GSO_FAIL: the next one fails */
 } IceAgentSendCounters;
 
 typedef enum {
@@ -194,6 +220,9 @@ typedef struct {
   guint64 bytes_received;
   guint64 queue_dropped;
   guint64 recv_errors;
+  guint64 gro_segments;    /* datagrams split out of UDP_GRO reads */
+  guint64 consumer_reads;  /* batches the consumer read itself */
+  guint64 reader_handovers; /* sockets taken back from a consumer */
   IceAgentSendCounters send;
 
   /* ice-agent-dispatch.c: a pool task of this agent is queued or running
@@ -250,8 +279,42 @@ void ice_agent_state_send_transmit_locked (IceAgentState *state,
 /* ice-agent-tos.c: the stream's TOS / traffic class on a new socket */
 void ice_agent_tos_apply_locked (IceAgentState *state, IceAgentSocket *sock);
 
-/* ice-agent-recv.c: the socket source callback (recvmmsg) */
+/* ice-agent-recv.c: the socket source (recvmmsg), batches for both readers */
 GSource *ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock);
+/* Where a consumer's own read puts the media of its component */
+typedef struct {
+  guint stream_id;
+  guint component_id;
+  IceAgentDatagram *out;  /* ice_agent_recv_batch(), or */
+  IceAgentRecvSlot *slots; /* ice_agent_recv_into(): copied in */
+  guint n;
+  guint max;
+} IceAgentDirect;
+gboolean ice_agent_direct_take_locked (IceAgentState *state,
+                                       IceAgentDirect *direct,
+                                       const IceDelivery *delivery,
+                                       const guint8 *payload, gint64 now);
+void ice_agent_direct_put (IceAgentDirect *direct,
+                           IceAgentDatagram *datagram);
+guint ice_agent_direct_pop_locked (IceAgentQueue *queue,
+                                   IceAgentDirect *direct);
+gint ice_agent_recv_read (gint fd, guint vlen);
+void ice_agent_recv_handle_locked (IceAgentState *state,
+                                   const IceTransportAddr *local, gint n,
+                                   IceAgentDirect *direct, GArray *callbacks);
+void ice_agent_recv_enable_gro (gint fd);
+
+/* ice-agent-reader.c: the consumer reads its route socket itself */
+gboolean ice_agent_reader_agent_may_read_locked (IceAgentState *state,
+                                                 IceAgentSocket *sock,
+                                                 gint64 now);
+gint ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
+                            gint64 deadline, GCancellable *cancellable);
+void ice_agent_reader_release_locked (IceAgentState *state,
+                                      IceAgentComponent *comp);
+void ice_agent_reader_wake (IceAgentComponent *comp);
+void ice_agent_reader_wake_all_locked (IceAgentState *state);
+void ice_agent_reader_clear (IceAgentReader *reader);
 
 /* ice-agent-send.c: routes and media send */
 void ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,

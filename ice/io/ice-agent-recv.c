@@ -1,19 +1,29 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The receive path: a socket source on the agent's context reads batches
- * with recvmmsg (MSG_DONTWAIT), feeds each datagram to the session under
- * ONE lock per batch, answers STUN through the transmits the session
- * queues, and hands media to the component's queue or callback without
- * copying: the slot a datagram was read into becomes its GBytes.
+ * The receive path, shared by its two readers (docs/ice-agent.md, "who
+ * reads a socket"): the agent's socket source on its context, and the
+ * consumer that reads its route socket itself (ice-agent-reader.c). Both
+ * read batches with recvmmsg (MSG_DONTWAIT) and feed each datagram to the
+ * session under ONE lock per batch; STUN is answered through the
+ * transmits the session queues, media goes to the consumer's own batch,
+ * the component's queue or its callback, without copying: the slot a
+ * datagram was read into becomes its GBytes.
+ *
+ * UDP_GRO (Linux >= 5.0) is on for every socket: the kernel may then
+ * hand over several datagrams of one sender as one read, their size in
+ * a UDP_GRO cmsg; they are split back here, each into a slot of its own.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
 
 /* Batches read per wakeup before yielding to the other sources. */
 #define ICE_AGENT_RECV_ROUNDS 8
+#define SPILL (ICE_AGENT_MAX_DATAGRAM - ICE_AGENT_SLOT_SIZE)
 
 /* Scratch space of the receive path */
 typedef struct {
@@ -22,6 +32,10 @@ typedef struct {
   struct mmsghdr msgs[ICE_AGENT_RECV_BATCH];
   struct iovec iov[ICE_AGENT_RECV_BATCH][2];
   struct sockaddr_storage from[ICE_AGENT_RECV_BATCH];
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (gint))];
+  } control[ICE_AGENT_RECV_BATCH];
 } IceAgentRecvBuffers;
 
 typedef struct {
@@ -32,16 +46,21 @@ typedef struct {
   IceAgentDatagram datagram;
 } CallbackItem;
 
+/* The socket source: which socket it reads, to find it under the lock */
+typedef struct {
+  GSource base;
+  GSocket *socket; /* not a reference: only compared */
+} RecvSource;
+
 static IceAgentRecvBuffers *
 recv_buffers_new (void)
 {
   IceAgentRecvBuffers *rx = g_new0 (IceAgentRecvBuffers, 1);
   guint i;
 
-  /* Overflow space for datagrams above a slot: large but never touched
-   * unless such datagrams arrive (the kernel maps pages lazily). */
-  rx->overflow = g_malloc (ICE_AGENT_RECV_BATCH
-                           * (ICE_AGENT_MAX_DATAGRAM - ICE_AGENT_SLOT_SIZE));
+  /* Overflow space for datagrams above a slot and for GRO reads: large
+   * but never touched unless such reads happen (pages map lazily). */
+  rx->overflow = g_malloc (ICE_AGENT_RECV_BATCH * SPILL);
   for (i = 0; i < ICE_AGENT_RECV_BATCH; i++)
     rx->slots[i] = g_malloc (ICE_AGENT_SLOT_SIZE);
   return rx;
@@ -59,15 +78,39 @@ recv_buffers_free (gpointer data)
   g_free (rx);
 }
 
-/* One set per thread that runs agents' contexts, shared by all the agents
- * it serves (they are dispatched one at a time): the shared "gst-ice"
- * thread has one, whatever the number of agents. */
+/* One set per reading thread, shared by all the agents it serves (they
+ * are dispatched one at a time): the shared "gst-ice" thread has one,
+ * whatever the number of agents, and so has each consumer thread. */
 static GPrivate thread_buffers = G_PRIVATE_INIT (recv_buffers_free);
 
-static gint
-recv_batch (IceAgentRecvBuffers *rx, gint fd)
+static IceAgentRecvBuffers *
+thread_rx (void)
 {
-  gsize spill = ICE_AGENT_MAX_DATAGRAM - ICE_AGENT_SLOT_SIZE;
+  IceAgentRecvBuffers *rx = g_private_get (&thread_buffers);
+
+  if (rx == NULL) {
+    rx = recv_buffers_new ();
+    g_private_set (&thread_buffers, rx);
+  }
+  return rx;
+}
+
+void
+ice_agent_recv_enable_gro (gint fd)
+{
+  gint on = 1;
+
+  /* older kernels refuse it: every read is then one datagram */
+  if (setsockopt (fd, IPPROTO_UDP, UDP_GRO, &on, sizeof (on)) < 0)
+    g_debug ("UDP_GRO not available: %s", g_strerror (errno));
+}
+
+/* One recvmmsg of at most @vlen messages into this thread's buffers: how
+ * many messages, or -1. */
+gint
+ice_agent_recv_read (gint fd, guint vlen)
+{
+  IceAgentRecvBuffers *rx = thread_rx ();
   guint i;
   gint n;
 
@@ -76,49 +119,95 @@ recv_batch (IceAgentRecvBuffers *rx, gint fd)
 
     rx->iov[i][0].iov_base = rx->slots[i];
     rx->iov[i][0].iov_len = ICE_AGENT_SLOT_SIZE;
-    rx->iov[i][1].iov_base = rx->overflow + i * spill;
-    rx->iov[i][1].iov_len = spill;
+    rx->iov[i][1].iov_base = rx->overflow + i * SPILL;
+    rx->iov[i][1].iov_len = SPILL;
     memset (hdr, 0, sizeof (*hdr));
     hdr->msg_name = &rx->from[i];
     hdr->msg_namelen = sizeof (rx->from[i]);
     hdr->msg_iov = rx->iov[i];
     hdr->msg_iovlen = 2;
+    hdr->msg_control = rx->control[i].buf;
+    hdr->msg_controllen = sizeof (rx->control[i].buf);
   }
   do
-    n = recvmmsg (fd, rx->msgs, ICE_AGENT_RECV_BATCH, MSG_DONTWAIT, NULL);
+    n = recvmmsg (fd, rx->msgs, CLAMP (vlen, 1, ICE_AGENT_RECV_BATCH),
+                  MSG_DONTWAIT, NULL);
   while (n < 0 && errno == EINTR);
   return n;
 }
 
-/* The payload of datagram @i as a GBytes that owns its memory: the slot
- * itself (replaced by a fresh one), or for a large datagram one buffer
- * of its size joined from the slot and the overflow. */
-static GBytes *
-take_payload (IceAgentRecvBuffers *rx, guint i, const guint8 *data,
-              gsize offset, gsize len)
+/* The UDP_GRO segment size of message @i, or 0 for one datagram. */
+static gsize
+gro_size (IceAgentRecvBuffers *rx, guint i)
 {
-  guint8 *block = (guint8 *)data;
+  struct msghdr *hdr = &rx->msgs[i].msg_hdr;
+  struct cmsghdr *c;
+  gint size;
 
-  if (data == rx->slots[i])
+  for (c = CMSG_FIRSTHDR (hdr); c != NULL; c = CMSG_NXTHDR (hdr, c))
+    if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO) {
+      memcpy (&size, CMSG_DATA (c), sizeof (size));
+      return size > 0 ? (gsize)size : 0;
+    }
+  return 0;
+}
+
+/* Copies @len bytes at @offset of message @i (slot, then overflow). */
+static void
+copy_out (IceAgentRecvBuffers *rx, guint i, gsize offset, gsize len,
+          guint8 *dst)
+{
+  if (offset < ICE_AGENT_SLOT_SIZE) {
+    gsize head = MIN (len, ICE_AGENT_SLOT_SIZE - offset);
+
+    memcpy (dst, rx->slots[i] + offset, head);
+    dst += head;
+    offset += head;
+    len -= head;
+  }
+  if (len > 0)
+    memcpy (dst, rx->overflow + i * SPILL + offset - ICE_AGENT_SLOT_SIZE, len);
+}
+
+/* A datagram of message @i: the slot itself when it is the whole message
+ * and fits, else a copy (the slot is replaced by a fresh one when given
+ * away, so the segments of a GRO read are all copies). */
+typedef struct {
+  guint8 *block;
+  gboolean is_slot;
+} Segment;
+
+static Segment
+segment_get (IceAgentRecvBuffers *rx, guint i, gsize offset, gsize len)
+{
+  Segment seg;
+
+  seg.is_slot
+      = offset == 0 && len == rx->msgs[i].msg_len && len <= ICE_AGENT_SLOT_SIZE;
+  if (seg.is_slot) {
+    seg.block = rx->slots[i];
+  } else {
+    seg.block = g_malloc (MAX (len, 1));
+    copy_out (rx, i, offset, len, seg.block);
+  }
+  return seg;
+}
+
+static GBytes *
+segment_take (IceAgentRecvBuffers *rx, guint i, Segment *seg, gsize offset,
+              gsize len)
+{
+  guint8 *block = g_steal_pointer (&seg->block);
+
+  if (seg->is_slot)
     rx->slots[i] = g_malloc (ICE_AGENT_SLOT_SIZE);
   return g_bytes_new_with_free_func (block + offset, len, g_free, block);
 }
 
-static guint8 *
-join_large (IceAgentRecvBuffers *rx, guint i, gsize len)
-{
-  gsize spill = ICE_AGENT_MAX_DATAGRAM - ICE_AGENT_SLOT_SIZE;
-  guint8 *joined = g_malloc (len);
-
-  memcpy (joined, rx->slots[i], ICE_AGENT_SLOT_SIZE);
-  memcpy (joined + ICE_AGENT_SLOT_SIZE, rx->overflow + i * spill,
-          len - ICE_AGENT_SLOT_SIZE);
-  return joined;
-}
-
 static void
 deliver_locked (IceAgentState *state, const IceDelivery *delivery,
-                IceAgentDatagram *datagram, GArray *callbacks)
+                IceAgentDatagram *datagram, IceAgentDirect *direct,
+                GArray *callbacks)
 {
   IceAgentComponent *comp;
   CallbackItem item;
@@ -132,8 +221,16 @@ deliver_locked (IceAgentState *state, const IceDelivery *delivery,
   }
   state->packets_received++;
   state->bytes_received += g_bytes_get_size (datagram->bytes);
+  if (direct != NULL && direct->stream_id == delivery->stream_id
+      && direct->component_id == delivery->component_id
+      && direct->n < direct->max) {
+    ice_agent_direct_put (direct, datagram);
+    return;
+  }
   if (comp->recv_func == NULL) {
     state->queue_dropped += ice_agent_queue_push (comp->queue, datagram);
+    /* a consumer polling its route socket learns of it */
+    ice_agent_reader_wake (comp);
     return;
   }
   item.stream_id = delivery->stream_id;
@@ -144,35 +241,80 @@ deliver_locked (IceAgentState *state, const IceDelivery *delivery,
   g_array_append_val (callbacks, item);
 }
 
-static void
-handle_one_locked (IceAgentState *state, IceAgentSocket *sock, guint i,
-                   gint64 now, GArray *callbacks)
+/* FALSE when the datagram was media, delivered: nothing for the session
+ * to send or signal, no timer moved (no flush needed). */
+static gboolean
+handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
+                       const IceTransportAddr *local,
+                       const IceTransportAddr *from, gsize offset, gsize len,
+                       gint64 now, IceAgentDirect *direct, GArray *callbacks)
 {
-  IceAgentRecvBuffers *rx = g_private_get (&thread_buffers);
-  gsize len = rx->msgs[i].msg_len;
-  guint8 *data = rx->slots[i], *joined = NULL;
-  IceTransportAddr from;
+  Segment seg = segment_get (rx, i, offset, len);
   IceDelivery delivery;
   IceAgentDatagram datagram;
+  IcePacketResult res;
+
+  res = ice_session_handle_packet (state->session, now, local, from, seg.block,
+                                   len, &delivery);
+  if (res == ICE_PACKET_DELIVER
+      && !ice_agent_direct_take_locked (state, direct, &delivery, seg.block,
+                                        now)) {
+    datagram.bytes = segment_take (rx, i, &seg, delivery.offset, delivery.len);
+    datagram.from = delivery.remote;
+    datagram.received_us = now;
+    deliver_locked (state, &delivery, &datagram, direct, callbacks);
+  }
+  if (!seg.is_slot)
+    g_free (seg.block);
+  return res != ICE_PACKET_DELIVER;
+}
+
+static gboolean
+handle_one_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
+                   const IceTransportAddr *local, gint64 now,
+                   IceAgentDirect *direct, GArray *callbacks)
+{
+  gsize len = rx->msgs[i].msg_len, step = gro_size (rx, i), offset;
+  IceTransportAddr from;
+  gboolean more = FALSE;
 
   if ((rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
       || !ice_agent_addr_from_sockaddr (&from, (struct sockaddr *)&rx->from[i],
                                         rx->msgs[i].msg_hdr.msg_namelen)) {
     state->recv_errors++;
-    return;
+    return FALSE;
   }
-  if (len > ICE_AGENT_SLOT_SIZE)
-    data = joined = join_large (rx, i, len);
-  if (ice_session_handle_packet (state->session, now, &sock->local, &from, data,
-                                 len, &delivery)
-      == ICE_PACKET_DELIVER) {
-    datagram.bytes = take_payload (rx, i, data, delivery.offset, delivery.len);
-    datagram.from = delivery.remote;
-    datagram.received_us = now;
-    joined = NULL;
-    deliver_locked (state, &delivery, &datagram, callbacks);
+  if (step == 0 || step >= len)
+    return handle_segment_locked (state, rx, i, local, &from, 0, len, now,
+                                  direct, callbacks);
+  for (offset = 0; offset < len; offset += step) {
+    more |= handle_segment_locked (state, rx, i, local, &from, offset,
+                                   MIN (step, len - offset), now, direct,
+                                   callbacks);
+    state->gro_segments++;
   }
-  g_free (joined);
+  return more;
+}
+
+/* Feeds the @n messages this thread just read on the socket at @local to
+ * the session; media for @direct's component goes to its batch. Then
+ * drains the session, unless the batch was media only (the common case
+ * while media flows: no transmit, event or timer can have come of it, and
+ * the drain's timer sweep is the costliest part of a batch). */
+void
+ice_agent_recv_handle_locked (IceAgentState *state,
+                              const IceTransportAddr *local, gint n,
+                              IceAgentDirect *direct, GArray *callbacks)
+{
+  IceAgentRecvBuffers *rx = thread_rx ();
+  gint64 now = g_get_monotonic_time ();
+  gboolean more = FALSE;
+  gint i;
+
+  for (i = 0; i < n; i++)
+    more |= handle_one_locked (state, rx, i, local, now, direct, callbacks);
+  if (more)
+    ice_agent_state_flush_locked (state);
 }
 
 GArray *
@@ -193,7 +335,7 @@ ice_agent_deliver_copy_locked (IceAgentState *state,
   datagram.bytes = g_bytes_new (data + delivery->offset, delivery->len);
   datagram.from = delivery->remote;
   datagram.received_us = now;
-  deliver_locked (state, delivery, &datagram, callbacks);
+  deliver_locked (state, delivery, &datagram, NULL, callbacks);
 }
 
 /* Hands each run of datagrams for one component to its callback. */
@@ -228,49 +370,63 @@ ice_agent_run_callbacks (IceAgentState *state, GArray *callbacks)
   g_clear_object (&agent);
 }
 
-/* One recvmmsg batch: returns how many datagrams were read (-1 = none). */
+/* One recvmmsg batch by the agent: how many messages were read (-1 =
+ * none, or a consumer owns the socket now). */
 static gint
 read_and_handle (IceAgentState *state, IceAgentSocket *sock, GArray *callbacks)
 {
-  gint64 now;
-  gint n, i;
+  gint n;
 
-  n = recv_batch (g_private_get (&thread_buffers), sock->fd);
-  if (n <= 0)
-    return -1;
-  now = g_get_monotonic_time ();
   g_mutex_lock (&state->lock);
-  if (state->closed || state->session == NULL) {
+  if (state->closed || state->session == NULL || sock->consumer_owned) {
     g_mutex_unlock (&state->lock);
     return -1;
   }
-  for (i = 0; i < n; i++)
-    handle_one_locked (state, sock, i, now, callbacks);
-  ice_agent_state_flush_locked (state);
+  /* a consumer that claims the socket now waits for this batch */
+  sock->agent_reading = TRUE;
+  g_mutex_unlock (&state->lock);
+  n = ice_agent_recv_read (sock->fd, ICE_AGENT_RECV_BATCH);
+  g_mutex_lock (&state->lock);
+  sock->agent_reading = FALSE;
+  if (n > 0 && !state->closed) {
+    ice_agent_recv_handle_locked (state, &sock->local, n, NULL, callbacks);
+  }
   g_cond_broadcast (&state->cond);
   g_mutex_unlock (&state->lock);
   return n;
 }
 
-static gboolean
-socket_readable (GSocket *socket, GIOCondition condition, gpointer data)
+static IceAgentSocket *
+find_socket_locked (IceAgentState *state, GSocket *socket)
 {
-  IceAgentState *state = data;
-  IceAgentSocket *sock = NULL;
-  GArray *callbacks;
-  guint round, k;
+  guint k;
 
-  g_mutex_lock (&state->lock);
   for (k = 0; !state->closed && k < state->sockets->len; k++)
     if (((IceAgentSocket *)state->sockets->pdata[k])->socket == socket)
-      sock = state->sockets->pdata[k];
+      return state->sockets->pdata[k];
+  return NULL;
+}
+
+static gboolean
+socket_readable (IceAgentState *state, GSocket *socket)
+{
+  IceAgentSocket *sock;
+  GArray *callbacks;
+  guint round;
+  gboolean mine;
+
+  g_mutex_lock (&state->lock);
+  sock = find_socket_locked (state, socket);
+  mine = sock != NULL
+         && ice_agent_reader_agent_may_read_locked (state, sock,
+                                                    g_get_monotonic_time ());
   g_mutex_unlock (&state->lock);
   if (sock == NULL)
     return G_SOURCE_REMOVE;
-  if (g_private_get (&thread_buffers) == NULL)
-    g_private_set (&thread_buffers, recv_buffers_new ());
+  if (!mine)
+    return G_SOURCE_CONTINUE;
 
-  callbacks = g_array_new (FALSE, FALSE, sizeof (CallbackItem));
+  callbacks = ice_agent_callbacks_new ();
   for (round = 0; round < ICE_AGENT_RECV_ROUNDS; round++) {
     gint n = read_and_handle (state, sock, callbacks);
 
@@ -284,13 +440,24 @@ socket_readable (GSocket *socket, GIOCondition condition, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+recv_source_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return socket_readable (data, ((RecvSource *)source)->socket);
+}
+
+static GSourceFuncs recv_source_funcs
+    = { NULL, NULL, recv_source_dispatch, NULL, NULL, NULL };
+
 GSource *
 ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock)
 {
-  GSource *source = g_socket_create_source (sock->socket, G_IO_IN, NULL);
+  GSource *source = g_source_new (&recv_source_funcs, sizeof (RecvSource));
 
-  g_source_set_callback (source, G_SOURCE_FUNC (socket_readable),
-                         ice_agent_state_ref (state),
+  ((RecvSource *)source)->socket = sock->socket;
+  sock->fd_tag = g_source_add_unix_fd (source, sock->fd, G_IO_IN);
+  sock->polling = TRUE;
+  g_source_set_callback (source, NULL, ice_agent_state_ref (state),
                          (GDestroyNotify)ice_agent_state_unref);
   g_source_set_name (source, "ice-agent-socket");
   return source;

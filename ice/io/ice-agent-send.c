@@ -6,9 +6,21 @@
  * batch of datagrams costs one lock to copy the route and one sendmmsg
  * per ICE_AGENT_SEND_BATCH datagrams; the route's prefix (a TURN
  * ChannelData header) goes in front as an extra iovec, never copied in.
+ *
+ * Runs of equal-size datagrams (a buffer list of RTP packets) go out as
+ * ONE sendmsg with UDP GSO (a UDP_SEGMENT cmsg, Linux >= 4.18): the
+ * kernel cuts them into datagrams, or hands them whole to a UDP_GRO
+ * receiver on the same host. When the kernel or the device refuses GSO
+ * (EIO, EINVAL, ...), the run is resent one datagram per message, GSO
+ * is off for the agent from then on, and gso-fallbacks counts it.
+ * ICE_AGENT_TEST_GSO_FAIL=1 in the environment makes the first GSO send
+ * of each agent fail that way (tests of the fallback).
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
@@ -17,6 +29,10 @@
 /* How long a sender waits for room in a full socket buffer before it
  * drops the datagram (backpressure without blocking forever). */
 #define ICE_AGENT_SEND_WAIT_MS 100
+/* Linux UDP_MAX_SEGMENTS (64 before 6.x), and what one IP datagram
+ * carries (65535 less the IPv6 and UDP headers, rounded down) */
+#define GSO_MAX_SEGMENTS 64
+#define GSO_MAX_BYTES 65000
 
 void
 ice_agent_route_clear (IceAgentRoute *route)
@@ -36,6 +52,8 @@ ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
 
   if (comp == NULL)
     return;
+  /* a consumer reading the old route's socket looks again */
+  ice_agent_reader_wake (comp);
   ice_agent_route_clear (&comp->route);
   ice_session_get_send_route (state->session, stream_id, component_id, &route);
   if (!route.ok)
@@ -197,6 +215,140 @@ send_batch (IceAgentState *state, IceAgentRoute *route,
   return count;
 }
 
+static gsize
+message_size (const GOutputMessage *message)
+{
+  gsize size = 0;
+  guint v;
+
+  for (v = 0; v < message->num_vectors; v++)
+    size += message->vectors[v].size;
+  return size;
+}
+
+/* How many of @messages can go as one GSO send (0 or at least 2): the
+ * same size, the last one possibly shorter, no per-datagram prefix. */
+static guint
+gso_run (const IceAgentRoute *route, const GOutputMessage *messages, guint n,
+         guint iov_room, gsize *segment)
+{
+  gsize size = message_size (&messages[0]), next;
+  guint k, max, vectors = messages[0].num_vectors;
+
+  if (route->prefix_len > 0 || n < 2 || size == 0)
+    return 0;
+  max = MIN (MIN (n, GSO_MAX_SEGMENTS), GSO_MAX_BYTES / size);
+  for (k = 1; k < max; k++) {
+    next = message_size (&messages[k]);
+    vectors += messages[k].num_vectors;
+    if (next > size || next == 0 || vectors > iov_room)
+      break;
+    if (next < size) {
+      k++;
+      break;
+    }
+  }
+  *segment = size;
+  return k >= 2 ? k : 0;
+}
+
+/* The refusals that say GSO itself is the problem (no offload on the
+ * device, a kernel without UDP_SEGMENT, a path MTU below the segment) */
+static gboolean
+gso_refused (gint err)
+{
+  return err == EIO || err == EINVAL || err == ENOPROTOOPT || err == EOPNOTSUPP
+         || err == EMSGSIZE;
+}
+
+static gint
+gso_sendmsg (IceAgentState *state, gint fd, struct msghdr *hdr)
+{
+  struct pollfd pfd = { fd, POLLOUT, 0 };
+  gint expected = 1;
+
+  if (g_atomic_int_get (&state->send.gso_test_fail) == 0)
+    g_atomic_int_set (&state->send.gso_test_fail,
+                      g_getenv ("ICE_AGENT_TEST_GSO_FAIL") != NULL ? 1 : 2);
+  if (__atomic_compare_exchange_n (&state->send.gso_test_fail, &expected, 2,
+                                   FALSE, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    return -EIO;
+  for (;;) {
+    if (sendmsg (fd, hdr, 0) >= 0)
+      return 0;
+    if (errno == EINTR)
+      continue;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK)
+        && poll (&pfd, 1, ICE_AGENT_SEND_WAIT_MS) > 0)
+      continue;
+    return -errno;
+  }
+}
+
+/* Sends @k messages of @segment bytes (the last maybe fewer) in one GSO
+ * sendmsg. FALSE: not sent, send them the usual way. */
+static gboolean
+send_gso (IceAgentState *state, IceAgentRoute *route, GOutputMessage *messages,
+          guint k, gsize segment, guint *n_ok)
+{
+  struct iovec iov[ICE_AGENT_SEND_BATCH * 4];
+  union {
+    struct cmsghdr align;
+    guint8 buf[CMSG_SPACE (sizeof (guint16))];
+  } control;
+  struct msghdr hdr = { &route->dest, route->dest_len,      iov, 0,
+                        control.buf,  sizeof (control.buf), 0 };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&hdr);
+  guint16 size = segment;
+  guint m, v;
+  gint r;
+
+  for (m = 0; m < k; m++)
+    for (v = 0; v < messages[m].num_vectors; v++) {
+      iov[hdr.msg_iovlen].iov_base = (gpointer)messages[m].vectors[v].buffer;
+      iov[hdr.msg_iovlen++].iov_len = messages[m].vectors[v].size;
+    }
+  cmsg->cmsg_level = IPPROTO_UDP;
+  cmsg->cmsg_type = UDP_SEGMENT;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (size));
+  memcpy (CMSG_DATA (cmsg), &size, sizeof (size));
+  r = gso_sendmsg (state, g_socket_get_fd (route->socket), &hdr);
+  if (r < 0) {
+    if (gso_refused (-r)) {
+      g_debug ("UDP GSO refused (%s): sending datagram by datagram",
+               g_strerror (-r));
+      g_atomic_int_set (&state->send.gso_off, 1);
+      __atomic_add_fetch (&state->send.gso_fallbacks, 1, __ATOMIC_RELAXED);
+    }
+    return FALSE;
+  }
+  for (m = 0; m < k; m++) {
+    messages[m].bytes_sent = message_size (&messages[m]);
+    __atomic_add_fetch (&state->send.bytes_sent, messages[m].bytes_sent,
+                        __ATOMIC_RELAXED);
+  }
+  __atomic_add_fetch (&state->send.packets_sent, k, __ATOMIC_RELAXED);
+  __atomic_add_fetch (&state->send.gso_sends, 1, __ATOMIC_RELAXED);
+  *n_ok += k;
+  return TRUE;
+}
+
+/* A GSO run when there is one, else one sendmmsg batch: how many of
+ * @messages were processed. */
+static guint
+send_some_messages (IceAgentState *state, IceAgentRoute *route,
+                    GOutputMessage *messages, guint n, guint *n_ok)
+{
+  gsize segment;
+  guint k = 0;
+
+  if (!g_atomic_int_get (&state->send.gso_off))
+    k = gso_run (route, messages, n, ICE_AGENT_SEND_BATCH * 4, &segment);
+  if (k >= 2 && send_gso (state, route, messages, k, segment, n_ok))
+    return k;
+  return send_batch (state, route, messages, n, n_ok);
+}
+
 static guint64
 messages_size (const GOutputMessage *messages, guint n_messages)
 {
@@ -238,8 +390,8 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
     return n_ok;
   }
   while (done < n_messages)
-    done += send_batch (state, &route, messages + done, n_messages - done,
-                        &n_ok);
+    done += send_some_messages (state, &route, messages + done,
+                                n_messages - done, &n_ok);
   g_object_unref (route.socket);
   return n_ok;
 }

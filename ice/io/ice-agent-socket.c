@@ -170,6 +170,7 @@ ice_agent_socket_open (const IceTransportAddr *local, guint16 port_min,
   sock->fd = g_socket_get_fd (sock->socket);
   g_socket_set_blocking (sock->socket, FALSE);
   enlarge_buffers (sock->fd);
+  ice_agent_recv_enable_gro (sock->fd);
   if (!ice_agent_socket_bind_in_range (sock->socket, local, port_min, port_max,
                                        FALSE, error))
     goto failed;

@@ -124,6 +124,7 @@ stream_free (IceAgentStream *stream)
 
     ice_agent_queue_free (comp->queue);
     ice_agent_route_clear (&comp->route);
+    ice_agent_reader_clear (&comp->reader);
     if (comp->recv_notify != NULL)
       comp->recv_notify (comp->recv_data);
   }
@@ -316,6 +317,7 @@ ice_agent_state_close (IceAgentState *state)
       g_source_destroy (sock->source);
   }
   g_source_destroy (state->timer);
+  ice_agent_reader_wake_all_locked (state);
   cancellable = state->resolve_cancellable
                     ? g_object_ref (state->resolve_cancellable)
                     : NULL;

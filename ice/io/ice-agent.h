@@ -171,6 +171,14 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @network_restarts: ICE restarts the agent made for such a change
  * @netlink_dropped: netlink messages dropped as malformed or not from
  *   the kernel
+ * @consumer_reads: receive batches the consumer read from its route's
+ *   socket itself (ice_agent_recv_batch(), docs/ice-agent.md)
+ * @reader_handovers: times the agent took such a socket back because the
+ *   consumer stayed away (paused, stopped, blocked downstream)
+ * @gro_segments: datagrams split out of UDP_GRO reads
+ * @gso_sends: UDP_SEGMENT (GSO) sends, each several equal-size datagrams
+ * @gso_fallbacks: GSO sends the kernel refused: resent one by one, and
+ *   GSO is off for the agent from then on
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -211,6 +219,11 @@ typedef struct {
   guint64 addresses_lost;
   guint64 network_restarts;
   guint64 netlink_dropped;
+  guint64 consumer_reads;
+  guint64 reader_handovers;
+  guint64 gro_segments;
+  guint64 gso_sends;
+  guint64 gso_fallbacks;
 } IceAgentStats;
 
 /*
@@ -566,6 +579,44 @@ void ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats);
 gint ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
                            IceAgentDatagram *out, guint max, gint64 timeout_us,
                            GCancellable *cancellable, GError **error);
+
+/**
+ * IceAgentRecvSlot:
+ * @data: (in): memory the caller gives for one datagram (from its pool)
+ * @size: (in): room at @data; (out): the datagram's length there, 0 when
+ *   it came in @bytes instead
+ * @bytes: (out) (transfer full) (nullable): the datagram when it did not
+ *   fit @data; %NULL otherwise (set it to %NULL before the call)
+ * @from: (out): the peer's transport address
+ * @received_us: (out): g_get_monotonic_time() when it was read
+ *
+ * One datagram of ice_agent_recv_into().
+ */
+typedef struct {
+  guint8 *data;
+  gsize size;
+  GBytes *bytes;
+  IceTransportAddr from;
+  gint64 received_us;
+} IceAgentRecvSlot;
+
+/**
+ * ice_agent_recv_into:
+ * @slots: (array length=n_slots): caller memory, filled in order
+ * @n_slots: how many, at least 1
+ *
+ * As ice_agent_recv_batch(), but the datagrams are copied into the
+ * caller's memory (one memcpy each; no allocation per datagram, e.g.
+ * with a #GstBufferPool); only a datagram larger than its slot comes as
+ * @bytes.
+ *
+ * Returns: the number of slots filled (> 0); 0 on timeout; -1 with
+ *   @error set, as ice_agent_recv_batch().
+ */
+gint ice_agent_recv_into (IceAgent *agent, guint stream_id, guint component_id,
+                          IceAgentRecvSlot *slots, guint n_slots,
+                          gint64 timeout_us, GCancellable *cancellable,
+                          GError **error);
 
 /**
  * ice_agent_flush_receive_queue:

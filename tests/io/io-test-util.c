@@ -111,6 +111,14 @@ io_test_pair_connect (IoTestPair *pair, IceNomination nomination,
 void
 io_test_pair_clear (IoTestPair *pair)
 {
+  /* a candidate signal still queued on the dispatch pool (a short test
+   * can connect before the last one ran) must not reach a closed peer */
+  if (pair->a != NULL)
+    g_signal_handlers_disconnect_matched (pair->a, G_SIGNAL_MATCH_FUNC, 0, 0,
+                                          NULL, on_new_candidate, NULL);
+  if (pair->b != NULL)
+    g_signal_handlers_disconnect_matched (pair->b, G_SIGNAL_MATCH_FUNC, 0, 0,
+                                          NULL, on_new_candidate, NULL);
   g_clear_object (&pair->a);
   g_clear_object (&pair->b);
 }
