@@ -195,6 +195,10 @@ typedef struct {
   guint64 recv_errors;
   IceAgentSendCounters send;
 
+  /* ice-agent-mux.c: "udp-mux" and the agent's place on that mux */
+  gchar *udp_mux;
+  gpointer mux_member; /* IceUdpMuxMember *, NULL until gathering */
+
   /* ice-agent-dispatch.c: a pool task of this agent is queued or running
    * (shared context only), under the lock */
   gboolean dispatch_scheduled;

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-udp-mux-private.h"
 
 static guint64
 secure_random (gpointer user_data)
@@ -155,6 +156,7 @@ ice_agent_state_unref (IceAgentState *state)
   g_clear_pointer (&state->timer, g_source_unref);
   g_clear_object (&state->resolve_cancellable);
   g_free (state->stun_server);
+  g_free (state->udp_mux);
   g_strfreev (state->bind_addresses);
   g_strfreev (state->interfaces);
   g_strfreev (state->exclude_interfaces);
@@ -250,6 +252,7 @@ ice_agent_state_flush_locked (IceAgentState *state)
       ice_agent_mdns_publish_candidate (&event.u.candidate, state);
     g_array_append_val (state->pending_events, event);
   }
+  ice_agent_mux_sync_ufrag_locked (state);
   /* on the application's context, events wake it at once so that it
    * emits them; on the shared one the pool does, off the packet thread */
   ice_agent_dispatch_schedule_locked (state);
@@ -305,6 +308,7 @@ ice_agent_state_close (IceAgentState *state)
     ice_agent_state_flush_locked (state);
   }
   state->closed = TRUE;
+  ice_agent_mux_leave_locked (state);
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);
   ice_agent_tcp_close_locked (state);
