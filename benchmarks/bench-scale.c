@@ -22,10 +22,20 @@
  *     the drain / datagrams received; lost = sent - received (datagrams
  *     the agent refused to send are counted apart as refused).
  *
+ * With -m (gst-ice only), the controlled side of every pair is on one
+ * UDP mux ("udp-mux" 127.0.0.1:0) and the controlling sides run in a
+ * second process (bench-scale-peer.h): each needs its own address, so its
+ * own socket, and the measured process is the server's. connect_s then
+ * includes starting that process; rss_kib_per_pair adds both processes'
+ * growth, rss_kib_per_mux_agent is the server's alone; fds is the
+ * server's; cpu_us_per_pkt adds both processes' CPU (server_cpu_us_per_pkt
+ * the server's over the datagrams it received).
+ *
  * Output, one line per case:
  * "RESULT impl=ice n=N mux=no connected=K connect_s=... rss_kib_per_pair=...
  *  fds=... fds_per_pair=... sent=... received=... lost=... refused=...
- *  cpu_us_per_pkt=..."
+ *  cpu_us_per_pkt=..." (and with -m: peer_connected=, rss_kib_per_mux_agent=,
+ *  server_cpu_us_per_pkt=)
  */
 #include <fcntl.h>
 #include <nice/agent.h>
@@ -33,12 +43,14 @@
 #include <unistd.h>
 
 #include "benchmarks/bench-nice-sdp.h"
+#include "benchmarks/bench-scale-peer.h"
 #include "ice/io/ice-agent.h"
 
 #define LOOPBACK "127.0.0.1"
-#define PACKET_SIZE 172
-#define CYCLE_MS 40 /* each agent sends once per cycle: 25 pkt/s */
-#define DRAIN_MS 500
+#define MUX_ADDRESS "127.0.0.1:0"
+#define PACKET_SIZE BENCH_SCALE_PACKET_SIZE
+#define CYCLE_MS BENCH_SCALE_CYCLE_MS /* once per cycle: 25 pkt/s */
+#define DRAIN_MS BENCH_SCALE_DRAIN_MS
 
 typedef struct _Pair Pair;
 
@@ -53,10 +65,13 @@ typedef struct {
 
 typedef struct {
   gboolean use_ice;
+  gboolean mux; /* only sides[1] here, on the mux; sides[0] in the peer */
   guint n;
   Pair *pairs;
   guint usable; /* agents usable now */
-  guint64 sent, refused, received;
+  guint gathered;
+  guint64 sent, refused;
+  gsize received; /* atomic: the mux's thread delivers */
 } Bench;
 
 struct _Pair {
@@ -111,6 +126,9 @@ side_gathered (Side *side)
   gchar *d0, *d1;
 
   side->gathered = TRUE;
+  pair->bench->gathered++;
+  if (pair->bench->mux)
+    return; /* run_case() sends the description to the peer process */
   if (!pair->sides[0].gathered || !pair->sides[1].gathered)
     return;
   d0 = side_description (&pair->sides[0]);
@@ -124,9 +142,12 @@ side_gathered (Side *side)
 static void
 side_send (Side *side)
 {
-  Bench *bench = side->pair->bench;
+  Bench *bench;
   gboolean ok;
 
+  if (side->ice == NULL && side->nice == NULL)
+    return; /* the peer process sends for it */
+  bench = side->pair->bench;
   if (side->ice != NULL)
     ok = ice_agent_send (side->ice, side->stream, 1, packet, sizeof packet)
          == 1;
@@ -163,7 +184,7 @@ on_ice_received (IceAgent *agent, guint stream, guint component,
 {
   Side *side = data;
 
-  side->pair->bench->received += n;
+  g_atomic_pointer_add (&side->pair->bench->received, n);
 }
 
 static void
@@ -174,6 +195,8 @@ ice_side_make (Side *side, GMainContext *ctx)
   side->ice = ice_agent_new (ctx);
   g_object_set (side->ice, "bind-address", bind, "controlling-mode",
                 side->controlling, NULL);
+  if (side->pair->bench->mux)
+    g_object_set (side->ice, "udp-mux", MUX_ADDRESS, NULL);
   side->stream = ice_agent_add_stream (side->ice, 1);
   g_signal_connect (side->ice, "gathering-done", G_CALLBACK (on_ice_gathered),
                     side);
@@ -205,7 +228,7 @@ on_nice_received (NiceAgent *agent, guint stream, guint component, guint len,
 {
   Side *side = data;
 
-  side->pair->bench->received++;
+  g_atomic_pointer_add (&side->pair->bench->received, 1);
 }
 
 static void
@@ -241,6 +264,8 @@ side_gather (Side *side)
 static void
 side_free (Side *side)
 {
+  if (side->ice == NULL && side->nice == NULL)
+    return;
   if (side->ice != NULL) {
     g_signal_handlers_disconnect_by_data (side->ice, side);
     ice_agent_set_receive_callback (side->ice, side->stream, 1, NULL, NULL,
@@ -256,31 +281,9 @@ side_free (Side *side)
 
 /* --- the process -------------------------------------------------------- */
 
-/* Opened before any agent: at N = 10,000 the agents may hold every fd the
- * process can have, and the figures must still be read. */
-static gint statm_fd = -1;
-
-static gdouble
-rss_kib (void)
-{
-  gchar text[128];
-  gssize len;
-  guint64 pages = 0;
-  gchar **fields;
-
-  len = pread (statm_fd, text, sizeof text - 1, 0);
-  if (len <= 0)
-    return 0;
-  text[len] = '\0';
-  fields = g_strsplit (text, " ", 3);
-  if (fields[0] != NULL && fields[1] != NULL)
-    pages = g_ascii_strtoull (fields[1], NULL, 10);
-  g_strfreev (fields);
-  return pages * (sysconf (_SC_PAGESIZE) / 1024.0);
-}
-
 /* Counts open descriptors without opening one (/proc/self/fd would need
- * one more). */
+ * one more; at N = 10,000 the agents may hold every fd the process can
+ * have). */
 static guint
 open_fds (void)
 {
@@ -296,18 +299,6 @@ open_fds (void)
   return n;
 }
 
-static gdouble
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* An agent holds a socket per host address and libnice two: N = 10,000
- * pairs need far more than the usual limits. Root may raise the hard one. */
 static void
 raise_fd_limit (guint n)
 {
@@ -399,7 +390,7 @@ run_traffic (Bench *bench, GMainContext *ctx, guint seconds)
 static gboolean
 all_usable (Bench *bench)
 {
-  return bench->usable == 2 * bench->n;
+  return bench->usable == (bench->mux ? 1 : 2) * bench->n;
 }
 
 /* Waits for every agent to be usable, iterating the context. */
@@ -418,88 +409,154 @@ count_connected_pairs (Bench *bench)
   guint i, n = 0;
 
   for (i = 0; i < bench->n; i++)
-    n += bench->pairs[i].sides[0].usable && bench->pairs[i].sides[1].usable;
+    n += (bench->mux || bench->pairs[i].sides[0].usable)
+         && bench->pairs[i].sides[1].usable;
   return n;
 }
 
 static void
-run_case (gboolean use_ice, guint n, guint seconds, guint timeout_s)
+on_peer_desc (guint index, const gchar *desc, gpointer data)
+{
+  Bench *bench = data;
+
+  if (index < bench->n)
+    side_apply (&bench->pairs[index].sides[1], desc);
+}
+
+/* -m: every muxed agent has gathered; the peer process gets their
+ * descriptions and answers with its own. */
+static BenchPeerProc *
+start_peer_process (Bench *bench, GMainContext *ctx, guint threads)
+{
+  gchar *self = g_file_read_link ("/proc/self/exe", NULL);
+  BenchPeerProc *proc = bench_peer_spawn (self, bench->n, threads);
+  guint i;
+
+  while (bench->gathered < bench->n)
+    g_main_context_iteration (ctx, TRUE);
+  for (i = 0; i < bench->n; i++) {
+    gchar *desc = side_description (&bench->pairs[i].sides[1]);
+
+    bench_peer_send_desc (proc, i, desc);
+    g_free (desc);
+  }
+  bench_peer_end_descs (proc, ctx, on_peer_desc, bench);
+  g_free (self);
+  return proc;
+}
+
+static void
+make_sides (Bench *bench, GMainContext *ctx)
+{
+  guint i, s;
+
+  for (i = 0; i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++) {
+      Side *side = &bench->pairs[i].sides[s];
+
+      bench->pairs[i].bench = bench;
+      side->pair = &bench->pairs[i];
+      side->controlling = s == 0;
+      if (bench->use_ice)
+        ice_side_make (side, ctx);
+      else
+        nice_side_make (side, ctx);
+    }
+}
+
+static void
+print_result (Bench *bench, gdouble connect_s, gdouble rss_kib, guint fds,
+              gdouble fds0, gdouble cpu_s, const BenchPeerResult *peer)
+{
+  guint64 sent = bench->sent + peer->sent;
+  guint64 received = bench->received + peer->received;
+  GString *extra = g_string_new (NULL);
+
+  if (bench->mux)
+    g_string_append_printf (extra,
+                            " peer_connected=%u rss_kib_per_mux_agent=%.1f "
+                            "server_cpu_us_per_pkt=%.2f",
+                            peer->connected, rss_kib / bench->n,
+                            bench->received ? cpu_s * 1e6 / bench->received
+                                            : 0.0);
+  g_print (
+      "RESULT impl=%s n=%u mux=%s connected=%u connect_s=%.2f "
+      "rss_kib_per_pair=%.1f fds=%u fds_per_pair=%.2f sent=%" G_GUINT64_FORMAT
+      " received=%" G_GUINT64_FORMAT " lost=%" G_GINT64_FORMAT
+      " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f%s\n",
+      bench->use_ice ? "ice" : "nice", bench->n, bench->mux ? "yes" : "no",
+      count_connected_pairs (bench), connect_s,
+      (rss_kib + peer->rss_kib) / bench->n, fds,
+      ((gdouble)fds - fds0) / bench->n, sent, received,
+      (gint64)sent - (gint64)received, bench->refused + peer->refused,
+      received ? (cpu_s + peer->cpu_s) * 1e6 / received : 0.0, extra->str);
+  g_string_free (extra, TRUE);
+}
+
+static void
+run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
 {
   GMainContext *ctx = g_main_context_new ();
-  Bench bench = { use_ice, n };
+  BenchPeerProc *proc = NULL;
+  BenchPeerResult peer = { 0 };
   gdouble rss0, rss1, cpu0, cpu1, connect_s;
   guint fds0, fds1, i, s;
   gint64 start_us;
 
   g_main_context_push_thread_default (ctx);
-  raise_fd_limit (n);
-  statm_fd = open ("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  rss0 = rss_kib ();
+  raise_fd_limit (bench->n);
+  rss0 = bench_scale_rss_kib ();
   fds0 = open_fds ();
-  bench.pairs = g_new0 (Pair, n);
-  for (i = 0; i < n; i++)
-    for (s = 0; s < 2; s++) {
-      Side *side = &bench.pairs[i].sides[s];
-
-      bench.pairs[i].bench = &bench;
-      side->pair = &bench.pairs[i];
-      side->controlling = s == 0;
-      if (use_ice)
-        ice_side_make (side, ctx);
-      else
-        nice_side_make (side, ctx);
-    }
+  bench->pairs = g_new0 (Pair, bench->n);
+  make_sides (bench, ctx);
   start_us = g_get_monotonic_time ();
-  for (i = 0; i < n; i++)
-    for (s = 0; s < 2; s++)
-      if (!side_gather (&bench.pairs[i].sides[s]))
+  for (i = 0; i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++)
+      if (!side_gather (&bench->pairs[i].sides[s]))
         g_printerr ("# pair %u side %u: gathering did not start\n", i, s);
-  wait_all_usable (&bench, ctx, timeout_s);
+  if (bench->mux)
+    proc = start_peer_process (bench, ctx, threads);
+  wait_all_usable (bench, ctx, timeout_s);
   connect_s = (g_get_monotonic_time () - start_us) / 1e6;
-  rss1 = rss_kib ();
+  rss1 = bench_scale_rss_kib ();
   fds1 = open_fds ();
 
-  cpu0 = cpu_seconds ();
-  run_traffic (&bench, ctx, seconds);
-  cpu1 = cpu_seconds ();
+  cpu0 = bench_scale_cpu_seconds ();
+  if (proc != NULL)
+    bench_peer_start_traffic (proc, seconds);
+  run_traffic (bench, ctx, seconds);
+  cpu1 = bench_scale_cpu_seconds ();
+  if (proc != NULL && !bench_peer_finish (proc, &peer))
+    g_printerr ("# the peer process gave no result\n");
+  print_result (bench, connect_s, rss1 - rss0, fds1, fds0, cpu1 - cpu0, &peer);
 
-  g_print (
-      "RESULT impl=%s n=%u mux=no connected=%u connect_s=%.2f "
-      "rss_kib_per_pair=%.1f fds=%u fds_per_pair=%.2f sent=%" G_GUINT64_FORMAT
-      " received=%" G_GUINT64_FORMAT " lost=%" G_GINT64_FORMAT
-      " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f\n",
-      use_ice ? "ice" : "nice", n, count_connected_pairs (&bench), connect_s,
-      (rss1 - rss0) / n, fds1, ((gdouble)fds1 - fds0) / n, bench.sent,
-      bench.received, (gint64)bench.sent - (gint64)bench.received,
-      bench.refused,
-      bench.received ? (cpu1 - cpu0) * 1e6 / bench.received : 0.0);
-
-  for (i = 0; i < n; i++)
+  for (i = 0; i < bench->n; i++)
     for (s = 0; s < 2; s++)
-      side_free (&bench.pairs[i].sides[s]);
+      side_free (&bench->pairs[i].sides[s]);
   /* let the closed agents' pending sources run down */
   while (g_main_context_iteration (ctx, FALSE))
     ;
-  g_free (bench.pairs);
-  close (statm_fd);
+  g_free (bench->pairs);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
 
 /* Without -i: one child process per implementation, gst-ice first. */
 static gint
-run_children (const gchar *self, guint n, guint seconds, guint timeout_s)
+run_children (const gchar *self, guint n, guint seconds, guint timeout_s,
+              gboolean mux)
 {
   const gchar *impls[] = { "ice", "nice" };
   gint status = 0;
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (impls); i++) {
+  for (i = 0; i < (mux ? 1 : G_N_ELEMENTS (impls)); i++) {
     gchar *n_arg = g_strdup_printf ("%u", n);
     gchar *s_arg = g_strdup_printf ("%u", seconds);
     gchar *t_arg = g_strdup_printf ("%u", timeout_s);
     const gchar *argv[]
-        = { self, "-i", impls[i], "-n", n_arg, "-s", s_arg, "-t", t_arg, NULL };
+        = { self, "-i",  impls[i],          "-n", n_arg, "-s", s_arg,
+            "-t", t_arg, mux ? "-m" : NULL, NULL };
     GError *error = NULL;
     gint child = 0;
 
@@ -522,7 +579,8 @@ int
 main (int argc, char **argv)
 {
   gchar *impl = NULL;
-  gint n = 100, seconds = 5, timeout_s = 120;
+  gint n = 100, seconds = 5, timeout_s = 120, threads = 0;
+  gboolean mux = FALSE, peer = FALSE;
   GOptionEntry entries[] = {
     { "impl", 'i', 0, G_OPTION_ARG_STRING, &impl,
       "ice or nice (default: both, one process each)", "I" },
@@ -531,6 +589,15 @@ main (int argc, char **argv)
       "S" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "connect time limit in seconds (default 120)", "T" },
+    { "mux", 'm', 0, G_OPTION_ARG_NONE, &mux,
+      "gst-ice with udp-mux: one side of each pair on one socket, the "
+      "peers in a second process",
+      NULL },
+    { "peer-threads", 'j', 0, G_OPTION_ARG_INT, &threads,
+      "threads of the peer process with -m (default: one per 1000 pairs)",
+      "J" },
+    { "peer", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &peer,
+      "run as the peer process of -m", NULL },
     { NULL },
   };
   GOptionContext *octx
@@ -540,20 +607,31 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (octx, entries, NULL);
   ok = g_option_context_parse (octx, &argc, &argv, NULL);
   g_option_context_free (octx);
-  if (!ok || n < 1 || seconds < 1 || timeout_s < 1
+  if (!ok || n < 1 || seconds < 1 || timeout_s < 1 || threads < 0
       || (impl != NULL && g_strcmp0 (impl, "ice") != 0
-          && g_strcmp0 (impl, "nice") != 0)) {
-    g_printerr ("expected -i ice|nice, -n >= 1, -s >= 1, -t >= 1\n");
+          && g_strcmp0 (impl, "nice") != 0)
+      || (mux && g_strcmp0 (impl, "nice") == 0)) {
+    g_printerr ("expected -i ice|nice, -n >= 1, -s >= 1, -t >= 1 (-m with "
+                "ice only)\n");
     return 2;
   }
+  if (threads == 0)
+    threads = (n + 999) / 1000;
+  if (peer)
+    return bench_scale_peer_main (n, threads);
   if (impl == NULL) {
     gchar *self = g_file_read_link ("/proc/self/exe", NULL);
-    gint status = run_children (self ? self : argv[0], n, seconds, timeout_s);
+    gint status
+        = run_children (self ? self : argv[0], n, seconds, timeout_s, mux);
 
     g_free (self);
     return status;
   }
-  run_case (g_str_equal (impl, "ice"), n, seconds, timeout_s);
+  {
+    Bench bench = { g_str_equal (impl, "ice"), mux, n };
+
+    run_case (&bench, seconds, timeout_s, threads);
+  }
   g_free (impl);
   return 0;
 }
