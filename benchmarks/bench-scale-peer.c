@@ -248,6 +248,7 @@ bench_scale_peer_main (guint n, guint threads)
 
 struct _BenchPeerProc {
   GPid pid;
+  guint base;
   FILE *to_child;
   GIOChannel *from_child;
   GSource *watch;
@@ -257,7 +258,7 @@ struct _BenchPeerProc {
 };
 
 BenchPeerProc *
-bench_peer_spawn (const gchar *self, guint n, guint threads)
+bench_peer_spawn (const gchar *self, guint base, guint n, guint threads)
 {
   BenchPeerProc *proc = g_new0 (BenchPeerProc, 1);
   gchar *n_arg = g_strdup_printf ("%u", n);
@@ -269,6 +270,7 @@ bench_peer_spawn (const gchar *self, guint n, guint threads)
   if (!g_spawn_async_with_pipes (NULL, (gchar **)argv, NULL, 0, NULL, NULL,
                                  &proc->pid, &in_fd, &out_fd, NULL, &error))
     g_error ("bench-scale: cannot start the peer process: %s", error->message);
+  proc->base = base;
   proc->to_child = fdopen (in_fd, "w");
   proc->from_child = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (proc->from_child, TRUE);
@@ -282,7 +284,7 @@ bench_peer_send_desc (BenchPeerProc *proc, guint index, const gchar *desc)
 {
   gchar *escaped = g_strescape (desc, NULL);
 
-  fprintf (proc->to_child, "D %u %s\n", index, escaped);
+  fprintf (proc->to_child, "D %u %s\n", index - proc->base, escaped);
   g_free (escaped);
 }
 
@@ -315,7 +317,7 @@ on_child_readable (GIOChannel *channel, GIOCondition cond, gpointer data)
 
       g_strchomp (end + 1);
       desc = g_strcompress (end + 1);
-      proc->func (i, desc, proc->data);
+      proc->func (proc->base + i, desc, proc->data);
       g_free (desc);
     }
     g_clear_pointer (&line, g_free);

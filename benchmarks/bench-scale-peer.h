@@ -32,7 +32,15 @@ typedef struct _BenchPeerProc BenchPeerProc;
 typedef void (*BenchPeerDescFunc) (guint index, const gchar *desc,
                                    gpointer data);
 
-BenchPeerProc *bench_peer_spawn (const gchar *self, guint n, guint threads);
+/* At most this many peers per process: each gst-ice agent holds two fds
+ * (its socket, its netlink watch) and the hard limit here is 20,000. */
+#define BENCH_PEERS_PER_PROCESS 4000
+
+/* A peer process for the pairs [@base, @base + @n); its indices are
+ * local (0 = @base), the callback of bench_peer_end_descs() gets global
+ * ones. */
+BenchPeerProc *bench_peer_spawn (const gchar *self, guint base, guint n,
+                                 guint threads);
 void bench_peer_send_desc (BenchPeerProc *proc, guint index, const gchar *desc);
 /* Ends the descriptions; the child's come back to @func on @ctx. */
 void bench_peer_end_descs (BenchPeerProc *proc, GMainContext *ctx,

@@ -38,6 +38,7 @@
  *  server_cpu_us_per_pkt=)
  */
 #include <fcntl.h>
+#include <string.h>
 #include <nice/agent.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -423,26 +424,56 @@ on_peer_desc (guint index, const gchar *desc, gpointer data)
     side_apply (&bench->pairs[index].sides[1], desc);
 }
 
-/* -m: every muxed agent has gathered; the peer process gets their
- * descriptions and answers with its own. */
-static BenchPeerProc *
-start_peer_process (Bench *bench, GMainContext *ctx, guint threads)
+/* -m: every muxed agent has gathered; the peer processes get their
+ * descriptions and answer with their own. */
+static GPtrArray *
+start_peer_processes (Bench *bench, GMainContext *ctx, guint threads)
 {
   gchar *self = g_file_read_link ("/proc/self/exe", NULL);
-  BenchPeerProc *proc = bench_peer_spawn (self, bench->n, threads);
-  guint i;
+  GPtrArray *procs = g_ptr_array_new ();
+  guint base, i;
 
   while (bench->gathered < bench->n)
     g_main_context_iteration (ctx, TRUE);
-  for (i = 0; i < bench->n; i++) {
-    gchar *desc = side_description (&bench->pairs[i].sides[1]);
+  for (base = 0; base < bench->n; base += BENCH_PEERS_PER_PROCESS) {
+    guint count = MIN (BENCH_PEERS_PER_PROCESS, bench->n - base);
+    BenchPeerProc *proc = bench_peer_spawn (
+        self, base, count, MAX (1, threads * count / bench->n));
 
-    bench_peer_send_desc (proc, i, desc);
-    g_free (desc);
+    for (i = base; i < base + count; i++) {
+      gchar *desc = side_description (&bench->pairs[i].sides[1]);
+
+      bench_peer_send_desc (proc, i, desc);
+      g_free (desc);
+    }
+    bench_peer_end_descs (proc, ctx, on_peer_desc, bench);
+    g_ptr_array_add (procs, proc);
   }
-  bench_peer_end_descs (proc, ctx, on_peer_desc, bench);
   g_free (self);
-  return proc;
+  return procs;
+}
+
+/* The sum of the peer processes' results; frees them. */
+static void
+finish_peer_processes (GPtrArray *procs, BenchPeerResult *sum)
+{
+  guint i;
+
+  memset (sum, 0, sizeof *sum);
+  for (i = 0; procs != NULL && i < procs->len; i++) {
+    BenchPeerResult one;
+
+    if (!bench_peer_finish (procs->pdata[i], &one))
+      g_printerr ("# peer process %u gave no result\n", i);
+    sum->sent += one.sent;
+    sum->received += one.received;
+    sum->refused += one.refused;
+    sum->connected += one.connected;
+    sum->rss_kib += one.rss_kib;
+    sum->cpu_s += one.cpu_s;
+  }
+  if (procs != NULL)
+    g_ptr_array_unref (procs);
 }
 
 static void
@@ -497,7 +528,7 @@ static void
 run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
 {
   GMainContext *ctx = g_main_context_new ();
-  BenchPeerProc *proc = NULL;
+  GPtrArray *procs = NULL;
   BenchPeerResult peer = { 0 };
   gdouble rss0, rss1, cpu0, cpu1, connect_s;
   guint fds0, fds1, i, s;
@@ -515,19 +546,18 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
       if (!side_gather (&bench->pairs[i].sides[s]))
         g_printerr ("# pair %u side %u: gathering did not start\n", i, s);
   if (bench->mux)
-    proc = start_peer_process (bench, ctx, threads);
+    procs = start_peer_processes (bench, ctx, threads);
   wait_all_usable (bench, ctx, timeout_s);
   connect_s = (g_get_monotonic_time () - start_us) / 1e6;
   rss1 = bench_scale_rss_kib ();
   fds1 = open_fds ();
 
   cpu0 = bench_scale_cpu_seconds ();
-  if (proc != NULL)
-    bench_peer_start_traffic (proc, seconds);
+  for (i = 0; procs != NULL && i < procs->len; i++)
+    bench_peer_start_traffic (procs->pdata[i], seconds);
   run_traffic (bench, ctx, seconds);
   cpu1 = bench_scale_cpu_seconds ();
-  if (proc != NULL && !bench_peer_finish (proc, &peer))
-    g_printerr ("# the peer process gave no result\n");
+  finish_peer_processes (procs, &peer);
   print_result (bench, connect_s, rss1 - rss0, fds1, fds0, cpu1 - cpu0, &peer);
 
   for (i = 0; i < bench->n; i++)

@@ -68,6 +68,7 @@ enum {
   GST_ICE_PROP_INTERFACES,
   GST_ICE_PROP_EXCLUDE_INTERFACES,
   GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
+  GST_ICE_PROP_UDP_MUX,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -97,6 +98,7 @@ typedef enum {
   GST_ICE_SET_INTERFACES = 1 << 14,
   GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 15,
   GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 16,
+  GST_ICE_SET_UDP_MUX = 1 << 17,
 } GstIceSettingFlags;
 
 /**
@@ -137,6 +139,7 @@ typedef struct {
   gchar *interfaces;         /* gsticenetwork.c */
   gchar *exclude_interfaces; /* gsticenetwork.c */
   gboolean restart_on_network_change;
+  gchar *udp_mux; /* gsticenetwork.c */
   GstIceSettingFlags explicit;
 } GstIceSettings;
 
