@@ -157,7 +157,7 @@ typedef struct {
   GPtrArray *streams;         /* IceAgentStream*, index = stream id */
   GPtrArray *sockets;         /* IceAgentSocket* */
   GHashTable *socket_by_addr; /* IceTransportAddr* -> IceAgentSocket* */
-  GSource *timer;
+  struct _IceAgentTimer *timer; /* ice-agent-timer.h */
   GArray *pending_events; /* IceEvent, emitted after unlock (shared
                            * context: by ice-agent-dispatch.c) */
 

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-timer.h"
 #include "ice/io/ice-udp-mux-private.h"
 
 static guint64
@@ -25,17 +26,6 @@ secure_random (gpointer user_data)
   return value;
 }
 
-static gboolean
-timer_dispatch (GSource *source, GSourceFunc callback, gpointer data)
-{
-  /* one shot per arming: the callback re-arms it from next_timeout */
-  g_source_set_ready_time (source, -1);
-  return callback (data);
-}
-
-static GSourceFuncs timer_funcs
-    = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
-
 /* Queued events that the context thread itself must emit: an agent on
  * the shared context hands them to the dispatch pool instead. */
 static gboolean
@@ -44,7 +34,8 @@ events_wait_for_context_locked (IceAgentState *state)
   return !state->shared_context && state->pending_events->len > 0;
 }
 
-static gboolean
+/* ice-agent-timer.c: once per arming, on the agent's context */
+static void
 timer_fired (gpointer data)
 {
   IceAgentState *state = data;
@@ -53,7 +44,7 @@ timer_fired (gpointer data)
   g_mutex_lock (&state->lock);
   if (state->closed) {
     g_mutex_unlock (&state->lock);
-    return G_SOURCE_REMOVE;
+    return;
   }
   now = g_get_monotonic_time ();
   if (state->session != NULL) {
@@ -64,11 +55,10 @@ timer_fired (gpointer data)
     /* a core that keeps asking for "now" must not make us spin */
     next = ice_session_next_timeout (state->session);
     if (next >= 0 && next <= now && !events_wait_for_context_locked (state))
-      g_source_set_ready_time (state->timer, now + 1000);
+      ice_agent_timer_set (state->timer, now + 1000);
   }
   g_mutex_unlock (&state->lock);
   ice_agent_state_emit_pending (state);
-  return G_SOURCE_CONTINUE;
 }
 
 IceAgentState *
@@ -100,11 +90,12 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
   ice_agent_turn_state_init (state);
 
-  state->timer = g_source_new (&timer_funcs, sizeof (GSource));
-  g_source_set_name (state->timer, "ice-agent-timer");
-  g_source_set_callback (state->timer, timer_fired, ice_agent_state_ref (state),
-                         (GDestroyNotify)ice_agent_state_unref);
-  g_source_attach (state->timer, state->context);
+  /* not a reference: the timer is disarmed for good at close, before the
+   * last reference can go */
+  state->timer
+      = ice_agent_timer_new (state->context, timer_fired, state,
+                             (gpointer (*) (gpointer))ice_agent_state_ref,
+                             (GDestroyNotify)ice_agent_state_unref);
   return state;
 }
 
@@ -153,7 +144,7 @@ ice_agent_state_unref (IceAgentState *state)
   ice_agent_tcp_free (state);
   ice_agent_netwatch_free (state);
   g_clear_pointer (&state->session, ice_session_free);
-  g_clear_pointer (&state->timer, g_source_unref);
+  g_clear_pointer (&state->timer, ice_agent_timer_free);
   g_clear_object (&state->resolve_cancellable);
   g_free (state->stun_server);
   g_free (state->udp_mux);
@@ -259,7 +250,7 @@ ice_agent_state_flush_locked (IceAgentState *state)
   next = events_wait_for_context_locked (state)
              ? 0
              : ice_session_next_timeout (state->session);
-  g_source_set_ready_time (state->timer, next);
+  ice_agent_timer_set (state->timer, next);
   g_cond_broadcast (&state->cond);
 }
 
@@ -319,7 +310,7 @@ ice_agent_state_close (IceAgentState *state)
     if (sock->source != NULL)
       g_source_destroy (sock->source);
   }
-  g_source_destroy (state->timer);
+  ice_agent_timer_set (state->timer, -1);
   cancellable = state->resolve_cancellable
                     ? g_object_ref (state->resolve_cancellable)
                     : NULL;
