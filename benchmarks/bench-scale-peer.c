@@ -111,7 +111,7 @@ make_peers (Child *child, GMainContext **contexts, guint threads)
 
     peer->agent = ice_agent_new (contexts[i % threads]);
     g_object_set (peer->agent, "bind-address", bind, "controlling-mode", TRUE,
-                  NULL);
+                  "peer-timeout", 0, NULL);
     peer->stream = ice_agent_add_stream (peer->agent, 1);
     g_signal_connect (peer->agent, "gathering-done", G_CALLBACK (on_gathered),
                       child);

@@ -196,8 +196,10 @@ ice_side_make (Side *side, GMainContext *ctx)
   side->ice = ice_agent_new (ctx);
   g_object_set (side->ice, "bind-address", bind, "controlling-mode",
                 side->controlling, NULL);
+  /* a server's agent waits for its peer as long as it takes: here the
+   * peer processes make their agents one after the other */
   if (side->pair->bench->mux)
-    g_object_set (side->ice, "udp-mux", MUX_ADDRESS, NULL);
+    g_object_set (side->ice, "udp-mux", MUX_ADDRESS, "peer-timeout", 0, NULL);
   side->stream = ice_agent_add_stream (side->ice, 1);
   g_signal_connect (side->ice, "gathering-done", G_CALLBACK (on_ice_gathered),
                     side);
@@ -433,12 +435,19 @@ start_peer_processes (Bench *bench, GMainContext *ctx, guint threads)
   GPtrArray *procs = g_ptr_array_new ();
   guint base, i;
 
+  /* all started first: they make their agents at the same time */
+  for (base = 0; base < bench->n; base += BENCH_PEERS_PER_PROCESS) {
+    guint count = MIN (BENCH_PEERS_PER_PROCESS, bench->n - base);
+
+    g_ptr_array_add (procs,
+                     bench_peer_spawn (self, base, count,
+                                       MAX (1, threads * count / bench->n)));
+  }
   while (bench->gathered < bench->n)
     g_main_context_iteration (ctx, TRUE);
   for (base = 0; base < bench->n; base += BENCH_PEERS_PER_PROCESS) {
     guint count = MIN (BENCH_PEERS_PER_PROCESS, bench->n - base);
-    BenchPeerProc *proc = bench_peer_spawn (
-        self, base, count, MAX (1, threads * count / bench->n));
+    BenchPeerProc *proc = procs->pdata[base / BENCH_PEERS_PER_PROCESS];
 
     for (i = base; i < base + count; i++) {
       gchar *desc = side_description (&bench->pairs[i].sides[1]);
@@ -447,7 +456,6 @@ start_peer_processes (Bench *bench, GMainContext *ctx, guint threads)
       g_free (desc);
     }
     bench_peer_end_descs (proc, ctx, on_peer_desc, bench);
-    g_ptr_array_add (procs, proc);
   }
   g_free (self);
   return procs;

@@ -104,15 +104,6 @@ ice_agent_mux_sync_ufrag_locked (IceAgentState *state)
     ice_udp_mux_set_ufrag (state->mux_member, ufrag);
 }
 
-void
-ice_agent_mux_leave_locked (IceAgentState *state)
-{
-  if (state->mux_member == NULL)
-    return;
-  ice_udp_mux_leave (state->mux_member);
-  state->mux_member = NULL;
-}
-
 /* The mux thread: the datagrams of one recvmmsg batch that belong to
  * @state, fed to its session under one lock. Events are left to the
  * agent's own context or the dispatch pool (ice_agent_state_flush_locked

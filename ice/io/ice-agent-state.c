@@ -286,6 +286,7 @@ void
 ice_agent_state_close (IceAgentState *state)
 {
   GCancellable *cancellable;
+  gpointer mux_member;
   guint i;
 
   g_mutex_lock (&state->lock);
@@ -299,7 +300,7 @@ ice_agent_state_close (IceAgentState *state)
     ice_agent_state_flush_locked (state);
   }
   state->closed = TRUE;
-  ice_agent_mux_leave_locked (state);
+  mux_member = g_steal_pointer (&state->mux_member);
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);
   ice_agent_tcp_close_locked (state);
@@ -317,6 +318,10 @@ ice_agent_state_close (IceAgentState *state)
   g_cond_broadcast (&state->cond);
   g_mutex_unlock (&state->lock);
 
+  /* unlocked: the last agent's leave ends the mux, which may join the
+   * gst-ice thread, and that thread may be waiting for our lock */
+  if (mux_member != NULL)
+    ice_udp_mux_leave (mux_member);
   if (cancellable != NULL) {
     g_cancellable_cancel (cancellable);
     g_object_unref (cancellable);

@@ -31,6 +31,7 @@ typedef struct {
 gboolean ice_udp_mux_parse (const gchar *text, IceTransportAddr *addr);
 IceUdpMuxMember *ice_udp_mux_join (const gchar *address, IceAgentState *state,
                                    IceAgentSocket **sock, GError **error);
+/* With no agent lock held (the last leave may join the gst-ice thread) */
 void ice_udp_mux_leave (IceUdpMuxMember *member);
 void ice_udp_mux_learn (IceUdpMuxMember *member,
                         const IceTransportAddr *remote);
@@ -43,7 +44,6 @@ gboolean ice_agent_mux_gather_locked (IceAgentState *state,
 void ice_agent_mux_learn_locked (IceAgentState *state,
                                  const IceTransportAddr *remote);
 void ice_agent_mux_sync_ufrag_locked (IceAgentState *state);
-void ice_agent_mux_leave_locked (IceAgentState *state);
 /* the mux thread, no lock held: datagrams of one batch for @state */
 void ice_agent_mux_handle (IceAgentState *state, const IceTransportAddr *local,
                            const IceUdpMuxDatagram *datagrams, guint n);
