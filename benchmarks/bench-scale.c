@@ -402,8 +402,16 @@ wait_all_usable (Bench *bench, GMainContext *ctx, guint timeout_s)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
 
-  while (!all_usable (bench) && g_get_monotonic_time () < deadline)
+  gint64 report = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!all_usable (bench) && g_get_monotonic_time () < deadline) {
     run_for (ctx, 100, NULL);
+    if (g_get_monotonic_time () >= report) {
+      g_printerr ("# %u of %u agents usable\n", bench->usable,
+                  (bench->mux ? 1 : 2) * bench->n);
+      report += 10 * G_USEC_PER_SEC;
+    }
+  }
 }
 
 static guint

@@ -359,6 +359,7 @@ ice_udp_mux_leave (IceUdpMuxMember *member)
   IceUdpMux *mux = member->mux;
   IceTransportAddr *addr;
   GSource *source = NULL;
+  GMainContext *context = NULL;
 
   g_mutex_lock (&mux_lock);
   while ((addr = g_queue_pop_head (&member->addrs)) != NULL)
@@ -369,6 +370,10 @@ ice_udp_mux_leave (IceUdpMuxMember *member)
   if (--mux->stats.agents == 0) {
     g_hash_table_remove (registry, mux->key);
     source = g_source_ref (mux->source);
+    /* destroying the source may free the mux and stop the gst-ice thread,
+     * dropping the context's other references, while g_source_destroy()
+     * still uses the context */
+    context = g_main_context_ref (mux->context);
     /* the registry's reference; the source's goes as it is destroyed */
     mux_unref_locked (mux);
   }
@@ -377,6 +382,7 @@ ice_udp_mux_leave (IceUdpMuxMember *member)
   if (source != NULL) {
     g_source_destroy (source);
     g_source_unref (source);
+    g_main_context_unref (context);
   }
 }
 
