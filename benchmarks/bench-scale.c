@@ -62,6 +62,7 @@ typedef struct {
   NiceAgent *nice;
   guint stream;
   gboolean gathered, usable;
+  IceConnectionState last_state; /* gst-ice only */
 } Side;
 
 typedef struct {
@@ -174,6 +175,7 @@ static void
 on_ice_state (IceAgent *agent, guint stream, IceConnectionState state,
               Side *side)
 {
+  side->last_state = state;
   /* ice-session.h: CONNECTED means every component has a selected pair */
   side_set_usable (side, state == ICE_CONNECTION_CONNECTED
                              || state == ICE_CONNECTION_COMPLETED);
@@ -511,6 +513,25 @@ make_sides (Bench *bench, GMainContext *ctx)
     }
 }
 
+/* "# states:" of the gst-ice agents at the end, by IceConnectionState */
+static void
+print_states (Bench *bench)
+{
+  guint count[ICE_CONNECTION_CLOSED + 1] = { 0 }, i, s;
+  GString *line = g_string_new ("# agent states at the end:");
+
+  for (i = 0; bench->use_ice && i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++)
+      if (bench->pairs[i].sides[s].last_state <= ICE_CONNECTION_CLOSED)
+        count[bench->pairs[i].sides[s].last_state]++;
+  for (s = 0; s <= ICE_CONNECTION_CLOSED; s++)
+    g_string_append_printf (line, " %u", count[s]);
+  g_printerr ("%s (new checking connected completed disconnected failed "
+              "closed)\n",
+              line->str);
+  g_string_free (line, TRUE);
+}
+
 static void
 print_result (Bench *bench, gdouble connect_s, gdouble rss_kib, guint fds,
               gdouble fds0, gdouble cpu_s, const BenchPeerResult *peer)
@@ -538,6 +559,7 @@ print_result (Bench *bench, gdouble connect_s, gdouble rss_kib, guint fds,
       (gint64)sent - (gint64)received, bench->refused + peer->refused,
       received ? (cpu_s + peer->cpu_s) * 1e6 / received : 0.0, extra->str);
   g_string_free (extra, TRUE);
+  print_states (bench);
 }
 
 static void
