@@ -532,9 +532,12 @@ print_states (Bench *bench)
   g_string_free (line, TRUE);
 }
 
+/* @connected: pairs usable when connecting ended; connected_end= is read
+ * after the traffic */
 static void
-print_result (Bench *bench, gdouble connect_s, gdouble rss_kib, guint fds,
-              gdouble fds0, gdouble cpu_s, const BenchPeerResult *peer)
+print_result (Bench *bench, guint connected, gdouble connect_s, gdouble rss_kib,
+              guint fds, gdouble fds0, gdouble cpu_s,
+              const BenchPeerResult *peer)
 {
   guint64 sent = bench->sent + peer->sent;
   guint64 received = bench->received + peer->received;
@@ -548,12 +551,13 @@ print_result (Bench *bench, gdouble connect_s, gdouble rss_kib, guint fds,
                             bench->received ? cpu_s * 1e6 / bench->received
                                             : 0.0);
   g_print (
-      "RESULT impl=%s n=%u mux=%s connected=%u connect_s=%.2f "
+      "RESULT impl=%s n=%u mux=%s connected=%u connected_end=%u "
+      "connect_s=%.2f "
       "rss_kib_per_pair=%.1f fds=%u fds_per_pair=%.2f sent=%" G_GUINT64_FORMAT
       " received=%" G_GUINT64_FORMAT " lost=%" G_GINT64_FORMAT
       " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f%s\n",
       bench->use_ice ? "ice" : "nice", bench->n, bench->mux ? "yes" : "no",
-      count_connected_pairs (bench), connect_s,
+      connected, count_connected_pairs (bench), connect_s,
       (rss_kib + peer->rss_kib) / bench->n, fds,
       ((gdouble)fds - fds0) / bench->n, sent, received,
       (gint64)sent - (gint64)received, bench->refused + peer->refused,
@@ -571,6 +575,7 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
   gdouble rss0, rss1, cpu0, cpu1, connect_s;
   guint fds0, fds1, i, s;
   gint64 start_us;
+  guint connected;
 
   g_main_context_push_thread_default (ctx);
   raise_fd_limit (bench->n);
@@ -587,6 +592,7 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
     procs = start_peer_processes (bench, ctx, threads);
   wait_all_usable (bench, ctx, timeout_s);
   connect_s = (g_get_monotonic_time () - start_us) / 1e6;
+  connected = count_connected_pairs (bench);
   rss1 = bench_scale_rss_kib ();
   fds1 = open_fds ();
 
@@ -596,7 +602,8 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
   run_traffic (bench, ctx, seconds);
   cpu1 = bench_scale_cpu_seconds ();
   finish_peer_processes (procs, &peer);
-  print_result (bench, connect_s, rss1 - rss0, fds1, fds0, cpu1 - cpu0, &peer);
+  print_result (bench, connected, connect_s, rss1 - rss0, fds1, fds0,
+                cpu1 - cpu0, &peer);
 
   for (i = 0; i < bench->n; i++)
     for (s = 0; s < 2; s++)
