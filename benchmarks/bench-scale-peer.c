@@ -8,6 +8,8 @@
  */
 #include "benchmarks/bench-scale-peer.h"
 
+#include "benchmarks/bench-proc.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,37 +20,6 @@
 #include "ice/io/ice-agent.h"
 
 static const guint8 packet[BENCH_SCALE_PACKET_SIZE] = { 0x80, 111 };
-static gint statm_fd = -1;
-
-gdouble
-bench_scale_rss_kib (void)
-{
-  gchar text[128];
-  gssize len;
-  guint64 pages = 0;
-
-  if (statm_fd < 0)
-    statm_fd = open ("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  len = pread (statm_fd, text, sizeof text - 1, 0);
-  if (len <= 0)
-    return 0;
-  text[len] = '\0';
-  /* "size resident shared ..." in pages */
-  pages = g_ascii_strtoull (strchr (text, ' ') ? strchr (text, ' ') + 1 : "0",
-                            NULL, 10);
-  return pages * (sysconf (_SC_PAGESIZE) / 1024.0);
-}
-
-gdouble
-bench_scale_cpu_seconds (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 /* --- the child ------------------------------------------------------------ */
 
 typedef struct {
@@ -214,7 +185,7 @@ bench_scale_peer_main (guint n, guint threads)
   gchar line[256];
   guint64 sent = 0, refused = 0;
   guint i, connected = 0;
-  gdouble rss0 = bench_scale_rss_kib (), cpu0;
+  gdouble rss0 = bench_proc_rss_kib (), cpu0;
 
   g_mutex_init (&child.lock);
   g_cond_init (&child.cond);
@@ -230,15 +201,15 @@ bench_scale_peer_main (guint n, guint threads)
   answer_descs (&child, descs);
   if (fgets (line, sizeof line, stdin) == NULL || line[0] != 'T')
     return 1;
-  cpu0 = bench_scale_cpu_seconds ();
+  cpu0 = bench_proc_cpu_seconds ();
   run_traffic (&child, g_ascii_strtoull (line + 2, NULL, 10), &sent, &refused);
   for (i = 0; i < n; i++)
     connected += g_atomic_int_get (&child.peers[i].usable);
   printf ("R %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
           " %u %.1f %.3f\n",
           sent, (guint64)g_atomic_pointer_get (&child.received), refused,
-          connected, bench_scale_rss_kib () - rss0,
-          bench_scale_cpu_seconds () - cpu0);
+          connected, bench_proc_rss_kib () - rss0,
+          bench_proc_cpu_seconds () - cpu0);
   fflush (stdout);
   /* the process ends here: the agents go with it */
   _exit (0);

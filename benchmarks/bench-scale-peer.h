@@ -47,5 +47,3 @@ void bench_peer_end_descs (BenchPeerProc *proc, GMainContext *ctx,
                            BenchPeerDescFunc func, gpointer data);
 void bench_peer_start_traffic (BenchPeerProc *proc, guint seconds);
 gboolean bench_peer_finish (BenchPeerProc *proc, BenchPeerResult *out);
-gdouble bench_scale_rss_kib (void);
-gdouble bench_scale_cpu_seconds (void);

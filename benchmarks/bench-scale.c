@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "benchmarks/bench-nice-sdp.h"
+#include "benchmarks/bench-proc.h"
 #include "benchmarks/bench-scale-peer.h"
 #include "ice/io/ice-agent.h"
 
@@ -285,44 +286,6 @@ side_free (Side *side)
 }
 
 /* --- the process -------------------------------------------------------- */
-
-/* Counts open descriptors without opening one (/proc/self/fd would need
- * one more; at N = 10,000 the agents may hold every fd the process can
- * have). */
-static guint
-open_fds (void)
-{
-  struct rlimit lim;
-  guint n = 0;
-  rlim_t fd;
-
-  if (getrlimit (RLIMIT_NOFILE, &lim) != 0)
-    return 0;
-  for (fd = 0; fd < lim.rlim_cur; fd++)
-    if (fcntl ((gint)fd, F_GETFD) != -1)
-      n++;
-  return n;
-}
-
-static void
-raise_fd_limit (guint n)
-{
-  rlim_t want = 4 * (rlim_t)n + 1024;
-  struct rlimit lim;
-
-  if (getrlimit (RLIMIT_NOFILE, &lim) != 0)
-    return;
-  if (lim.rlim_max < want) {
-    struct rlimit more = { want, want };
-
-    if (setrlimit (RLIMIT_NOFILE, &more) == 0)
-      return;
-    g_printerr ("# open files limited to %lu (want %lu)\n",
-                (gulong)lim.rlim_max, (gulong)want);
-  }
-  lim.rlim_cur = lim.rlim_max;
-  setrlimit (RLIMIT_NOFILE, &lim);
-}
 
 static gboolean
 on_deadline (gpointer data)
@@ -578,9 +541,9 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
   guint connected;
 
   g_main_context_push_thread_default (ctx);
-  raise_fd_limit (bench->n);
-  rss0 = bench_scale_rss_kib ();
-  fds0 = open_fds ();
+  bench_proc_raise_fd_limit (bench->n);
+  rss0 = bench_proc_rss_kib ();
+  fds0 = bench_proc_open_fds ();
   bench->pairs = g_new0 (Pair, bench->n);
   make_sides (bench, ctx);
   start_us = g_get_monotonic_time ();
@@ -593,14 +556,14 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
   wait_all_usable (bench, ctx, timeout_s);
   connect_s = (g_get_monotonic_time () - start_us) / 1e6;
   connected = count_connected_pairs (bench);
-  rss1 = bench_scale_rss_kib ();
-  fds1 = open_fds ();
+  rss1 = bench_proc_rss_kib ();
+  fds1 = bench_proc_open_fds ();
 
-  cpu0 = bench_scale_cpu_seconds ();
+  cpu0 = bench_proc_cpu_seconds ();
   for (i = 0; procs != NULL && i < procs->len; i++)
     bench_peer_start_traffic (procs->pdata[i], seconds);
   run_traffic (bench, ctx, seconds);
-  cpu1 = bench_scale_cpu_seconds ();
+  cpu1 = bench_proc_cpu_seconds ();
   finish_peer_processes (procs, &peer);
   print_result (bench, connected, connect_s, rss1 - rss0, fds1, fds0,
                 cpu1 - cpu0, &peer);
