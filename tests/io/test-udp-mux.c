@@ -263,6 +263,34 @@ test_close_one (void)
   g_assert_true (port_is_free (port));
 }
 
+/* The mux is the last user of the gst-ice thread when its agents run on
+ * their own context: the last leave stops that thread and frees its
+ * context while destroying the mux's source (a use after free, then a
+ * hang at exit, before the fix). */
+static void
+test_last_user_of_thread (void)
+{
+  GMainContext *ctx = g_main_context_new ();
+  IceAgent *agent = ice_agent_new (ctx);
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  IceUdpMuxStats stats;
+  GError *error = NULL;
+  guint stream;
+
+  g_object_set (agent, "bind-address", loopback, "udp-mux", MUX, NULL);
+  stream = ice_agent_add_stream (agent, 1);
+  g_assert_true (ice_agent_gather (agent, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (ice_udp_mux_get_stats (MUX, &stats));
+  g_assert_cmpuint (stats.agents, ==, 1);
+  ice_agent_close (agent);
+  g_assert_false (ice_udp_mux_get_stats (MUX, &stats));
+  g_object_unref (agent);
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+  g_main_context_unref (ctx);
+}
+
 static void
 test_bad_address (void)
 {
@@ -285,5 +313,6 @@ main (int argc, char **argv)
   g_test_add_func ("/udp-mux/stranger-dropped", test_stranger_dropped);
   g_test_add_func ("/udp-mux/close-one", test_close_one);
   g_test_add_func ("/udp-mux/bad-address", test_bad_address);
+  g_test_add_func ("/udp-mux/last-user-of-thread", test_last_user_of_thread);
   return g_test_run ();
 }
