@@ -147,7 +147,8 @@ answer_descs (Child *child, gchar **descs)
 /* The same schedule as the parent: slot s sends for the peers i with
  * i % CYCLE == s % CYCLE. */
 static void
-run_traffic (Child *child, guint seconds, guint64 *sent, guint64 *refused)
+run_traffic (Child *child, guint seconds, guint cycle, guint64 *sent,
+             guint64 *refused)
 {
   gint64 start = g_get_monotonic_time ();
   gint64 end = start + seconds * G_USEC_PER_SEC;
@@ -159,8 +160,7 @@ run_traffic (Child *child, guint seconds, guint64 *sent, guint64 *refused)
     for (; next_slot <= slot_now; next_slot++) {
       guint i;
 
-      for (i = next_slot % BENCH_SCALE_CYCLE_MS; i < child->n;
-           i += BENCH_SCALE_CYCLE_MS) {
+      for (i = next_slot % cycle; i < child->n; i += cycle) {
         if (ice_agent_send (child->peers[i].agent, child->peers[i].stream, 1,
                             packet, sizeof packet)
             == 1)
@@ -202,7 +202,13 @@ bench_scale_peer_main (guint n, guint threads)
   if (fgets (line, sizeof line, stdin) == NULL || line[0] != 'T')
     return 1;
   cpu0 = bench_proc_cpu_seconds ();
-  run_traffic (&child, g_ascii_strtoull (line + 2, NULL, 10), &sent, &refused);
+  {
+    gchar *end;
+    guint seconds = g_ascii_strtoull (line + 2, &end, 10);
+    guint cycle = g_ascii_strtoull (end, NULL, 10);
+
+    run_traffic (&child, seconds, MAX (cycle, 1), &sent, &refused);
+  }
   for (i = 0; i < n; i++)
     connected += g_atomic_int_get (&child.peers[i].usable);
   printf ("R %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
@@ -311,9 +317,9 @@ bench_peer_end_descs (BenchPeerProc *proc, GMainContext *ctx,
 }
 
 void
-bench_peer_start_traffic (BenchPeerProc *proc, guint seconds)
+bench_peer_start_traffic (BenchPeerProc *proc, guint seconds, guint cycle_ms)
 {
-  fprintf (proc->to_child, "T %u\n", seconds);
+  fprintf (proc->to_child, "T %u %u\n", seconds, cycle_ms);
   fflush (proc->to_child);
 }
 

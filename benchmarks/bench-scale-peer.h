@@ -7,7 +7,7 @@
  * over the child's stdin/stdout, one line per message:
  *   parent → child  "D <i> <description>"  (g_strescape'd), then "E"
  *   child → parent  "D <i> <description>"  for each, then "E"
- *   parent → child  "T <seconds>"          start traffic now
+ *   parent → child  "T <seconds> <cycle>"  start traffic now
  *   child → parent  "R sent=.. received=.. refused=.. connected=..
  *                    rss_kib=.. cpu_s=.."   after traffic and drain
  */
@@ -16,7 +16,8 @@
 #include <glib.h>
 
 #define BENCH_SCALE_PACKET_SIZE 172
-#define BENCH_SCALE_CYCLE_MS 40 /* each agent sends once per cycle */
+/* each agent sends once per cycle: 25 pkt/s by default (-c) */
+#define BENCH_SCALE_CYCLE_MS 40
 #define BENCH_SCALE_DRAIN_MS 500
 
 typedef struct {
@@ -45,5 +46,6 @@ void bench_peer_send_desc (BenchPeerProc *proc, guint index, const gchar *desc);
 /* Ends the descriptions; the child's come back to @func on @ctx. */
 void bench_peer_end_descs (BenchPeerProc *proc, GMainContext *ctx,
                            BenchPeerDescFunc func, gpointer data);
-void bench_peer_start_traffic (BenchPeerProc *proc, guint seconds);
+void bench_peer_start_traffic (BenchPeerProc *proc, guint seconds,
+                               guint cycle_ms);
 gboolean bench_peer_finish (BenchPeerProc *proc, BenchPeerResult *out);

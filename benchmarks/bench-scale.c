@@ -17,7 +17,8 @@
  *     over the process before any agent existed, divided by N.
  *  2. traffic: for --seconds, every agent sends a 172-byte datagram to its
  *     peer 25 times a second (50 packets/s per pair, in both directions),
- *     the pairs spread over a 40 ms cycle; then 0.5 s of drain.
+ *     the pairs spread over a 40 ms cycle (-c C: once per C ms); then 0.5 s
+ *     of drain.
  *     cpu_us_per_pkt = process CPU (user + system) during the traffic and
  *     the drain / datagrams received; lost = sent - received (datagrams
  *     the agent refused to send are counted apart as refused).
@@ -51,7 +52,8 @@
 #define LOOPBACK "127.0.0.1"
 #define MUX_ADDRESS "127.0.0.1:0"
 #define PACKET_SIZE BENCH_SCALE_PACKET_SIZE
-#define CYCLE_MS BENCH_SCALE_CYCLE_MS /* once per cycle: 25 pkt/s */
+/* each agent sends once per cycle (-c; default 40 ms: 25 pkt/s) */
+static guint cycle_ms = BENCH_SCALE_CYCLE_MS;
 #define DRAIN_MS BENCH_SCALE_DRAIN_MS
 
 typedef struct _Pair Pair;
@@ -316,8 +318,8 @@ typedef struct {
   gboolean over;
 } Traffic;
 
-/* Every millisecond slot s sends for the pairs i with i % CYCLE_MS == s %
- * CYCLE_MS; a late wakeup catches up the slots it missed. */
+/* Every millisecond slot s sends for the pairs i with i % cycle_ms == s %
+ * cycle_ms; a late wakeup catches up the slots it missed. */
 static gboolean
 on_traffic_tick (gpointer data)
 {
@@ -329,7 +331,7 @@ on_traffic_tick (gpointer data)
   for (; t->next_slot <= slot_now; t->next_slot++) {
     guint i;
 
-    for (i = t->next_slot % CYCLE_MS; i < bench->n; i += CYCLE_MS) {
+    for (i = t->next_slot % cycle_ms; i < bench->n; i += cycle_ms) {
       side_send (&bench->pairs[i].sides[0]);
       side_send (&bench->pairs[i].sides[1]);
     }
@@ -561,7 +563,7 @@ run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
 
   cpu0 = bench_proc_cpu_seconds ();
   for (i = 0; procs != NULL && i < procs->len; i++)
-    bench_peer_start_traffic (procs->pdata[i], seconds);
+    bench_peer_start_traffic (procs->pdata[i], seconds, cycle_ms);
   run_traffic (bench, ctx, seconds);
   cpu1 = bench_proc_cpu_seconds ();
   finish_peer_processes (procs, &peer);
@@ -592,9 +594,11 @@ run_children (const gchar *self, guint n, guint seconds, guint timeout_s,
     gchar *n_arg = g_strdup_printf ("%u", n);
     gchar *s_arg = g_strdup_printf ("%u", seconds);
     gchar *t_arg = g_strdup_printf ("%u", timeout_s);
+    gchar *c_arg = g_strdup_printf ("%u", cycle_ms);
     const gchar *argv[]
-        = { self, "-i",  impls[i],          "-n", n_arg, "-s", s_arg,
-            "-t", t_arg, mux ? "-m" : NULL, NULL };
+        = { self,  "-i", impls[i], "-n", n_arg, "-s",
+            s_arg, "-t", t_arg,    "-c", c_arg, mux ? "-m" : NULL,
+            NULL };
     GError *error = NULL;
     gint child = 0;
 
@@ -609,6 +613,7 @@ run_children (const gchar *self, guint n, guint seconds, guint timeout_s,
     g_free (n_arg);
     g_free (s_arg);
     g_free (t_arg);
+    g_free (c_arg);
   }
   return status;
 }
@@ -617,7 +622,8 @@ int
 main (int argc, char **argv)
 {
   gchar *impl = NULL;
-  gint n = 100, seconds = 5, timeout_s = 120, threads = 0;
+  gint n = 100, seconds = 5, timeout_s = 120, threads = 0,
+       cycle = BENCH_SCALE_CYCLE_MS;
   gboolean mux = FALSE, peer = FALSE;
   GOptionEntry entries[] = {
     { "impl", 'i', 0, G_OPTION_ARG_STRING, &impl,
@@ -634,6 +640,8 @@ main (int argc, char **argv)
     { "peer-threads", 'j', 0, G_OPTION_ARG_INT, &threads,
       "threads of the peer process with -m (default: one per 1000 pairs)",
       "J" },
+    { "cycle", 'c', 0, G_OPTION_ARG_INT, &cycle,
+      "each agent sends once per C ms (default 40: 25 pkt/s)", "C" },
     { "peer", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &peer,
       "run as the peer process of -m", NULL },
     { NULL },
@@ -655,6 +663,7 @@ main (int argc, char **argv)
   }
   if (threads == 0)
     threads = (n + 999) / 1000;
+  cycle_ms = MAX (cycle, 1);
   if (peer)
     return bench_scale_peer_main (n, threads);
   if (impl == NULL) {
