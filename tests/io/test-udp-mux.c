@@ -263,6 +263,99 @@ test_close_one (void)
   g_assert_true (port_is_free (port));
 }
 
+static void
+give_credentials (IceAgent *from, IceAgent *to)
+{
+  gchar *ufrag, *pwd;
+
+  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
+  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
+  g_free (ufrag);
+  g_free (pwd);
+}
+
+/* On the agents' context, so the peers know the new credentials before
+ * the new candidates are signalled */
+static gboolean
+restart_both (gpointer data)
+{
+  IoTestPair *pair = data;
+
+  ice_agent_restart (pair->a);
+  ice_agent_restart (pair->b);
+  give_credentials (pair->a, pair->b);
+  give_credentials (pair->b, pair->a);
+  return G_SOURCE_REMOVE;
+}
+
+static gchar *
+wait_new_ufrag (IceAgent *agent, const gchar *old)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  gchar *ufrag = NULL;
+
+  for (;;) {
+    g_assert_true (ice_agent_get_local_credentials (agent, 0, &ufrag, NULL));
+    if (g_strcmp0 (ufrag, old) != 0 || g_get_monotonic_time () > deadline)
+      return ufrag;
+    g_free (ufrag);
+    g_usleep (1000);
+  }
+}
+
+/* Sends a Binding request naming @ufrag from a stranger; waits until the
+ * mux counted it, and returns whether it was routed (not dropped). */
+static gboolean
+probe_ufrag (GSocket *stranger, guint16 port, const gchar *ufrag)
+{
+  gint64 deadline = g_get_monotonic_time () + IO_TEST_TIMEOUT_US;
+  IceUdpMuxStats before, now;
+  guint8 buf[128];
+
+  g_assert_true (ice_udp_mux_get_stats (MUX, &before));
+  send_from_stranger (stranger, port, buf, stranger_request (buf, ufrag));
+  for (;;) {
+    g_assert_true (ice_udp_mux_get_stats (MUX, &now));
+    if (now.routed_by_ufrag > before.routed_by_ufrag)
+      return TRUE;
+    if (now.unknown_dropped > before.unknown_dropped)
+      return FALSE;
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (1000);
+  }
+}
+
+/* After an ICE restart the mux routes the muxed agent's new ufrag, keeps
+ * the old one (consent on the old pair), and media still flows. */
+static void
+test_restart (void)
+{
+  IoTestPair pair = { 0 };
+  GSocket *stranger = stranger_socket ();
+  gchar *old_ufrag = NULL, *new_ufrag;
+  guint16 port;
+
+  start_pairs (&pair, 1);
+  port = mux_port_of (&pair);
+  g_assert_true (ice_agent_get_local_credentials (pair.b, 0, &old_ufrag, NULL));
+  g_assert_false (probe_ufrag (stranger, port, "nobody99"));
+  g_main_context_invoke (ice_agent_get_main_context (pair.a), restart_both,
+                         &pair);
+  new_ufrag = wait_new_ufrag (pair.b, old_ufrag);
+  g_assert_cmpstr (new_ufrag, !=, old_ufrag);
+  g_assert_true (probe_ufrag (stranger, port, new_ufrag));
+  g_assert_true (probe_ufrag (stranger, port, old_ufrag));
+
+  send_seq (pair.a, pair.stream_a, 300, 5);
+  io_test_expect_sequence (pair.b, pair.stream_b, 300, 5);
+  send_seq (pair.b, pair.stream_b, 400, 5);
+  io_test_expect_sequence (pair.a, pair.stream_a, 400, 5);
+  io_test_pair_clear (&pair);
+  g_object_unref (stranger);
+  g_free (old_ufrag);
+  g_free (new_ufrag);
+}
+
 /* The mux is the last user of the gst-ice thread when its agents run on
  * their own context: the last leave stops that thread and frees its
  * context while destroying the mux's source (a use after free, then a
@@ -312,6 +405,7 @@ main (int argc, char **argv)
   g_test_add_func ("/udp-mux/fifty-pairs", test_fifty_pairs);
   g_test_add_func ("/udp-mux/stranger-dropped", test_stranger_dropped);
   g_test_add_func ("/udp-mux/close-one", test_close_one);
+  g_test_add_func ("/udp-mux/restart", test_restart);
   g_test_add_func ("/udp-mux/bad-address", test_bad_address);
   g_test_add_func ("/udp-mux/last-user-of-thread", test_last_user_of_thread);
   return g_test_run ();
