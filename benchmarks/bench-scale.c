@@ -17,28 +17,44 @@
  *     over the process before any agent existed, divided by N.
  *  2. traffic: for --seconds, every agent sends a 172-byte datagram to its
  *     peer 25 times a second (50 packets/s per pair, in both directions),
- *     the pairs spread over a 40 ms cycle; then 0.5 s of drain.
+ *     the pairs spread over a 40 ms cycle (-c C: once per C ms); then 0.5 s
+ *     of drain.
  *     cpu_us_per_pkt = process CPU (user + system) during the traffic and
  *     the drain / datagrams received; lost = sent - received (datagrams
  *     the agent refused to send are counted apart as refused).
  *
+ * With -m (gst-ice only), the controlled side of every pair is on one
+ * UDP mux ("udp-mux" 127.0.0.1:0) and the controlling sides run in a
+ * second process (bench-scale-peer.h): each needs its own address, so its
+ * own socket, and the measured process is the server's. connect_s then
+ * includes starting that process; rss_kib_per_pair adds both processes'
+ * growth, rss_kib_per_mux_agent is the server's alone; fds is the
+ * server's; cpu_us_per_pkt adds both processes' CPU (server_cpu_us_per_pkt
+ * the server's over the datagrams it received).
+ *
  * Output, one line per case:
  * "RESULT impl=ice n=N mux=no connected=K connect_s=... rss_kib_per_pair=...
  *  fds=... fds_per_pair=... sent=... received=... lost=... refused=...
- *  cpu_us_per_pkt=..."
+ *  cpu_us_per_pkt=..." (and with -m: peer_connected=, rss_kib_per_mux_agent=,
+ *  server_cpu_us_per_pkt=)
  */
 #include <fcntl.h>
+#include <string.h>
 #include <nice/agent.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "benchmarks/bench-nice-sdp.h"
+#include "benchmarks/bench-proc.h"
+#include "benchmarks/bench-scale-peer.h"
 #include "ice/io/ice-agent.h"
 
 #define LOOPBACK "127.0.0.1"
-#define PACKET_SIZE 172
-#define CYCLE_MS 40 /* each agent sends once per cycle: 25 pkt/s */
-#define DRAIN_MS 500
+#define MUX_ADDRESS "127.0.0.1:0"
+#define PACKET_SIZE BENCH_SCALE_PACKET_SIZE
+/* each agent sends once per cycle (-c; default 40 ms: 25 pkt/s) */
+static guint cycle_ms = BENCH_SCALE_CYCLE_MS;
+#define DRAIN_MS BENCH_SCALE_DRAIN_MS
 
 typedef struct _Pair Pair;
 
@@ -49,14 +65,18 @@ typedef struct {
   NiceAgent *nice;
   guint stream;
   gboolean gathered, usable;
+  IceConnectionState last_state; /* gst-ice only */
 } Side;
 
 typedef struct {
   gboolean use_ice;
+  gboolean mux; /* only sides[1] here, on the mux; sides[0] in the peer */
   guint n;
   Pair *pairs;
   guint usable; /* agents usable now */
-  guint64 sent, refused, received;
+  guint gathered;
+  guint64 sent, refused;
+  gsize received; /* atomic: the mux's thread delivers */
 } Bench;
 
 struct _Pair {
@@ -111,6 +131,9 @@ side_gathered (Side *side)
   gchar *d0, *d1;
 
   side->gathered = TRUE;
+  pair->bench->gathered++;
+  if (pair->bench->mux)
+    return; /* run_case() sends the description to the peer process */
   if (!pair->sides[0].gathered || !pair->sides[1].gathered)
     return;
   d0 = side_description (&pair->sides[0]);
@@ -124,9 +147,12 @@ side_gathered (Side *side)
 static void
 side_send (Side *side)
 {
-  Bench *bench = side->pair->bench;
+  Bench *bench;
   gboolean ok;
 
+  if (side->ice == NULL && side->nice == NULL)
+    return; /* the peer process sends for it */
+  bench = side->pair->bench;
   if (side->ice != NULL)
     ok = ice_agent_send (side->ice, side->stream, 1, packet, sizeof packet)
          == 1;
@@ -152,6 +178,7 @@ static void
 on_ice_state (IceAgent *agent, guint stream, IceConnectionState state,
               Side *side)
 {
+  side->last_state = state;
   /* ice-session.h: CONNECTED means every component has a selected pair */
   side_set_usable (side, state == ICE_CONNECTION_CONNECTED
                              || state == ICE_CONNECTION_COMPLETED);
@@ -163,7 +190,7 @@ on_ice_received (IceAgent *agent, guint stream, guint component,
 {
   Side *side = data;
 
-  side->pair->bench->received += n;
+  g_atomic_pointer_add (&side->pair->bench->received, n);
 }
 
 static void
@@ -174,6 +201,10 @@ ice_side_make (Side *side, GMainContext *ctx)
   side->ice = ice_agent_new (ctx);
   g_object_set (side->ice, "bind-address", bind, "controlling-mode",
                 side->controlling, NULL);
+  /* a server's agent waits for its peer as long as it takes: here the
+   * peer processes make their agents one after the other */
+  if (side->pair->bench->mux)
+    g_object_set (side->ice, "udp-mux", MUX_ADDRESS, "peer-timeout", 0, NULL);
   side->stream = ice_agent_add_stream (side->ice, 1);
   g_signal_connect (side->ice, "gathering-done", G_CALLBACK (on_ice_gathered),
                     side);
@@ -205,7 +236,7 @@ on_nice_received (NiceAgent *agent, guint stream, guint component, guint len,
 {
   Side *side = data;
 
-  side->pair->bench->received++;
+  g_atomic_pointer_add (&side->pair->bench->received, 1);
 }
 
 static void
@@ -241,6 +272,8 @@ side_gather (Side *side)
 static void
 side_free (Side *side)
 {
+  if (side->ice == NULL && side->nice == NULL)
+    return;
   if (side->ice != NULL) {
     g_signal_handlers_disconnect_by_data (side->ice, side);
     ice_agent_set_receive_callback (side->ice, side->stream, 1, NULL, NULL,
@@ -255,78 +288,6 @@ side_free (Side *side)
 }
 
 /* --- the process -------------------------------------------------------- */
-
-/* Opened before any agent: at N = 10,000 the agents may hold every fd the
- * process can have, and the figures must still be read. */
-static gint statm_fd = -1;
-
-static gdouble
-rss_kib (void)
-{
-  gchar text[128];
-  gssize len;
-  guint64 pages = 0;
-  gchar **fields;
-
-  len = pread (statm_fd, text, sizeof text - 1, 0);
-  if (len <= 0)
-    return 0;
-  text[len] = '\0';
-  fields = g_strsplit (text, " ", 3);
-  if (fields[0] != NULL && fields[1] != NULL)
-    pages = g_ascii_strtoull (fields[1], NULL, 10);
-  g_strfreev (fields);
-  return pages * (sysconf (_SC_PAGESIZE) / 1024.0);
-}
-
-/* Counts open descriptors without opening one (/proc/self/fd would need
- * one more). */
-static guint
-open_fds (void)
-{
-  struct rlimit lim;
-  guint n = 0;
-  rlim_t fd;
-
-  if (getrlimit (RLIMIT_NOFILE, &lim) != 0)
-    return 0;
-  for (fd = 0; fd < lim.rlim_cur; fd++)
-    if (fcntl ((gint)fd, F_GETFD) != -1)
-      n++;
-  return n;
-}
-
-static gdouble
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* An agent holds a socket per host address and libnice two: N = 10,000
- * pairs need far more than the usual limits. Root may raise the hard one. */
-static void
-raise_fd_limit (guint n)
-{
-  rlim_t want = 4 * (rlim_t)n + 1024;
-  struct rlimit lim;
-
-  if (getrlimit (RLIMIT_NOFILE, &lim) != 0)
-    return;
-  if (lim.rlim_max < want) {
-    struct rlimit more = { want, want };
-
-    if (setrlimit (RLIMIT_NOFILE, &more) == 0)
-      return;
-    g_printerr ("# open files limited to %lu (want %lu)\n",
-                (gulong)lim.rlim_max, (gulong)want);
-  }
-  lim.rlim_cur = lim.rlim_max;
-  setrlimit (RLIMIT_NOFILE, &lim);
-}
 
 static gboolean
 on_deadline (gpointer data)
@@ -357,8 +318,8 @@ typedef struct {
   gboolean over;
 } Traffic;
 
-/* Every millisecond slot s sends for the pairs i with i % CYCLE_MS == s %
- * CYCLE_MS; a late wakeup catches up the slots it missed. */
+/* Every millisecond slot s sends for the pairs i with i % cycle_ms == s %
+ * cycle_ms; a late wakeup catches up the slots it missed. */
 static gboolean
 on_traffic_tick (gpointer data)
 {
@@ -370,7 +331,7 @@ on_traffic_tick (gpointer data)
   for (; t->next_slot <= slot_now; t->next_slot++) {
     guint i;
 
-    for (i = t->next_slot % CYCLE_MS; i < bench->n; i += CYCLE_MS) {
+    for (i = t->next_slot % cycle_ms; i < bench->n; i += cycle_ms) {
       side_send (&bench->pairs[i].sides[0]);
       side_send (&bench->pairs[i].sides[1]);
     }
@@ -399,7 +360,7 @@ run_traffic (Bench *bench, GMainContext *ctx, guint seconds)
 static gboolean
 all_usable (Bench *bench)
 {
-  return bench->usable == 2 * bench->n;
+  return bench->usable == (bench->mux ? 1 : 2) * bench->n;
 }
 
 /* Waits for every agent to be usable, iterating the context. */
@@ -408,8 +369,16 @@ wait_all_usable (Bench *bench, GMainContext *ctx, guint timeout_s)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
 
-  while (!all_usable (bench) && g_get_monotonic_time () < deadline)
+  gint64 report = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!all_usable (bench) && g_get_monotonic_time () < deadline) {
     run_for (ctx, 100, NULL);
+    if (g_get_monotonic_time () >= report) {
+      g_printerr ("# %u of %u agents usable\n", bench->usable,
+                  (bench->mux ? 1 : 2) * bench->n);
+      report += 10 * G_USEC_PER_SEC;
+    }
+  }
 }
 
 static guint
@@ -418,88 +387,218 @@ count_connected_pairs (Bench *bench)
   guint i, n = 0;
 
   for (i = 0; i < bench->n; i++)
-    n += bench->pairs[i].sides[0].usable && bench->pairs[i].sides[1].usable;
+    n += (bench->mux || bench->pairs[i].sides[0].usable)
+         && bench->pairs[i].sides[1].usable;
   return n;
 }
 
 static void
-run_case (gboolean use_ice, guint n, guint seconds, guint timeout_s)
+on_peer_desc (guint index, const gchar *desc, gpointer data)
 {
-  GMainContext *ctx = g_main_context_new ();
-  Bench bench = { use_ice, n };
-  gdouble rss0, rss1, cpu0, cpu1, connect_s;
-  guint fds0, fds1, i, s;
-  gint64 start_us;
+  Bench *bench = data;
 
-  g_main_context_push_thread_default (ctx);
-  raise_fd_limit (n);
-  statm_fd = open ("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  rss0 = rss_kib ();
-  fds0 = open_fds ();
-  bench.pairs = g_new0 (Pair, n);
-  for (i = 0; i < n; i++)
-    for (s = 0; s < 2; s++) {
-      Side *side = &bench.pairs[i].sides[s];
+  if (index < bench->n)
+    side_apply (&bench->pairs[index].sides[1], desc);
+}
 
-      bench.pairs[i].bench = &bench;
-      side->pair = &bench.pairs[i];
+/* -m: every muxed agent has gathered; the peer processes get their
+ * descriptions and answer with their own. */
+static GPtrArray *
+start_peer_processes (Bench *bench, GMainContext *ctx, guint threads)
+{
+  gchar *self = g_file_read_link ("/proc/self/exe", NULL);
+  GPtrArray *procs = g_ptr_array_new ();
+  guint base, i;
+
+  /* all started first: they make their agents at the same time */
+  for (base = 0; base < bench->n; base += BENCH_PEERS_PER_PROCESS) {
+    guint count = MIN (BENCH_PEERS_PER_PROCESS, bench->n - base);
+
+    g_ptr_array_add (procs,
+                     bench_peer_spawn (self, base, count,
+                                       MAX (1, threads * count / bench->n)));
+  }
+  while (bench->gathered < bench->n)
+    g_main_context_iteration (ctx, TRUE);
+  for (base = 0; base < bench->n; base += BENCH_PEERS_PER_PROCESS) {
+    guint count = MIN (BENCH_PEERS_PER_PROCESS, bench->n - base);
+    BenchPeerProc *proc = procs->pdata[base / BENCH_PEERS_PER_PROCESS];
+
+    for (i = base; i < base + count; i++) {
+      gchar *desc = side_description (&bench->pairs[i].sides[1]);
+
+      bench_peer_send_desc (proc, i, desc);
+      g_free (desc);
+    }
+    bench_peer_end_descs (proc, ctx, on_peer_desc, bench);
+  }
+  g_free (self);
+  return procs;
+}
+
+/* The sum of the peer processes' results; frees them. */
+static void
+finish_peer_processes (GPtrArray *procs, BenchPeerResult *sum)
+{
+  guint i;
+
+  memset (sum, 0, sizeof *sum);
+  for (i = 0; procs != NULL && i < procs->len; i++) {
+    BenchPeerResult one;
+
+    if (!bench_peer_finish (procs->pdata[i], &one))
+      g_printerr ("# peer process %u gave no result\n", i);
+    sum->sent += one.sent;
+    sum->received += one.received;
+    sum->refused += one.refused;
+    sum->connected += one.connected;
+    sum->rss_kib += one.rss_kib;
+    sum->cpu_s += one.cpu_s;
+  }
+  if (procs != NULL)
+    g_ptr_array_unref (procs);
+}
+
+static void
+make_sides (Bench *bench, GMainContext *ctx)
+{
+  guint i, s;
+
+  for (i = 0; i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++) {
+      Side *side = &bench->pairs[i].sides[s];
+
+      bench->pairs[i].bench = bench;
+      side->pair = &bench->pairs[i];
       side->controlling = s == 0;
-      if (use_ice)
+      if (bench->use_ice)
         ice_side_make (side, ctx);
       else
         nice_side_make (side, ctx);
     }
-  start_us = g_get_monotonic_time ();
-  for (i = 0; i < n; i++)
-    for (s = 0; s < 2; s++)
-      if (!side_gather (&bench.pairs[i].sides[s]))
-        g_printerr ("# pair %u side %u: gathering did not start\n", i, s);
-  wait_all_usable (&bench, ctx, timeout_s);
-  connect_s = (g_get_monotonic_time () - start_us) / 1e6;
-  rss1 = rss_kib ();
-  fds1 = open_fds ();
+}
 
-  cpu0 = cpu_seconds ();
-  run_traffic (&bench, ctx, seconds);
-  cpu1 = cpu_seconds ();
+/* "# states:" of the gst-ice agents at the end, by IceConnectionState */
+static void
+print_states (Bench *bench)
+{
+  guint count[ICE_CONNECTION_CLOSED + 1] = { 0 }, i, s;
+  GString *line = g_string_new ("# agent states at the end:");
 
+  for (i = 0; bench->use_ice && i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++)
+      if (bench->pairs[i].sides[s].last_state <= ICE_CONNECTION_CLOSED)
+        count[bench->pairs[i].sides[s].last_state]++;
+  for (s = 0; s <= ICE_CONNECTION_CLOSED; s++)
+    g_string_append_printf (line, " %u", count[s]);
+  g_printerr ("%s (new checking connected completed disconnected failed "
+              "closed)\n",
+              line->str);
+  g_string_free (line, TRUE);
+}
+
+/* @connected: pairs usable when connecting ended; connected_end= is read
+ * after the traffic */
+static void
+print_result (Bench *bench, guint connected, gdouble connect_s, gdouble rss_kib,
+              guint fds, gdouble fds0, gdouble cpu_s,
+              const BenchPeerResult *peer)
+{
+  guint64 sent = bench->sent + peer->sent;
+  guint64 received = bench->received + peer->received;
+  GString *extra = g_string_new (NULL);
+
+  if (bench->mux)
+    g_string_append_printf (extra,
+                            " peer_connected=%u rss_kib_per_mux_agent=%.1f "
+                            "server_cpu_us_per_pkt=%.2f",
+                            peer->connected, rss_kib / bench->n,
+                            bench->received ? cpu_s * 1e6 / bench->received
+                                            : 0.0);
   g_print (
-      "RESULT impl=%s n=%u mux=no connected=%u connect_s=%.2f "
+      "RESULT impl=%s n=%u mux=%s connected=%u connected_end=%u "
+      "connect_s=%.2f "
       "rss_kib_per_pair=%.1f fds=%u fds_per_pair=%.2f sent=%" G_GUINT64_FORMAT
       " received=%" G_GUINT64_FORMAT " lost=%" G_GINT64_FORMAT
-      " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f\n",
-      use_ice ? "ice" : "nice", n, count_connected_pairs (&bench), connect_s,
-      (rss1 - rss0) / n, fds1, ((gdouble)fds1 - fds0) / n, bench.sent,
-      bench.received, (gint64)bench.sent - (gint64)bench.received,
-      bench.refused,
-      bench.received ? (cpu1 - cpu0) * 1e6 / bench.received : 0.0);
+      " refused=%" G_GUINT64_FORMAT " cpu_us_per_pkt=%.2f%s\n",
+      bench->use_ice ? "ice" : "nice", bench->n, bench->mux ? "yes" : "no",
+      connected, count_connected_pairs (bench), connect_s,
+      (rss_kib + peer->rss_kib) / bench->n, fds,
+      ((gdouble)fds - fds0) / bench->n, sent, received,
+      (gint64)sent - (gint64)received, bench->refused + peer->refused,
+      received ? (cpu_s + peer->cpu_s) * 1e6 / received : 0.0, extra->str);
+  g_string_free (extra, TRUE);
+  print_states (bench);
+}
 
-  for (i = 0; i < n; i++)
+static void
+run_case (Bench *bench, guint seconds, guint timeout_s, guint threads)
+{
+  GMainContext *ctx = g_main_context_new ();
+  GPtrArray *procs = NULL;
+  BenchPeerResult peer = { 0 };
+  gdouble rss0, rss1, cpu0, cpu1, connect_s;
+  guint fds0, fds1, i, s;
+  gint64 start_us;
+  guint connected;
+
+  g_main_context_push_thread_default (ctx);
+  bench_proc_raise_fd_limit (bench->n);
+  rss0 = bench_proc_rss_kib ();
+  fds0 = bench_proc_open_fds ();
+  bench->pairs = g_new0 (Pair, bench->n);
+  make_sides (bench, ctx);
+  start_us = g_get_monotonic_time ();
+  for (i = 0; i < bench->n; i++)
+    for (s = bench->mux ? 1 : 0; s < 2; s++)
+      if (!side_gather (&bench->pairs[i].sides[s]))
+        g_printerr ("# pair %u side %u: gathering did not start\n", i, s);
+  if (bench->mux)
+    procs = start_peer_processes (bench, ctx, threads);
+  wait_all_usable (bench, ctx, timeout_s);
+  connect_s = (g_get_monotonic_time () - start_us) / 1e6;
+  connected = count_connected_pairs (bench);
+  rss1 = bench_proc_rss_kib ();
+  fds1 = bench_proc_open_fds ();
+
+  cpu0 = bench_proc_cpu_seconds ();
+  for (i = 0; procs != NULL && i < procs->len; i++)
+    bench_peer_start_traffic (procs->pdata[i], seconds, cycle_ms);
+  run_traffic (bench, ctx, seconds);
+  cpu1 = bench_proc_cpu_seconds ();
+  finish_peer_processes (procs, &peer);
+  print_result (bench, connected, connect_s, rss1 - rss0, fds1, fds0,
+                cpu1 - cpu0, &peer);
+
+  for (i = 0; i < bench->n; i++)
     for (s = 0; s < 2; s++)
-      side_free (&bench.pairs[i].sides[s]);
+      side_free (&bench->pairs[i].sides[s]);
   /* let the closed agents' pending sources run down */
   while (g_main_context_iteration (ctx, FALSE))
     ;
-  g_free (bench.pairs);
-  close (statm_fd);
+  g_free (bench->pairs);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
 
 /* Without -i: one child process per implementation, gst-ice first. */
 static gint
-run_children (const gchar *self, guint n, guint seconds, guint timeout_s)
+run_children (const gchar *self, guint n, guint seconds, guint timeout_s,
+              gboolean mux)
 {
   const gchar *impls[] = { "ice", "nice" };
   gint status = 0;
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (impls); i++) {
+  for (i = 0; i < (mux ? 1 : G_N_ELEMENTS (impls)); i++) {
     gchar *n_arg = g_strdup_printf ("%u", n);
     gchar *s_arg = g_strdup_printf ("%u", seconds);
     gchar *t_arg = g_strdup_printf ("%u", timeout_s);
+    gchar *c_arg = g_strdup_printf ("%u", cycle_ms);
     const gchar *argv[]
-        = { self, "-i", impls[i], "-n", n_arg, "-s", s_arg, "-t", t_arg, NULL };
+        = { self,  "-i", impls[i], "-n", n_arg, "-s",
+            s_arg, "-t", t_arg,    "-c", c_arg, mux ? "-m" : NULL,
+            NULL };
     GError *error = NULL;
     gint child = 0;
 
@@ -514,6 +613,7 @@ run_children (const gchar *self, guint n, guint seconds, guint timeout_s)
     g_free (n_arg);
     g_free (s_arg);
     g_free (t_arg);
+    g_free (c_arg);
   }
   return status;
 }
@@ -522,7 +622,9 @@ int
 main (int argc, char **argv)
 {
   gchar *impl = NULL;
-  gint n = 100, seconds = 5, timeout_s = 120;
+  gint n = 100, seconds = 5, timeout_s = 120, threads = 0,
+       cycle = BENCH_SCALE_CYCLE_MS;
+  gboolean mux = FALSE, peer = FALSE;
   GOptionEntry entries[] = {
     { "impl", 'i', 0, G_OPTION_ARG_STRING, &impl,
       "ice or nice (default: both, one process each)", "I" },
@@ -531,6 +633,17 @@ main (int argc, char **argv)
       "S" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "connect time limit in seconds (default 120)", "T" },
+    { "mux", 'm', 0, G_OPTION_ARG_NONE, &mux,
+      "gst-ice with udp-mux: one side of each pair on one socket, the "
+      "peers in a second process",
+      NULL },
+    { "peer-threads", 'j', 0, G_OPTION_ARG_INT, &threads,
+      "threads of the peer process with -m (default: one per 1000 pairs)",
+      "J" },
+    { "cycle", 'c', 0, G_OPTION_ARG_INT, &cycle,
+      "each agent sends once per C ms (default 40: 25 pkt/s)", "C" },
+    { "peer", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &peer,
+      "run as the peer process of -m", NULL },
     { NULL },
   };
   GOptionContext *octx
@@ -540,20 +653,32 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (octx, entries, NULL);
   ok = g_option_context_parse (octx, &argc, &argv, NULL);
   g_option_context_free (octx);
-  if (!ok || n < 1 || seconds < 1 || timeout_s < 1
+  if (!ok || n < 1 || seconds < 1 || timeout_s < 1 || threads < 0
       || (impl != NULL && g_strcmp0 (impl, "ice") != 0
-          && g_strcmp0 (impl, "nice") != 0)) {
-    g_printerr ("expected -i ice|nice, -n >= 1, -s >= 1, -t >= 1\n");
+          && g_strcmp0 (impl, "nice") != 0)
+      || (mux && g_strcmp0 (impl, "nice") == 0)) {
+    g_printerr ("expected -i ice|nice, -n >= 1, -s >= 1, -t >= 1 (-m with "
+                "ice only)\n");
     return 2;
   }
+  if (threads == 0)
+    threads = (n + 999) / 1000;
+  cycle_ms = MAX (cycle, 1);
+  if (peer)
+    return bench_scale_peer_main (n, threads);
   if (impl == NULL) {
     gchar *self = g_file_read_link ("/proc/self/exe", NULL);
-    gint status = run_children (self ? self : argv[0], n, seconds, timeout_s);
+    gint status
+        = run_children (self ? self : argv[0], n, seconds, timeout_s, mux);
 
     g_free (self);
     return status;
   }
-  run_case (g_str_equal (impl, "ice"), n, seconds, timeout_s);
+  {
+    Bench bench = { g_str_equal (impl, "ice"), mux, n };
+
+    run_case (&bench, seconds, timeout_s, threads);
+  }
   g_free (impl);
   return 0;
 }

@@ -8,13 +8,16 @@
  * "local-address-lost" posted as an "ice-local-address-lost" element
  * message. The restart itself needs nothing here: the agent announces its
  * new credentials (local-credentials-changed) and the signallers publish
- * the new description as after a restart of the peer.
+ * the new description as after a restart of the peer. And "udp-mux":
+ * the agent's one shared UDP socket (ice/io/ice-udp-mux.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gsticenetwork.h"
+
+#include "ice/common/ice-addr.h"
 
 #define GST_CAT_DEFAULT gst_ice_debug
 
@@ -95,6 +98,41 @@ gst_ice_network_install_properties (GObjectClass *klass)
                             "away (agent-level)",
                             DEFAULT_RESTART_ON_NETWORK_CHANGE,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:udp-mux:
+   * "HOST:PORT" (an IP address; port 0 picks one) of a UDP socket shared
+   * by every agent of the process that names the same string: a server
+   * answering many peers on one port. The agent gathers that one host
+   * candidate (no STUN, TURN or ICE-TCP candidates) and needs rtcp-mux;
+   * checks reach it by their ufrag, everything else by the peer's address.
+   * NULL: the agent's own sockets. Agent-level.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_UDP_MUX,
+      g_param_spec_string ("udp-mux", "UDP mux",
+                           "HOST:PORT of a UDP socket shared by every agent "
+                           "of the process that names it (agent-level)",
+                           DEFAULT_UDP_MUX,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+}
+
+static gboolean
+set_udp_mux (GstIceSettings *s, const gchar *value, GError **error)
+{
+  IceTransportAddr addr;
+
+  if (value != NULL && *value != '\0'
+      && (!ice_addr_parse (&addr, value) || ice_addr_is_unspecified (&addr))) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "udp-mux \"%s\" is not HOST:PORT with an IP address, e.g. "
+                 "\"192.0.2.7:3478\"",
+                 value);
+    return FALSE;
+  }
+  g_free (s->udp_mux);
+  s->udp_mux = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+  s->explicit |= GST_ICE_SET_UDP_MUX;
+  return TRUE;
 }
 
 static gboolean
@@ -139,6 +177,8 @@ gst_ice_network_set_setting (GstIceSettings *s, guint prop_id,
       s->restart_on_network_change = g_value_get_boolean (value);
       s->explicit |= GST_ICE_SET_RESTART_ON_NETWORK_CHANGE;
       return TRUE;
+    case GST_ICE_PROP_UDP_MUX:
+      return set_udp_mux (s, g_value_get_string (value), error);
     default:
       g_assert_not_reached ();
       return FALSE;
@@ -163,6 +203,9 @@ gst_ice_network_get_setting (GstIceSettings *s, guint prop_id, GValue *value)
       return TRUE;
     case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
       g_value_set_boolean (value, s->restart_on_network_change);
+      return TRUE;
+    case GST_ICE_PROP_UDP_MUX:
+      g_value_set_string (value, s->udp_mux);
       return TRUE;
     default:
       return FALSE;
@@ -198,6 +241,8 @@ gst_ice_network_configure_agent (GstIceSharedAgent *shared,
   if (s->explicit & GST_ICE_SET_RESTART_ON_NETWORK_CHANGE)
     g_object_set (agent, "restart-on-network-change",
                   s->restart_on_network_change, NULL);
+  if (s->explicit & GST_ICE_SET_UDP_MUX)
+    g_object_set (agent, "udp-mux", s->udp_mux, NULL);
 }
 
 /**

@@ -68,6 +68,7 @@ gst_ice_settings_clear (GstIceSettings *settings)
   g_clear_pointer (&settings->turn_ca_file, g_free);
   g_clear_pointer (&settings->interfaces, g_free);
   g_clear_pointer (&settings->exclude_interfaces, g_free);
+  g_clear_pointer (&settings->udp_mux, g_free);
 }
 
 /**
@@ -92,6 +93,7 @@ gst_ice_settings_copy (GstIceSettings *dest, const GstIceSettings *src)
   dest->turn_ca_file = g_strdup (src->turn_ca_file);
   dest->interfaces = g_strdup (src->interfaces);
   dest->exclude_interfaces = g_strdup (src->exclude_interfaces);
+  dest->udp_mux = g_strdup (src->udp_mux);
 }
 
 /**
@@ -590,6 +592,7 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
     case GST_ICE_PROP_INTERFACES:
     case GST_ICE_PROP_EXCLUDE_INTERFACES:
     case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
+    case GST_ICE_PROP_UDP_MUX:
       ok = gst_ice_network_set_setting (s, prop_id, value, &err);
       break;
     default:

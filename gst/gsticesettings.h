@@ -71,6 +71,7 @@ enum {
   GST_ICE_PROP_EXCLUDE_INTERFACES,
   GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
   GST_ICE_PROP_MDNS_RESOLVE,
+  GST_ICE_PROP_UDP_MUX,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -101,6 +102,7 @@ typedef enum {
   GST_ICE_SET_EXCLUDE_INTERFACES = 1 << 15,
   GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 16,
   GST_ICE_SET_MDNS_RESOLVE = 1 << 17,
+  GST_ICE_SET_UDP_MUX = 1 << 18,
 } GstIceSettingFlags;
 
 /**
@@ -142,6 +144,7 @@ typedef struct {
   gchar *interfaces;         /* gsticenetwork.c */
   gchar *exclude_interfaces; /* gsticenetwork.c */
   gboolean restart_on_network_change;
+  gchar *udp_mux; /* gsticenetwork.c */
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

@@ -70,7 +70,8 @@ ice_agent_gather (IceAgent *agent, guint stream_id, GError **error)
     ok = FALSE;
   } else {
     ok = ice_agent_state_gather_locked (state, stream_id, error);
-    if (ok)
+    /* a muxed agent's one address is fixed (ice-agent-mux.c) */
+    if (ok && state->udp_mux == NULL)
       ice_agent_netwatch_start_locked (state);
   }
   UNLOCK (state);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-udp-mux-private.h"
 
 #define ICE_AGENT_STUN_DEFAULT_PORT 3478 /* RFC 8489 §18.9 */
 
@@ -517,6 +518,8 @@ ice_agent_state_gather_locked (IceAgentState *state, guint stream_id,
                  stream_id);
     return FALSE;
   }
+  if (state->udp_mux != NULL) /* ice-agent-mux.c */
+    return ice_agent_mux_gather_locked (state, stream, error);
   if (!stream->sockets_open && !open_stream_sockets (state, stream, error))
     return FALSE;
   stream->gather_pending = TRUE;

@@ -184,7 +184,7 @@ typedef struct {
   GPtrArray *streams;         /* IceAgentStream*, index = stream id */
   GPtrArray *sockets;         /* IceAgentSocket* */
   GHashTable *socket_by_addr; /* IceTransportAddr* -> IceAgentSocket* */
-  GSource *timer;
+  struct _IceAgentTimer *timer; /* ice-agent-timer.h */
   GArray *pending_events; /* IceEvent, emitted after unlock (shared
                            * context: by ice-agent-dispatch.c) */
 
@@ -224,6 +224,10 @@ typedef struct {
   guint64 consumer_reads;  /* batches the consumer read itself */
   guint64 reader_handovers; /* sockets taken back from a consumer */
   IceAgentSendCounters send;
+
+  /* ice-agent-mux.c: "udp-mux" and the agent's place on that mux */
+  gchar *udp_mux;
+  gpointer mux_member; /* IceUdpMuxMember *, NULL until gathering */
 
   /* ice-agent-dispatch.c: a pool task of this agent is queued or running
    * (shared context only), under the lock */

@@ -9,8 +9,14 @@
  */
 #include "ice/io/ice-agent-private.h"
 
+/* The ring starts small and doubles up to the capacity: an agent whose
+ * consumer keeps up (or that has a receive callback) never holds the
+ * full ring (1024 slots are 40 KiB; a server holds thousands of agents). */
+#define QUEUE_FIRST_SLOTS 16
+
 struct _IceAgentQueue {
-  IceAgentDatagram *ring;
+  IceAgentDatagram *ring; /* @allocated slots, NULL until the first push */
+  guint allocated;
   guint capacity;
   guint head; /* index of the oldest */
   guint length;
@@ -25,7 +31,6 @@ ice_agent_queue_new (guint capacity, gsize max_bytes)
 
   queue->capacity = MAX (capacity, 1);
   queue->max_bytes = max_bytes;
-  queue->ring = g_new0 (IceAgentDatagram, queue->capacity);
   return queue;
 }
 
@@ -46,8 +51,25 @@ drop_oldest (IceAgentQueue *queue)
 
   queue->bytes -= g_bytes_get_size (oldest->bytes);
   ice_agent_datagram_clear (oldest);
-  queue->head = (queue->head + 1) % queue->capacity;
+  queue->head = (queue->head + 1) % queue->allocated;
   queue->length--;
+}
+
+/* A ring twice as large (at most the capacity), the oldest first. */
+static void
+grow (IceAgentQueue *queue)
+{
+  guint size
+      = MIN (queue->capacity, MAX (QUEUE_FIRST_SLOTS, 2 * queue->allocated));
+  IceAgentDatagram *ring = g_new0 (IceAgentDatagram, size);
+  guint i;
+
+  for (i = 0; i < queue->length; i++)
+    ring[i] = queue->ring[(queue->head + i) % queue->allocated];
+  g_free (queue->ring);
+  queue->ring = ring;
+  queue->allocated = size;
+  queue->head = 0;
 }
 
 /* Takes ownership of @datagram's bytes. Returns how many datagrams were
@@ -65,7 +87,9 @@ ice_agent_queue_push (IceAgentQueue *queue, IceAgentDatagram *datagram)
     drop_oldest (queue);
     dropped++;
   }
-  queue->ring[(queue->head + queue->length) % queue->capacity] = *datagram;
+  if (queue->length == queue->allocated)
+    grow (queue);
+  queue->ring[(queue->head + queue->length) % queue->allocated] = *datagram;
   queue->length++;
   queue->bytes += size;
   datagram->bytes = NULL;
@@ -83,7 +107,7 @@ ice_agent_queue_pop (IceAgentQueue *queue, IceAgentDatagram *out, guint max)
     out[n++] = *oldest;
     queue->bytes -= g_bytes_get_size (oldest->bytes);
     oldest->bytes = NULL;
-    queue->head = (queue->head + 1) % queue->capacity;
+    queue->head = (queue->head + 1) % queue->allocated;
     queue->length--;
   }
   return n;

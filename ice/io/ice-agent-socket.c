@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-udp-mux-private.h"
 
 /* Enough for bursts of media at a few hundred Mbit/s while the context
  * thread is busy elsewhere; the kernel caps it unless we are privileged. */
@@ -237,6 +238,7 @@ ice_agent_state_send_transmit_locked (IceAgentState *state,
              ice_addr_to_string (&transmit->to, to));
     return;
   }
+  ice_agent_mux_learn_locked (state, &transmit->to);
   /* non-blocking: a STUN datagram lost to a full buffer is retransmitted
    * by its transaction (RFC 8489 §6.2.1) */
   while (sendto (sock->fd, transmit->data, transmit->len, 0,

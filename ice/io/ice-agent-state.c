@@ -12,6 +12,8 @@
 #include <sys/random.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-agent-timer.h"
+#include "ice/io/ice-udp-mux-private.h"
 
 static guint64
 secure_random (gpointer user_data)
@@ -24,17 +26,6 @@ secure_random (gpointer user_data)
   return value;
 }
 
-static gboolean
-timer_dispatch (GSource *source, GSourceFunc callback, gpointer data)
-{
-  /* one shot per arming: the callback re-arms it from next_timeout */
-  g_source_set_ready_time (source, -1);
-  return callback (data);
-}
-
-static GSourceFuncs timer_funcs
-    = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
-
 /* Queued events that the context thread itself must emit: an agent on
  * the shared context hands them to the dispatch pool instead. */
 static gboolean
@@ -43,7 +34,8 @@ events_wait_for_context_locked (IceAgentState *state)
   return !state->shared_context && state->pending_events->len > 0;
 }
 
-static gboolean
+/* ice-agent-timer.c: once per arming, on the agent's context */
+static void
 timer_fired (gpointer data)
 {
   IceAgentState *state = data;
@@ -52,7 +44,7 @@ timer_fired (gpointer data)
   g_mutex_lock (&state->lock);
   if (state->closed) {
     g_mutex_unlock (&state->lock);
-    return G_SOURCE_REMOVE;
+    return;
   }
   now = g_get_monotonic_time ();
   if (state->session != NULL) {
@@ -63,11 +55,10 @@ timer_fired (gpointer data)
     /* a core that keeps asking for "now" must not make us spin */
     next = ice_session_next_timeout (state->session);
     if (next >= 0 && next <= now && !events_wait_for_context_locked (state))
-      g_source_set_ready_time (state->timer, now + 1000);
+      ice_agent_timer_set (state->timer, now + 1000);
   }
   g_mutex_unlock (&state->lock);
   ice_agent_state_emit_pending (state);
-  return G_SOURCE_CONTINUE;
 }
 
 IceAgentState *
@@ -99,11 +90,12 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
   ice_agent_turn_state_init (state);
 
-  state->timer = g_source_new (&timer_funcs, sizeof (GSource));
-  g_source_set_name (state->timer, "ice-agent-timer");
-  g_source_set_callback (state->timer, timer_fired, ice_agent_state_ref (state),
-                         (GDestroyNotify)ice_agent_state_unref);
-  g_source_attach (state->timer, state->context);
+  /* not a reference: the timer is disarmed for good at close, before the
+   * last reference can go */
+  state->timer
+      = ice_agent_timer_new (state->context, timer_fired, state,
+                             (gpointer (*) (gpointer))ice_agent_state_ref,
+                             (GDestroyNotify)ice_agent_state_unref);
   return state;
 }
 
@@ -153,9 +145,10 @@ ice_agent_state_unref (IceAgentState *state)
   ice_agent_tcp_free (state);
   ice_agent_netwatch_free (state);
   g_clear_pointer (&state->session, ice_session_free);
-  g_clear_pointer (&state->timer, g_source_unref);
+  g_clear_pointer (&state->timer, ice_agent_timer_free);
   g_clear_object (&state->resolve_cancellable);
   g_free (state->stun_server);
+  g_free (state->udp_mux);
   g_strfreev (state->bind_addresses);
   g_strfreev (state->interfaces);
   g_strfreev (state->exclude_interfaces);
@@ -251,13 +244,14 @@ ice_agent_state_flush_locked (IceAgentState *state)
       ice_agent_mdns_publish_candidate (&event.u.candidate, state);
     g_array_append_val (state->pending_events, event);
   }
+  ice_agent_mux_sync_ufrag_locked (state);
   /* on the application's context, events wake it at once so that it
    * emits them; on the shared one the pool does, off the packet thread */
   ice_agent_dispatch_schedule_locked (state);
   next = events_wait_for_context_locked (state)
              ? 0
              : ice_session_next_timeout (state->session);
-  g_source_set_ready_time (state->timer, next);
+  ice_agent_timer_set (state->timer, next);
   g_cond_broadcast (&state->cond);
 }
 
@@ -293,6 +287,7 @@ void
 ice_agent_state_close (IceAgentState *state)
 {
   GCancellable *cancellable;
+  gpointer mux_member;
   guint i;
 
   g_mutex_lock (&state->lock);
@@ -306,6 +301,7 @@ ice_agent_state_close (IceAgentState *state)
     ice_agent_state_flush_locked (state);
   }
   state->closed = TRUE;
+  mux_member = g_steal_pointer (&state->mux_member);
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);
   ice_agent_tcp_close_locked (state);
@@ -316,7 +312,7 @@ ice_agent_state_close (IceAgentState *state)
     if (sock->source != NULL)
       g_source_destroy (sock->source);
   }
-  g_source_destroy (state->timer);
+  ice_agent_timer_set (state->timer, -1);
   ice_agent_reader_wake_all_locked (state);
   cancellable = state->resolve_cancellable
                     ? g_object_ref (state->resolve_cancellable)
@@ -324,6 +320,10 @@ ice_agent_state_close (IceAgentState *state)
   g_cond_broadcast (&state->cond);
   g_mutex_unlock (&state->lock);
 
+  /* unlocked: the last agent's leave ends the mux, which may join the
+   * gst-ice thread, and that thread may be waiting for our lock */
+  if (mux_member != NULL)
+    ice_udp_mux_leave (mux_member);
   if (cancellable != NULL) {
     g_cancellable_cancel (cancellable);
     g_object_unref (cancellable);

@@ -7,6 +7,7 @@
  * IceAgentState (see ice-agent-private.h for why it is not the object).
  */
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-udp-mux-private.h"
 
 struct _IceAgent {
   GObject parent;
@@ -37,6 +38,7 @@ enum {
   PROP_INTERFACES,
   PROP_EXCLUDE_INTERFACES,
   PROP_RESTART_ON_NETWORK_CHANGE,
+  PROP_UDP_MUX,
   N_PROPS
 };
 
@@ -178,6 +180,28 @@ set_iflist_locked (gchar ***field, const gchar *name, const GValue *value)
   *field = g_value_dup_boxed (value);
 }
 
+/* ice-udp-mux.c: "HOST:PORT" with an IP, fixed once the agent gathered */
+static void
+set_udp_mux_locked (IceAgentState *state, const gchar *address)
+{
+  IceTransportAddr addr;
+
+  if (state->mux_member != NULL) {
+    g_warning ("IceAgent: \"udp-mux\" can only change before gathering");
+    return;
+  }
+  if (address != NULL && *address != '\0'
+      && !ice_udp_mux_parse (address, &addr)) {
+    g_warning ("IceAgent: udp-mux \"%s\" is not HOST:PORT with an IP "
+               "address (e.g. \"192.0.2.7:3478\"); left unchanged",
+               address);
+    return;
+  }
+  g_free (state->udp_mux);
+  state->udp_mux
+      = address != NULL && *address != '\0' ? g_strdup (address) : NULL;
+}
+
 static void
 ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
                         GParamSpec *pspec)
@@ -263,6 +287,9 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_RESTART_ON_NETWORK_CHANGE:
       state->restart_on_network_change = g_value_get_boolean (value);
+      break;
+    case PROP_UDP_MUX:
+      set_udp_mux_locked (state, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -357,6 +384,9 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_RESTART_ON_NETWORK_CHANGE:
       g_value_set_boolean (value, state->restart_on_network_change);
+      break;
+    case PROP_UDP_MUX:
+      g_value_set_string (value, state->udp_mux);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -545,6 +575,13 @@ install_properties (GObjectClass *gobject_class)
       "on the addresses there are now (FALSE: only signal "
       "local-address-lost)",
       TRUE, rw);
+  properties[PROP_UDP_MUX] = g_param_spec_string (
+      "udp-mux", "UDP mux",
+      "HOST:PORT (an IP address) of a UDP socket shared by every agent of "
+      "the process that names it: one host candidate there, checks routed "
+      "by ufrag, the rest by source address (NULL: own sockets; set "
+      "before gathering)",
+      NULL, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

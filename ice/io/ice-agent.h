@@ -286,6 +286,12 @@ typedef struct {
  *                      debounced 200 ms), restart ICE on the addresses
  *                      there are now; FALSE: close those sockets, gather
  *                      on new addresses (trickled) and only signal.
+ * "udp-mux"            gchararray, default NULL: "HOST:PORT" (an IP
+ *                      address; port 0 picks one) of a UDP socket that
+ *                      every agent of the process naming the same string
+ *                      shares (ice-udp-mux.h): the agent gathers that one
+ *                      host candidate; one stream of one component. Set
+ *                      before gathering. docs/ice-agent.md "UDP mux".
  *
  * Signals (no lock held; from the dispatch pool on the shared context,
  * from the caller's context otherwise: see "Threads" above):
