@@ -39,13 +39,16 @@ typedef struct {
   IceTransportAddr local;
   guint stream_id;
   guint component_id;
-  GSource *source;   /* ice-agent-recv.c: reads while the agent owns it */
-  gpointer fd_tag;   /* the source's fd, polled for G_IO_IN or nothing */
-  gboolean polling;  /* the source polls the fd (G_IO_IN) */
+  GSource *source;  /* ice-agent-recv.c: reads while the agent owns it */
+  gpointer fd_tag;  /* the source's fd, polled for G_IO_IN or nothing */
+  gboolean polling; /* the source polls the fd (G_IO_IN) */
   /* the hand-over (ice-agent-reader.c), under the agent's lock */
   gboolean consumer_owned; /* a consumer reads it, the agent does not */
   gboolean agent_reading;  /* the agent's source is between recvmmsg and
                             * handing the batch on */
+  /* the UDP mux's socket, shared with other agents: only ice-udp-mux.c
+   * reads it, never this agent's consumer */
+  gboolean shared;
 } IceAgentSocket;
 
 /* The cached send route of a component (DESIGN §3: no session call per
@@ -180,13 +183,13 @@ typedef struct {
   guint queue_capacity;
   guint queue_max_bytes;
 
-  IceSession *session;        /* created by the first add_stream */
-  GPtrArray *streams;         /* IceAgentStream*, index = stream id */
-  GPtrArray *sockets;         /* IceAgentSocket* */
-  GHashTable *socket_by_addr; /* IceTransportAddr* -> IceAgentSocket* */
+  IceSession *session;          /* created by the first add_stream */
+  GPtrArray *streams;           /* IceAgentStream*, index = stream id */
+  GPtrArray *sockets;           /* IceAgentSocket* */
+  GHashTable *socket_by_addr;   /* IceTransportAddr* -> IceAgentSocket* */
   struct _IceAgentTimer *timer; /* ice-agent-timer.h */
-  GArray *pending_events; /* IceEvent, emitted after unlock (shared
-                           * context: by ice-agent-dispatch.c) */
+  GArray *pending_events;       /* IceEvent, emitted after unlock (shared
+                                 * context: by ice-agent-dispatch.c) */
 
   IceAgentStunState stun_state;
   GCancellable *resolve_cancellable;
@@ -220,8 +223,8 @@ typedef struct {
   guint64 bytes_received;
   guint64 queue_dropped;
   guint64 recv_errors;
-  guint64 gro_segments;    /* datagrams split out of UDP_GRO reads */
-  guint64 consumer_reads;  /* batches the consumer read itself */
+  guint64 gro_segments;     /* datagrams split out of UDP_GRO reads */
+  guint64 consumer_reads;   /* batches the consumer read itself */
   guint64 reader_handovers; /* sockets taken back from a consumer */
   IceAgentSendCounters send;
 
@@ -289,7 +292,7 @@ GSource *ice_agent_recv_source_new (IceAgentState *state, IceAgentSocket *sock);
 typedef struct {
   guint stream_id;
   guint component_id;
-  IceAgentDatagram *out;  /* ice_agent_recv_batch(), or */
+  IceAgentDatagram *out;   /* ice_agent_recv_batch(), or */
   IceAgentRecvSlot *slots; /* ice_agent_recv_into(): copied in */
   guint n;
   guint max;
@@ -298,8 +301,7 @@ gboolean ice_agent_direct_take_locked (IceAgentState *state,
                                        IceAgentDirect *direct,
                                        const IceDelivery *delivery,
                                        const guint8 *payload, gint64 now);
-void ice_agent_direct_put (IceAgentDirect *direct,
-                           IceAgentDatagram *datagram);
+void ice_agent_direct_put (IceAgentDirect *direct, IceAgentDatagram *datagram);
 guint ice_agent_direct_pop_locked (IceAgentQueue *queue,
                                    IceAgentDirect *direct);
 gint ice_agent_recv_read (gint fd, guint vlen);

@@ -174,13 +174,17 @@ ice_agent_reader_clear (IceAgentReader *reader)
   reader->wake_fd = -1;
 }
 
-/* The socket the consumer can read itself: the route's, over UDP. */
+/* The socket the consumer can read itself: the route's, over UDP, unless
+ * it is the mux's (its datagrams are other agents' too). */
 static IceAgentSocket *
 direct_socket_locked (IceAgentState *state, IceAgentComponent *comp)
 {
+  IceAgentSocket *sock;
+
   if (!comp->route.ok || comp->route.over_stream || comp->recv_func != NULL)
     return NULL;
-  return socket_of_locked (state, comp->route.socket);
+  sock = socket_of_locked (state, comp->route.socket);
+  return sock != NULL && !sock->shared ? sock : NULL;
 }
 
 /* TRUE when the socket was not the consumer's yet */

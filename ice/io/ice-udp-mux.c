@@ -290,6 +290,7 @@ member_socket (IceUdpMux *mux)
   sock->socket = g_object_ref (mux->sock->socket);
   sock->fd = mux->sock->fd;
   sock->local = mux->sock->local;
+  sock->shared = TRUE;
   return sock;
 }
 

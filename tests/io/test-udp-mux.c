@@ -116,6 +116,14 @@ test_fifty_pairs (void)
   g_assert_cmpuint (stats.routed_by_ufrag, >=, N_PAIRS);
   g_assert_cmpuint (stats.routed_by_address, >=, 5 * N_PAIRS);
   g_assert_cmpuint (stats.addresses, >=, N_PAIRS);
+  /* a muxed agent's consumer never reads the shared socket itself (it
+   * would take the other agents' datagrams) */
+  for (i = 0; i < N_PAIRS; i++) {
+    IceAgentStats agent_stats;
+
+    ice_agent_get_stats (pairs[i].b, &agent_stats);
+    g_assert_cmpuint (agent_stats.consumer_reads, ==, 0);
+  }
   for (i = 0; i < N_PAIRS; i++)
     io_test_pair_clear (&pairs[i]);
   g_assert_false (ice_udp_mux_get_stats (MUX, &stats));
