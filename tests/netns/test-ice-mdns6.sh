@@ -18,7 +18,7 @@ source "$(dirname "$0")/ice-lib.sh"
 source "$(dirname "$0")/lan-lib.sh"
 
 lan_require_mdns
-command -v iptables >/dev/null && command -v ip6tables >/dev/null ||
+{ command -v iptables && command -v ip6tables; } >/dev/null ||
   skip "no iptables / ip6tables"
 lan_create
 declare -A LAN_IP6=([la]=fd00:3::2 [lb]=fd00:3::3)
