@@ -298,12 +298,12 @@ install_agent_properties (GObjectClass *klass)
    * GstIceSrc:mdns:
    * Publish host candidates as random `<uuid>.local` names (new ones per
    * ICE session) and answer mDNS queries for them on 224.0.0.251:5353
-   * and [ff02::fb]:5353, as browsers do (draft-ietf-mmusic-mdns-ice-candidates): the
-   * description and trickled candidates carry no local address, and
-   * server-reflexive candidates say `raddr 0.0.0.0 rport 0`. Off by
-   * default: a peer that cannot resolve mDNS names (libnice, most
-   * gateways) then reaches us only if we check it first, and loopback has
-   * no multicast. Agent-level; set before the agent gathers.
+   * and [ff02::fb]:5353, as browsers do
+   * (draft-ietf-mmusic-mdns-ice-candidates): the description and trickled
+   * candidates carry no local address, and server-reflexive candidates say
+   * `raddr 0.0.0.0 rport 0`. Off by default: a peer that cannot resolve mDNS
+   * names (libnice, most gateways) then reaches us only if we check it first,
+   * and loopback has no multicast. Agent-level; set before the agent gathers.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_MDNS,
