@@ -34,15 +34,21 @@ typedef struct {
 } Named;
 
 static IceAgent *
-make_agent (IceRole role, gboolean publish)
+make_agent_on (IceRole role, gboolean publish, const gchar *ip)
 {
-  const gchar *bind[] = { LINK_IP, NULL };
+  const gchar *bind[] = { ip, NULL };
   IceAgent *agent = ice_agent_new (NULL);
 
   g_object_set (agent, "ice-role", role, "bind-address", bind, "mdns", publish,
                 NULL);
   g_assert_cmpuint (ice_agent_add_stream (agent, 1), ==, 0);
   return agent;
+}
+
+static IceAgent *
+make_agent (IceRole role, gboolean publish)
+{
+  return make_agent_on (role, publish, LINK_IP);
 }
 
 static void
@@ -52,13 +58,15 @@ on_line (IceAgent *agent, guint stream, const gchar *line, gpointer data)
   gchar **f = g_strsplit (line, " ", -1);
 
   g_assert_null (strstr (line, LINK_IP));
+  g_assert_null (strstr (line, "127.0.0.1"));
   g_assert_cmpuint (g_strv_length (f), >=, 8);
   g_assert_true (ice_mdns_name_is_valid (f[4]));
   g_mutex_lock (&n->lock);
   g_free (n->name);
   n->name = g_strdup (f[4]);
   g_mutex_unlock (&n->lock);
-  g_assert_true (ice_agent_add_remote_candidate (n->to, 0, line, NULL));
+  if (n->to != NULL)
+    g_assert_true (ice_agent_add_remote_candidate (n->to, 0, line, NULL));
   g_strfreev (f);
 }
 
@@ -145,9 +153,9 @@ link_socket6 (void)
 }
 
 static void
-send_query6 (GSocket *s, const gchar *name)
+send_query6 (GSocket *s, const gchar *name, guint16 qtype)
 {
-  IceMdnsQuery q = { name, ICE_MDNS_TYPE_AAAA, FALSE };
+  IceMdnsQuery q = { name, qtype, FALSE };
   GInetAddress *ip = g_inet_address_new_from_string ("ff02::fb");
   GSocketAddress *group
       = g_object_new (G_TYPE_INET_SOCKET_ADDRESS, "address", ip, "port",
@@ -209,7 +217,7 @@ test_answer_aaaa (void)
   g_mutex_init (&n.lock);
   name = connect_pair (a, b, &n);
   while (!answered && g_get_monotonic_time () < end) {
-    send_query6 (peer, name);
+    send_query6 (peer, name, ICE_MDNS_TYPE_AAAA);
     answered = receive_answer6 (peer, name, &port, &addr);
   }
   g_assert_true (answered);
@@ -221,6 +229,47 @@ test_answer_aaaa (void)
   g_object_unref (peer);
   g_object_unref (a);
   g_object_unref (b);
+  g_free (n.name);
+  g_mutex_clear (&n.lock);
+}
+
+/* The name of an IPv4 host candidate, asked (A) on ff02::fb, is answered
+ * there with the A record: answers go on the family the query came in
+ * on, whatever the address's family (no IPv4 route here to answer on). */
+static void
+test_answer_a_over_ipv6 (void)
+{
+  IceAgent *a = make_agent_on (ICE_ROLE_CONTROLLING, TRUE, "127.0.0.1");
+  GSocket *peer = link_socket6 ();
+  Named n = { 0 };
+  IceTransportAddr addr = { 0 };
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  guint16 port = 0;
+  gboolean answered = FALSE;
+  gchar *name = NULL;
+
+  g_mutex_init (&n.lock);
+  g_signal_connect (a, "new-candidate", G_CALLBACK (on_line), &n);
+  g_assert_true (ice_agent_gather (a, 0, NULL));
+  while (name == NULL && g_get_monotonic_time () < end) {
+    g_mutex_lock (&n.lock);
+    name = g_strdup (n.name);
+    g_mutex_unlock (&n.lock);
+    if (name == NULL)
+      g_usleep (10000);
+  }
+  g_assert_nonnull (name);
+  while (!answered && g_get_monotonic_time () < end) {
+    send_query6 (peer, name, ICE_MDNS_TYPE_A);
+    answered = receive_answer6 (peer, name, &port, &addr);
+  }
+  g_assert_true (answered);
+  g_assert_cmpuint (port, ==, ICE_MDNS_PORT);
+  g_assert_cmpint (addr.family, ==, ICE_ADDR_FAMILY_IPV4);
+  g_assert_cmpuint (addr.ip[0], ==, 127);
+  g_free (name);
+  g_object_unref (peer);
+  g_object_unref (a);
   g_free (n.name);
   g_mutex_clear (&n.lock);
 }
@@ -265,5 +314,6 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/agent-mdns6/resolve-over-ff02", test_resolve_over_ff02);
   g_test_add_func ("/agent-mdns6/answer-aaaa", test_answer_aaaa);
+  g_test_add_func ("/agent-mdns6/answer-a-over-ipv6", test_answer_a_over_ipv6);
   return g_test_run ();
 }
