@@ -297,13 +297,13 @@ install_agent_properties (GObjectClass *klass)
   /**
    * GstIceSrc:mdns:
    * Publish host candidates as random `<uuid>.local` names (new ones per
-   * ICE session) and answer mDNS queries for them on 224.0.0.251:5353,
-   * as browsers do (draft-ietf-mmusic-mdns-ice-candidates): the
-   * description and trickled candidates carry no local address, and
-   * server-reflexive candidates say `raddr 0.0.0.0 rport 0`. Off by
-   * default: a peer that cannot resolve mDNS names (libnice, most
-   * gateways) then reaches us only if we check it first, and loopback has
-   * no multicast. Agent-level; set before the agent gathers.
+   * ICE session) and answer mDNS queries for them on 224.0.0.251:5353
+   * and [ff02::fb]:5353, as browsers do
+   * (draft-ietf-mmusic-mdns-ice-candidates): the description and trickled
+   * candidates carry no local address, and server-reflexive candidates say
+   * `raddr 0.0.0.0 rport 0`. Off by default: a peer that cannot resolve mDNS
+   * names (libnice, most gateways) then reaches us only if we check it first,
+   * and loopback has no multicast. Agent-level; set before the agent gathers.
    */
   g_object_class_install_property (
       klass, GST_ICE_PROP_MDNS,
@@ -316,7 +316,8 @@ install_agent_properties (GObjectClass *klass)
   /**
    * GstIceSrc:mdns-resolve:
    * Resolve the peer's `<uuid>.local` candidates (browsers send their
-   * host candidates so) with mDNS queries on 224.0.0.251:5353; the
+   * host candidates so) with mDNS queries on 224.0.0.251:5353 and
+   * [ff02::fb]:5353 (IPv4 only on a host without IPv6); the
    * candidate is added when the name answers, and counts as unresolved
    * after 5 s without an answer. FALSE refuses such candidates at once as
    * unresolved and sends no query (a host where multicast must stay

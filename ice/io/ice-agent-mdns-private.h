@@ -15,9 +15,13 @@
 G_BEGIN_DECLS
 
 struct _IceAgentMdns {
-  GSocket *socket; /* NULL until the first query or name, or when it failed */
+  /* NULL until the first query or name, or when they failed */
+  GSocket *socket;    /* IPv4, 224.0.0.251 */
+  GSocket *socket6;   /* IPv6, ff02::fb; NULL when the host has none */
+  GArray *ifindexes6; /* guint: the interfaces socket6 joined */
   gboolean socket_failed;
   GSource *recv_source;
+  GSource *recv_source6;
   GSource *timer;
   GPtrArray *pending; /* MdnsPending* (ice-agent-mdns.c) */
   GHashTable *cache;  /* lower-case name -> IceTransportAddr* (ip only) */
@@ -32,14 +36,27 @@ struct _IceAgentMdns {
 IceAgentMdns *ice_agent_mdns_get (IceAgentState *state);
 void ice_agent_mdns_ensure_socket_locked (IceAgentState *state);
 gboolean ice_agent_mdns_send_group_locked (IceAgentState *state,
+                                           GSocketFamily family,
                                            const guint8 *data, gsize len,
                                            guint ifindex);
 
+/* ice-agent-mdns-socket.c: the multicast sockets */
+GSocket *ice_agent_mdns_socket_open (IceAgentState *state, GSocketFamily family,
+                                     GArray *joined);
+gboolean ice_agent_mdns_socket_send (GSocket *socket, const guint8 *data,
+                                     gsize len, guint ifindex);
+gssize ice_agent_mdns_socket_receive (GSocket *socket, guint8 *buf, gsize size,
+                                      guint16 *port, guint *ifindex,
+                                      gboolean *on_link);
+
 /* ice-agent-mdns-onlink.c: RFC 6762 §11 */
 gboolean ice_agent_mdns_is_on_link (guint32 source, guint ifindex, gint ttl);
+gboolean ice_agent_mdns_is_on_link6 (const guint8 source[16], guint ifindex,
+                                     gint hops);
 
 /* ice-agent-mdns-publish.c */
 void ice_agent_mdns_publish_handle_locked (IceAgentState *state,
+                                           GSocketFamily family,
                                            const guint8 *data, gsize len,
                                            guint16 from_port, guint ifindex);
 void ice_agent_mdns_publish_get_counters_locked (IceAgentState *state,

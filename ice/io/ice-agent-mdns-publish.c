@@ -87,7 +87,7 @@ name_for_locked (IceAgentState *state, guint stream_id,
   }
   /* the socket must hear the queries before the peer has the name */
   ice_agent_mdns_ensure_socket_locked (state);
-  if (m->socket == NULL)
+  if (m->socket == NULL && m->socket6 == NULL)
     g_message ("mDNS: no socket on port %u: the peer cannot resolve our "
                "names",
                ICE_MDNS_PORT);
@@ -157,10 +157,13 @@ ice_agent_mdns_renew_names_locked (IceAgentState *state, guint stream_id)
   }
 }
 
-/* One datagram from the socket, before the resolver sees it; @ifindex is
- * the interface it came in on, where the answer goes (§6: per interface). */
+/* One datagram from a socket of @family, before the resolver sees it;
+ * @ifindex is the interface it came in on: the answer goes there, on the
+ * same family (§6: per interface), with the records asked (A for an IPv4
+ * host address, AAAA for an IPv6 one) whichever family carries them. */
 void
-ice_agent_mdns_publish_handle_locked (IceAgentState *state, const guint8 *data,
+ice_agent_mdns_publish_handle_locked (IceAgentState *state,
+                                      GSocketFamily family, const guint8 *data,
                                       gsize len, guint16 from_port,
                                       guint ifindex)
 {
@@ -177,7 +180,8 @@ ice_agent_mdns_publish_handle_locked (IceAgentState *state, const guint8 *data,
                                    &out_len);
   switch (res) {
     case ICE_MDNS_RESPONDER_ANSWER:
-      if (!ice_agent_mdns_send_group_locked (state, out, out_len, ifindex))
+      if (!ice_agent_mdns_send_group_locked (state, family, out, out_len,
+                                             ifindex))
         g_debug ("IceAgent: mDNS: an answer could not be sent");
       break;
     case ICE_MDNS_RESPONDER_CONFLICT:

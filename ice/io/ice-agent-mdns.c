@@ -4,32 +4,28 @@
  * Resolution of the peer's mDNS host candidates ("<uuid>.local",
  * draft-ietf-mmusic-mdns-ice-candidates §3.2): a remote candidate whose
  * address is such a name is held back, the agent asks for the name's A
- * record on 224.0.0.251:5353 from a multicast socket of its own, and adds
- * the candidate with the answered address (the name kept in @hostname).
+ * records on 224.0.0.251:5353 and on [ff02::fb]:5353 (each interface
+ * that joined it) from multicast sockets of its own
+ * (ice-agent-mdns-socket.c), and adds the candidate with the answered
+ * address (the name kept in @hostname).
  * One query asks for the name's A and AAAA records (a browser names each
  * host address, of either family); the first address record for the name
  * resolves it, a link-local IPv6 one with the receiving interface as its
  * scope. Queries are handed to ice-agent-mdns-publish.c, which answers for
- * our own names when "mdns" is on. The socket is IPv4: no ff02::fb.
+ * our own names when "mdns" is on, on the family the query came in on.
+ * Without IPv6 (no socket, no interface in ff02::fb) only IPv4 is used.
  *
  * Everything here runs under the agent's lock; socket I/O only on the
  * agent's context (a timer source sends the queries, a socket source
  * reads the answers), never from the API thread that added the candidate.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "ice/io/ice-agent-mdns-private.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
 #include "ice/mdns/mdns-schedule.h"
 
-#define MDNS_GROUP_V4 "224.0.0.251"
 /* The names come from the peer: bounded, so that a hostile description
  * cannot make us flood the link with queries (a browser sends one name
  * per interface). A candidate beyond a bound is refused as unresolved. */
@@ -64,134 +60,30 @@ ice_agent_mdns_get (IceAgentState *state)
   return state->mdns;
 }
 
-/* Joins the group on every IPv4 multicast interface (the ones gathering
- * may use); the default interface when none would take it. */
-static void
-join_group (GSocket *socket)
-{
-  GInetAddress *group = g_inet_address_new_from_string (MDNS_GROUP_V4);
-  struct ifaddrs *ifs = NULL, *i;
-  guint joined = 0;
-
-  if (getifaddrs (&ifs) == 0) {
-    for (i = ifs; i != NULL; i = i->ifa_next)
-      if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET
-          && (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_MULTICAST)
-          && g_socket_join_multicast_group (socket, group, FALSE, i->ifa_name,
-                                            NULL))
-        joined++;
-    freeifaddrs (ifs);
-  }
-  if (joined == 0
-      && !g_socket_join_multicast_group (socket, group, FALSE, NULL, NULL))
-    g_debug ("IceAgent: mDNS: could not join %s", MDNS_GROUP_V4);
-  g_object_unref (group);
-}
-
-/* RFC 6762 §5: a querier that wants multicast answers listens on 5353,
- * shared with the host's other mDNS stacks (SO_REUSEADDR/SO_REUSEPORT). */
-static GSocket *
-open_socket (void)
-{
-  GError *error = NULL;
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                  G_SOCKET_PROTOCOL_UDP, &error);
-  GInetAddress *any;
-  GSocketAddress *local;
-
-  if (socket == NULL)
-    goto fail;
-  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
-  g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, NULL);
-  any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
-  local = g_inet_socket_address_new (any, ICE_MDNS_PORT);
-  g_object_unref (any);
-  if (!g_socket_bind (socket, local, TRUE, &error)) {
-    g_object_unref (local);
-    g_clear_object (&socket);
-    goto fail;
-  }
-  g_object_unref (local);
-  g_socket_set_blocking (socket, FALSE);
-  /* §11: link-local, TTL 255; loopback so a responder on this host hears */
-  g_socket_set_multicast_ttl (socket, 255);
-  g_socket_set_multicast_loopback (socket, TRUE);
-  /* the interface each datagram came in on: answers go out there; and
-   * its TTL, for the §11 on-link check */
-  g_socket_set_option (socket, IPPROTO_IP, IP_PKTINFO, 1, NULL);
-  g_socket_set_option (socket, IPPROTO_IP, IP_RECVTTL, 1, NULL);
-  join_group (socket);
-  return socket;
-fail:
-  g_debug ("IceAgent: mDNS: no socket on port %u: %s", ICE_MDNS_PORT,
-           error->message);
-  g_error_free (error);
-  return NULL;
-}
-
-/* Out of interface @ifindex: IP_PKTINFO's ipi_ifindex chooses the
- * interface of a multicast send on Linux, as IP_MULTICAST_IF would. */
-static gboolean
-send_on_interface (GSocket *socket, const guint8 *data, gsize len,
-                   guint ifindex)
-{
-  union {
-    struct cmsghdr align;
-    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))];
-  } control;
-  struct sockaddr_in dest = { 0 };
-  struct in_pktinfo info = { 0 };
-  struct iovec iov = { (gpointer)data, len };
-  struct msghdr msg = { 0 };
-  struct cmsghdr *c;
-  gssize sent;
-
-  dest.sin_family = AF_INET;
-  dest.sin_port = htons (ICE_MDNS_PORT);
-  inet_pton (AF_INET, MDNS_GROUP_V4, &dest.sin_addr);
-  info.ipi_ifindex = (int)ifindex;
-  memset (&control, 0, sizeof (control));
-  msg.msg_name = &dest;
-  msg.msg_namelen = sizeof (dest);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof (control.buf);
-  c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = IPPROTO_IP;
-  c->cmsg_type = IP_PKTINFO;
-  c->cmsg_len = CMSG_LEN (sizeof (info));
-  memcpy (CMSG_DATA (c), &info, sizeof (info));
-  sent = sendmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
-  if (sent < 0)
-    g_debug ("IceAgent: mDNS: send on interface %u: %s", ifindex,
-             g_strerror (errno));
-  return sent > 0;
-}
-
-/* RFC 6762 §5, §6: queries and answers go to the group, from port 5353
- * (the socket's): on interface @ifindex (an answer, where its query came
- * in), or the default multicast interface when it is 0 (a query). */
+/* RFC 6762 §5, §6: queries and answers go to the group of @family, from
+ * port 5353: on interface @ifindex (an answer, where its query came in),
+ * or when it is 0 (a query) the default IPv4 multicast interface, or
+ * every interface that joined ff02::fb. */
 gboolean
-ice_agent_mdns_send_group_locked (IceAgentState *state, const guint8 *data,
-                                  gsize len, guint ifindex)
+ice_agent_mdns_send_group_locked (IceAgentState *state, GSocketFamily family,
+                                  const guint8 *data, gsize len, guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
-  GInetAddress *group;
-  GSocketAddress *dest;
-  gboolean sent;
+  gboolean sent = FALSE;
+  guint i;
 
-  if (m == NULL || m->socket == NULL || len == 0)
+  if (m == NULL || len == 0)
+    return FALSE;
+  if (family == G_SOCKET_FAMILY_IPV4)
+    return m->socket != NULL
+           && ice_agent_mdns_socket_send (m->socket, data, len, ifindex);
+  if (m->socket6 == NULL)
     return FALSE;
   if (ifindex != 0)
-    return send_on_interface (m->socket, data, len, ifindex);
-  group = g_inet_address_new_from_string (MDNS_GROUP_V4);
-  dest = g_inet_socket_address_new (group, ICE_MDNS_PORT);
-  sent
-      = g_socket_send_to (m->socket, dest, (const gchar *)data, len, NULL, NULL)
-        > 0;
-  g_object_unref (dest);
-  g_object_unref (group);
+    return ice_agent_mdns_socket_send (m->socket6, data, len, ifindex);
+  for (i = 0; i < m->ifindexes6->len; i++)
+    sent |= ice_agent_mdns_socket_send (
+        m->socket6, data, len, g_array_index (m->ifindexes6, guint, i));
   return sent;
 }
 
@@ -203,7 +95,12 @@ send_query_locked (IceAgentState *state, MdnsPending *p)
   guint8 buf[512];
   gsize len = ice_mdns_build_query (buf, sizeof (buf), q, G_N_ELEMENTS (q));
 
-  if (ice_agent_mdns_send_group_locked (state, buf, len, 0))
+  gboolean sent4 = ice_agent_mdns_send_group_locked (
+      state, G_SOCKET_FAMILY_IPV4, buf, len, 0);
+  gboolean sent6 = ice_agent_mdns_send_group_locked (
+      state, G_SOCKET_FAMILY_IPV6, buf, len, 0);
+
+  if (sent4 || sent6)
     state->mdns->counters.queries_sent++;
 }
 
@@ -222,22 +119,39 @@ add_resolved_locked (IceAgentState *state, IceCandidate *cand,
 static gboolean on_readable (GSocket *socket, GIOCondition cond, gpointer data);
 static void schedule_locked (IceAgentState *state, gint64 now);
 
+static GSource *
+watch_socket (IceAgentState *state, GSocket *socket)
+{
+  GSource *source;
+
+  if (socket == NULL)
+    return NULL;
+  source = g_socket_create_source (socket, G_IO_IN, NULL);
+  g_source_set_callback (source, (GSourceFunc)(void (*) (void))on_readable,
+                         ice_agent_state_ref (state),
+                         (GDestroyNotify)ice_agent_state_unref);
+  g_source_attach (source, state->context);
+  return source;
+}
+
+/* Opens both sockets once; IPv6 is optional (IPv4 only without it). */
 void
 ice_agent_mdns_ensure_socket_locked (IceAgentState *state)
 {
   IceAgentMdns *m = ice_agent_mdns_get (state);
+  GArray *unused;
 
-  if (m->socket != NULL || m->socket_failed)
+  if (m->socket != NULL || m->socket6 != NULL || m->socket_failed)
     return;
-  m->socket = open_socket ();
-  m->socket_failed = m->socket == NULL;
-  if (m->socket == NULL)
-    return;
-  m->recv_source = g_socket_create_source (m->socket, G_IO_IN, NULL);
-  g_source_set_callback (
-      m->recv_source, (GSourceFunc)(void (*) (void))on_readable,
-      ice_agent_state_ref (state), (GDestroyNotify)ice_agent_state_unref);
-  g_source_attach (m->recv_source, state->context);
+  unused = g_array_new (FALSE, FALSE, sizeof (guint));
+  m->socket = ice_agent_mdns_socket_open (state, G_SOCKET_FAMILY_IPV4, unused);
+  g_array_unref (unused);
+  m->ifindexes6 = g_array_new (FALSE, FALSE, sizeof (guint));
+  m->socket6
+      = ice_agent_mdns_socket_open (state, G_SOCKET_FAMILY_IPV6, m->ifindexes6);
+  m->socket_failed = m->socket == NULL && m->socket6 == NULL;
+  m->recv_source = watch_socket (state, m->socket);
+  m->recv_source6 = watch_socket (state, m->socket6);
 }
 
 /* Sends what is due, gives up on names past their deadline (the
@@ -254,7 +168,7 @@ tick_locked (IceAgentState *state, gint64 now)
     IceMdnsScheduleAction action = ice_mdns_schedule_poll (&p->schedule, now);
     guint c;
 
-    if (action == ICE_MDNS_SCHEDULE_GIVE_UP || m->socket == NULL) {
+    if (action == ICE_MDNS_SCHEDULE_GIVE_UP || m->socket_failed) {
       g_debug ("IceAgent: mDNS: no answer for %s", p->name);
       m->counters.timeouts++;
       for (c = 0; c < p->candidates->len && state->session != NULL; c++)
@@ -390,8 +304,9 @@ find_pending (IceAgentMdns *m, const gchar *name, guint *index)
  * asked, else it is dropped and counted (RFC 6762 §11: only the link's
  * hosts can send to the group, but any of them may lie or be broken). */
 static void
-handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
-                        guint16 from_port, guint ifindex)
+handle_datagram_locked (IceAgentState *state, GSocketFamily family,
+                        const guint8 *data, gsize len, guint16 from_port,
+                        guint ifindex)
 {
   IceAgentMdns *m = state->mdns;
   IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
@@ -399,7 +314,8 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   gboolean used = FALSE;
   guint a, c, index;
 
-  ice_agent_mdns_publish_handle_locked (state, data, len, from_port, ifindex);
+  ice_agent_mdns_publish_handle_locked (state, family, data, len, from_port,
+                                        ifindex);
   if (r != ICE_MDNS_PARSE_OK || from_port != ICE_MDNS_PORT) {
     g_debug ("IceAgent: mDNS: dropped a message from port %u: %s", from_port,
              ice_mdns_parse_result_to_string (r));
@@ -438,52 +354,6 @@ handle_datagram_locked (IceAgentState *state, const guint8 *data, gsize len,
   g_free (msg);
 }
 
-/* One datagram, its source port, the interface it came in on
- * (IP_PKTINFO; 0 if unknown) and whether RFC 6762 §11 takes it as from
- * the link. Returns its length, or -1 when none is left. A longer
- * datagram than @size is cut, and then refused by the parser (TOO_LONG)
- * since @size is one over the largest message. */
-static gssize
-receive_one (GSocket *socket, guint8 *buf, gsize size, guint16 *port,
-             guint *ifindex, gboolean *on_link)
-{
-  union {
-    struct cmsghdr align;
-    guint8 buf[CMSG_SPACE (sizeof (struct in_pktinfo))
-               + CMSG_SPACE (sizeof (gint))];
-  } control;
-  gint ttl = -1;
-  struct sockaddr_in from = { 0 };
-  struct iovec iov = { buf, size };
-  struct msghdr msg = { 0 };
-  struct cmsghdr *c;
-  gssize len;
-
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof (from);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof (control.buf);
-  len = recvmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
-  if (len < 0)
-    return -1;
-  *port = from.sin_family == AF_INET ? ntohs (from.sin_port) : 0;
-  *ifindex = 0;
-  for (c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c)) {
-    struct in_pktinfo info;
-
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
-      memcpy (&ttl, CMSG_DATA (c), sizeof (ttl));
-    if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
-      continue;
-    memcpy (&info, CMSG_DATA (c), sizeof (info));
-    *ifindex = (guint)info.ipi_ifindex;
-  }
-  *on_link = ice_agent_mdns_is_on_link (from.sin_addr.s_addr, *ifindex, ttl);
-  return len;
-}
-
 static gboolean
 on_readable (GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -497,19 +367,21 @@ on_readable (GSocket *socket, GIOCondition cond, gpointer data)
     guint16 port = 0;
     guint ifindex = 0;
     gboolean on_link = FALSE;
-    gssize len = receive_one (socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port,
-                              &ifindex, &on_link);
+    gssize len = ice_agent_mdns_socket_receive (
+        socket, buf, ICE_MDNS_MAX_MESSAGE + 1, &port, &ifindex, &on_link);
 
     if (len < 0)
       break;
     if (!on_link) {
       g_debug ("IceAgent: mDNS: dropped a message from off the link (TTL "
-               "below 255, source on no subnet of interface %u)",
+               "below 255, source not link-local nor on a subnet of "
+               "interface %u)",
                ifindex);
       state->mdns->counters.dropped++;
       continue;
     }
-    handle_datagram_locked (state, buf, (gsize)len, port, ifindex);
+    handle_datagram_locked (state, g_socket_get_family (socket), buf,
+                            (gsize)len, port, ifindex);
   }
   if (!state->closed)
     ice_agent_state_flush_locked (state);
@@ -557,6 +429,9 @@ ice_agent_mdns_close_locked (IceAgentState *state)
   if (m->recv_source != NULL)
     g_source_destroy (m->recv_source);
   g_clear_pointer (&m->recv_source, g_source_unref);
+  if (m->recv_source6 != NULL)
+    g_source_destroy (m->recv_source6);
+  g_clear_pointer (&m->recv_source6, g_source_unref);
   g_ptr_array_set_size (m->pending, 0);
 }
 
@@ -569,6 +444,8 @@ ice_agent_mdns_free (IceAgentState *state)
     return;
   ice_agent_mdns_close_locked (state);
   g_clear_object (&m->socket);
+  g_clear_object (&m->socket6);
+  g_clear_pointer (&m->ifindexes6, g_array_unref);
   g_ptr_array_unref (m->pending);
   g_hash_table_unref (m->cache);
   ice_agent_mdns_publish_free (m);

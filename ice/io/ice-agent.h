@@ -264,14 +264,16 @@ typedef struct {
  *                      queue, default ICE_AGENT_DEFAULT_QUEUE_CAPACITY.
  * "mdns-resolve"       gboolean, default TRUE: resolve the peer's
  *                      "<uuid>.local" candidates with mDNS queries (A
- *                      only, on 224.0.0.251:5353 from a socket bound to
- *                      port 5353) for ICE_AGENT_MDNS_TIMEOUT_MS; FALSE
+ *                      and AAAA, on 224.0.0.251:5353 and [ff02::fb]:5353
+ *                      from sockets bound to port 5353; IPv4 only
+ *                      without IPv6) for ICE_AGENT_MDNS_TIMEOUT_MS; FALSE
  *                      refuses them as unresolved. docs/mdns.md.
  * "mdns"               gboolean, default FALSE: publish host candidates
  *                      as random "<uuid>.local" names (new ones per ICE
  *                      session), srflx with "raddr 0.0.0.0 rport 0", and
- *                      answer A/AAAA queries for those names only on
- *                      224.0.0.251:5353 (draft-ietf-mmusic-mdns-ice-
+ *                      answer A/AAAA queries for those names only, on
+ *                      the family asked (224.0.0.251:5353 or
+ *                      [ff02::fb]:5353) (draft-ietf-mmusic-mdns-ice-
  *                      candidates §3.1); set before gathering.
  * "receive-queue-max-bytes" guint, payload bytes per queue, default
  *                      ICE_AGENT_DEFAULT_QUEUE_MAX_BYTES; 0 = no byte limit.
