@@ -182,6 +182,7 @@ ice_agent_state_ensure_session_locked (IceAgentState *state)
   config.random = secure_random;
   config.software = "gst-ice";
   config.relay_only = state->relay_only;
+  config.ice_lite = state->ice_lite;
   state->session = ice_session_new (&config);
   return state->session != NULL;
 }
