@@ -137,8 +137,11 @@ static void
 set_role_locked (IceAgentState *state, IceRole role)
 {
   state->role = role;
-  if (state->session != NULL)
+  if (state->session != NULL) {
     ice_session_set_role (state->session, role);
+    /* a lite agent stays controlled (RFC 8445 §6.1.1) */
+    state->role = ice_session_get_role (state->session);
+  }
 }
 
 static void

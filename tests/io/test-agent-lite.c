@@ -13,16 +13,17 @@
 #define DATAGRAM_SIZE 200
 #define N_DATAGRAMS 100
 
-/* The second agent made (B, controlled) is the lite one; it is also given
- * a STUN server that does not exist, which a full agent would ask. */
+/* The second agent made (B) is the lite one, asked to control (it must
+ * not); it is also given a STUN server that does not exist, which a full
+ * agent would ask. */
 static void
 second_is_lite (IceAgent *agent, gpointer data)
 {
   guint *n = data;
 
   if ((*n)++ == 1)
-    g_object_set (agent, "ice-lite", TRUE, "stun-server", "stun://127.0.0.1:9",
-                  NULL);
+    g_object_set (agent, "ice-lite", TRUE, "controlling-mode", TRUE,
+                  "stun-server", "stun://127.0.0.1:9", NULL);
 }
 
 static void
@@ -43,13 +44,15 @@ test_lite_against_full (void)
 {
   IoTestPair pair = { 0 };
   IceAgentStats stats;
-  gboolean lite = FALSE;
+  gboolean lite = FALSE, controlling = TRUE;
   guint made = 0;
   gchar *desc;
 
   io_test_pair_connect (&pair, ICE_NOMINATION_REGULAR, second_is_lite, &made);
-  g_object_get (pair.b, "ice-lite", &lite, NULL);
+  g_object_get (pair.b, "ice-lite", &lite, "controlling-mode", &controlling,
+                NULL);
   g_assert_true (lite);
+  g_assert_false (controlling);
   send_range (pair.a, pair.stream_a, 0, N_DATAGRAMS);
   io_test_expect_sequence (pair.b, pair.stream_b, 0, N_DATAGRAMS);
   send_range (pair.b, pair.stream_b, 1000, N_DATAGRAMS);
