@@ -221,6 +221,31 @@ test_media_before_nomination (void)
   link_clear (&l);
 }
 
+/* §6.1.1: of two lite agents the initiator (configured controlling)
+ * controls once it learns the peer is lite; the other stays controlled. */
+static void
+test_both_lite (void)
+{
+  IceSessionConfig config;
+  Link l;
+
+  memset (&l, 0, sizeof (l));
+  ice_session_config_init (&config);
+  config.ice_lite = TRUE;
+  config.role = ICE_ROLE_CONTROLLING;
+  peer_init_config (&l.a, "10.0.0.1", &config, 1);
+  config.role = ICE_ROLE_CONTROLLED;
+  peer_init_config (&l.b, "10.0.0.2", &config, 2);
+  g_queue_init (&l.wire);
+  g_assert_cmpint (ice_session_get_role (l.a.session), ==, ICE_ROLE_CONTROLLED);
+  tell_lite (l.a.session, l.b.session);
+  tell_lite (l.b.session, l.a.session);
+  g_assert_cmpint (ice_session_get_role (l.a.session), ==,
+                   ICE_ROLE_CONTROLLING);
+  g_assert_cmpint (ice_session_get_role (l.b.session), ==, ICE_ROLE_CONTROLLED);
+  link_clear (&l);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -231,5 +256,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/lite/role-conflict", test_role_conflict);
   g_test_add_func ("/core/session/lite/media-before-nomination",
                    test_media_before_nomination);
+  g_test_add_func ("/core/session/lite/both-lite", test_both_lite);
   return g_test_run ();
 }
