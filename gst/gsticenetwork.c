@@ -9,7 +9,8 @@
  * message. The restart itself needs nothing here: the agent announces its
  * new credentials (local-credentials-changed) and the signallers publish
  * the new description as after a restart of the peer. And "udp-mux":
- * the agent's one shared UDP socket (ice/io/ice-udp-mux.h).
+ * the agent's one shared UDP socket (ice/io/ice-udp-mux.h), and
+ * "ice-lite" (RFC 8445 §2.5), both for servers on a public address.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -114,6 +115,21 @@ gst_ice_network_install_properties (GObjectClass *klass)
                            "of the process that names it (agent-level)",
                            DEFAULT_UDP_MUX,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstIceSrc:ice-lite:
+   * Be an ICE-lite agent (RFC 8445 §2.5), for a server on a public
+   * address facing full agents: host candidates only (no STUN or TURN),
+   * always controlled, no checks of its own; the peer's nomination picks
+   * the pair, a=ice-lite is in the description. Agent-level.
+   */
+  g_object_class_install_property (
+      klass, GST_ICE_PROP_ICE_LITE,
+      g_param_spec_boolean ("ice-lite", "ICE-lite",
+                            "Be an ICE-lite agent (RFC 8445 2.5): host "
+                            "candidates only, answers checks, sends none "
+                            "(agent-level)",
+                            DEFAULT_ICE_LITE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static gboolean
@@ -179,6 +195,10 @@ gst_ice_network_set_setting (GstIceSettings *s, guint prop_id,
       return TRUE;
     case GST_ICE_PROP_UDP_MUX:
       return set_udp_mux (s, g_value_get_string (value), error);
+    case GST_ICE_PROP_ICE_LITE:
+      s->ice_lite = g_value_get_boolean (value);
+      s->explicit |= GST_ICE_SET_ICE_LITE;
+      return TRUE;
     default:
       g_assert_not_reached ();
       return FALSE;
@@ -206,6 +226,9 @@ gst_ice_network_get_setting (GstIceSettings *s, guint prop_id, GValue *value)
       return TRUE;
     case GST_ICE_PROP_UDP_MUX:
       g_value_set_string (value, s->udp_mux);
+      return TRUE;
+    case GST_ICE_PROP_ICE_LITE:
+      g_value_set_boolean (value, s->ice_lite);
       return TRUE;
     default:
       return FALSE;
@@ -243,6 +266,8 @@ gst_ice_network_configure_agent (GstIceSharedAgent *shared,
                   s->restart_on_network_change, NULL);
   if (s->explicit & GST_ICE_SET_UDP_MUX)
     g_object_set (agent, "udp-mux", s->udp_mux, NULL);
+  if (s->explicit & GST_ICE_SET_ICE_LITE)
+    g_object_set (agent, "ice-lite", s->ice_lite, NULL);
 }
 
 /**

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 #define DEFAULT_INTERFACES NULL
 #define DEFAULT_EXCLUDE_INTERFACES NULL
 #define DEFAULT_UDP_MUX NULL
+#define DEFAULT_ICE_LITE FALSE
 #define DEFAULT_RESTART_ON_NETWORK_CHANGE TRUE
 
 gchar **gst_ice_parse_interface_list (const gchar *property, const gchar *value,

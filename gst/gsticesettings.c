@@ -594,6 +594,7 @@ gst_ice_settings_set_property (GstObject *obj, GstIceSettings *s, guint prop_id,
     case GST_ICE_PROP_EXCLUDE_INTERFACES:
     case GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE:
     case GST_ICE_PROP_UDP_MUX:
+    case GST_ICE_PROP_ICE_LITE:
       ok = gst_ice_network_set_setting (s, prop_id, value, &err);
       break;
     default:

@@ -72,6 +72,7 @@ enum {
   GST_ICE_PROP_RESTART_ON_NETWORK_CHANGE,
   GST_ICE_PROP_MDNS_RESOLVE,
   GST_ICE_PROP_UDP_MUX,
+  GST_ICE_PROP_ICE_LITE,
   /* read-only, answered by the agent */
   GST_ICE_PROP_ICE_CONNECTION_STATE,
   GST_ICE_PROP_ICE_GATHERING_STATE,
@@ -103,6 +104,7 @@ typedef enum {
   GST_ICE_SET_RESTART_ON_NETWORK_CHANGE = 1 << 16,
   GST_ICE_SET_MDNS_RESOLVE = 1 << 17,
   GST_ICE_SET_UDP_MUX = 1 << 18,
+  GST_ICE_SET_ICE_LITE = 1 << 19,
 } GstIceSettingFlags;
 
 /**
@@ -145,6 +147,7 @@ typedef struct {
   gchar *exclude_interfaces; /* gsticenetwork.c */
   gboolean restart_on_network_change;
   gchar *udp_mux; /* gsticenetwork.c */
+  gboolean ice_lite; /* gsticenetwork.c */
   GstIceSettingFlags explicit;
 } GstIceSettings;
 

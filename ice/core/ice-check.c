@@ -243,6 +243,10 @@ repair_role_conflict (IceSession *session, const IceStunMessage *msg)
 {
   guint64 theirs;
 
+  /* §6.1.1: a lite agent never takes control from a full one: a full
+   * agent that believes itself controlled is told to switch */
+  if (session->config.ice_lite && session->role == ICE_ROLE_CONTROLLED)
+    return ice_stun_message_has (msg, ICE_STUN_ATTR_ICE_CONTROLLED);
   if (session->role == ICE_ROLE_CONTROLLING
       && ice_stun_message_get_u64 (msg, ICE_STUN_ATTR_ICE_CONTROLLING,
                                    &theirs)) {
@@ -316,6 +320,10 @@ process_check (IceStream *stream, const IceEarlyCheck *check, gint64 now_us)
                                   &check->from);
   if (pair == NULL)
     return;
+  if (session->config.ice_lite) {
+    ice_lite_handle_check (stream, pair, check->use_candidate, now_us);
+    return;
+  }
   if (check->use_candidate && session->role == ICE_ROLE_CONTROLLED) {
     /* §7.3.1.5: nominated now if valid, else when its check succeeds */
     pair->nominate_on_success = TRUE;
@@ -440,8 +448,10 @@ ice_check_handle_request (IceSession *session, gint64 now_us,
     return ICE_PACKET_HANDLED;
   }
   send_response (session, msg, local, from, pwd, 0);
-  ice_session_authenticate_source (session, local, from, stream->id,
-                                   check.component_id);
+  /* a lite agent accepts media from the nominated pair only */
+  if (!session->config.ice_lite || old_credentials)
+    ice_session_authenticate_source (session, local, from, stream->id,
+                                     check.component_id);
   if (old_credentials)
     return ICE_PACKET_HANDLED;
   check.local = *local;

@@ -368,7 +368,8 @@ ice_checklist_recompute_priorities (IceSession *session)
 void
 ice_checklist_trigger (IceSession *session, IcePair *pair)
 {
-  if (pair->derived)
+  /* RFC 8445 §2.5: a lite agent sends no checks */
+  if (pair->derived || session->config.ice_lite)
     return;
   if (pair->state != ICE_PAIR_IN_PROGRESS && pair->state != ICE_PAIR_SUCCEEDED)
     ice_pair_set_state (pair, ICE_PAIR_WAITING);
@@ -385,6 +386,8 @@ ice_checklist_next_ordinary (IceSession *session)
 {
   guint n = session->streams->len, k, j;
 
+  if (session->config.ice_lite)
+    return NULL;
   for (k = 0; k < n; k++) {
     IceStream *stream
         = g_ptr_array_index (session->streams, (session->ordinary_rr + k) % n);
@@ -472,6 +475,9 @@ ice_checklist_component_can_progress (IceStream *stream, guint component_id)
 {
   guint i;
 
+  /* a lite agent waits for the peer's checks: nothing of its own runs */
+  if (stream->session->config.ice_lite)
+    return FALSE;
   for (i = 0; i < stream->pairs->len; i++) {
     IcePair *pair = g_ptr_array_index (stream->pairs, i);
 

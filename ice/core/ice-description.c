@@ -41,6 +41,7 @@ ice_session_get_local_description_full (IceSession *session, guint stream_id,
   g_strlcpy (desc->pwd, stream->local_pwd, sizeof (desc->pwd));
   desc->trickle = TRUE;
   desc->ice2 = TRUE;
+  desc->ice_lite = session->config.ice_lite; /* RFC 8839 §5.3 */
   if (session->config.ta_us > 0 && session->config.ta_us != ICE_DEFAULT_TA_US)
     desc->pacing_ms = session->config.ta_us / G_TIME_SPAN_MILLISECOND;
   for (i = 0; i < stream->n_components; i++) {

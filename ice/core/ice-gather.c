@@ -268,11 +268,13 @@ ice_gather_start (IceSession *session, IceStream *stream, gint64 now_us)
       IceCandidate cand = g_array_index (comp->local, IceCandidate, k);
 
       announce (session, &cand);
-      if (cand.type == ICE_CANDIDATE_TYPE_HOST)
+      /* RFC 8445 §5.1.1: a lite agent gathers host candidates only */
+      if (cand.type == ICE_CANDIDATE_TYPE_HOST && !session->config.ice_lite)
         queue_requests (session, stream, &cand);
     }
   }
-  ice_relay_start_stream (session, stream);
+  if (!session->config.ice_lite)
+    ice_relay_start_stream (session, stream);
   check_done (session, stream);
 }
 

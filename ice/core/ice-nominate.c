@@ -79,7 +79,9 @@ announce_selection (IceStream *stream, IceComponent *comp, IcePair *pair,
                               comp->id);
   ev->u.pair.local = pair->local;
   ev->u.pair.remote = pair->remote;
-  ice_consent_start (session, stream, comp, now_us);
+  /* RFC 7675 §4: consent is the full agent's to check, not a lite one's */
+  if (!session->config.ice_lite)
+    ice_consent_start (session, stream, comp, now_us);
   /* After a restart the old credentials served until now (RFC 8445 §9) */
   if (all_components_selected (stream))
     stream->old_ufrag[0] = stream->old_pwd[0] = '\0';

@@ -340,6 +340,11 @@ IcePacketResult ice_check_handle_request (IceSession *session, gint64 now_us,
                                           const IceStunMessage *msg);
 void ice_check_process_early (IceStream *stream, gint64 now_us);
 
+/* ice-lite.c */
+IceRole ice_lite_filter_role (IceSession *session, IceRole role);
+void ice_lite_handle_check (IceStream *stream, IcePair *pair,
+                            gboolean use_candidate, gint64 now_us);
+
 /* ice-response.c */
 IcePacketResult ice_check_handle_response (IceSession *session, gint64 now_us,
                                            const IceTransportAddr *local,

@@ -95,7 +95,8 @@ ice_session_new (const IceSessionConfig *config)
     session->config.pac_timeout_us = ICE_PAC_TIMEOUT_US;
   session->software = g_strdup (config->software);
   session->config.software = session->software;
-  session->role = config->role;
+  /* RFC 8445 §6.1.1: a lite agent is controlled (but facing another) */
+  session->role = config->ice_lite ? ICE_ROLE_CONTROLLED : config->role;
   session->tie_breaker = config->random (config->random_data);
   session->streams = g_ptr_array_new ();
   session->stun_servers = g_array_new (FALSE, TRUE, sizeof (IceTransportAddr));

@@ -106,6 +106,14 @@ typedef struct {
    * 0 waits for the peer's credentials forever (a peer that may start
    * much later); once they came, the usual rules apply with 39.5 s. */
   gint64 pac_timeout_us;
+  /* RFC 8445 §2.5 ICE-lite, for an agent on a public address: host
+   * candidates only (STUN servers and TURN unused), always controlled
+   * (§6.1.1; against a lite peer the configured role stays, the initiator
+   * controlling), no checks, consent checks or keepalives of its own; a
+   * pair is selected when the peer's check with USE-CANDIDATE is answered
+   * (§7.3.1.5), and media is accepted from that pair only. a=ice-lite in
+   * the local description. Default FALSE. */
+  gboolean ice_lite;
 } IceSessionConfig;
 
 void ice_session_config_init (IceSessionConfig *config);

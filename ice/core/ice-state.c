@@ -153,7 +153,9 @@ ice_stream_failure_timeout (IceStream *stream)
     return -1;
   /* A valid pair waiting for the controlling agent's nomination is
    * progress: only the timeout can end it. */
-  if (stream->remote_eoc && !has_unselected_valid_pair (stream))
+  /* a lite agent cannot fail a pair itself: only the timeouts end it */
+  if (stream->remote_eoc && !has_unselected_valid_pair (stream)
+      && !session->config.ice_lite)
     deadline = stream->start_us;
   else
     deadline = stream->last_progress_us + session->config.failure_timeout_us;
@@ -187,6 +189,10 @@ stream_is_complete (IceStream *stream)
 {
   guint i;
 
+  /* RFC 8445 §7.3.1.5 (lite): completed once every component has its
+   * nominated pair; the unchecked pairs are the peer's business */
+  if (stream->session->config.ice_lite)
+    return TRUE;
   for (i = 0; i < stream->pairs->len; i++) {
     IcePair *pair = g_ptr_array_index (stream->pairs, i);
 

@@ -204,8 +204,12 @@ ice_session_set_remote_options (IceSession *session, guint stream_id,
   stream->remote_lite = ice_lite;
   stream->remote_ice2 = ice2;
   stream->remote_pacing_ms = pacing_ms;
-  /* RFC 8445 §6.1.1: against a lite peer the full agent controls */
-  if (ice_lite && session->role != ICE_ROLE_CONTROLLING)
+  /* RFC 8445 §6.1.1: against a lite peer the full agent controls; of
+   * two lite agents the initiator does (the configured role) */
+  if (session->config.ice_lite) {
+    if (ice_lite)
+      ice_session_switch_role (session, session->config.role);
+  } else if (ice_lite && session->role != ICE_ROLE_CONTROLLING)
     ice_session_switch_role (session, ICE_ROLE_CONTROLLING);
 }
 
@@ -239,6 +243,8 @@ void
 ice_session_set_role (IceSession *session, IceRole role)
 {
   g_return_if_fail (session != NULL);
+  if (session->config.ice_lite)
+    role = ice_lite_filter_role (session, role);
   if (session->role == role)
     return;
   g_debug ("role %s → %s", ice_role_to_string (session->role),

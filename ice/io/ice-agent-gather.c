@@ -478,7 +478,9 @@ prepare_stun_server_locked (IceAgentState *state)
 
   if (state->stun_state == ICE_AGENT_STUN_RESOLVING)
     return FALSE;
-  if (state->stun_state != ICE_AGENT_STUN_NONE || state->stun_server == NULL)
+  /* a lite agent asks no STUN server (RFC 8445 §5.1.1): nothing to resolve */
+  if (state->stun_state != ICE_AGENT_STUN_NONE || state->stun_server == NULL
+      || state->ice_lite)
     return TRUE;
   if (!parse_stun_server (state->stun_server, &host, &port, &over)) {
     g_warning ("stun-server \"%s\" is not "

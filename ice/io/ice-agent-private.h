@@ -176,6 +176,7 @@ typedef struct {
   gboolean consent_freshness;
   guint peer_timeout_ms; /* IceSessionConfig.pac_timeout_us, 0 = forever */
   gboolean ice_tcp;
+  gboolean ice_lite; /* IceSessionConfig.ice_lite */
   gchar *stun_server;
   guint16 port_min;
   guint16 port_max;

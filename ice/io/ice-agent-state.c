@@ -182,8 +182,12 @@ ice_agent_state_ensure_session_locked (IceAgentState *state)
   config.random = secure_random;
   config.software = "gst-ice";
   config.relay_only = state->relay_only;
+  config.ice_lite = state->ice_lite;
   state->session = ice_session_new (&config);
-  return state->session != NULL;
+  if (state->session == NULL)
+    return FALSE;
+  state->role = ice_session_get_role (state->session); /* lite: controlled */
+  return TRUE;
 }
 
 IceAgentStream *

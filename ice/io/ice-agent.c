@@ -39,6 +39,7 @@ enum {
   PROP_EXCLUDE_INTERFACES,
   PROP_RESTART_ON_NETWORK_CHANGE,
   PROP_UDP_MUX,
+  PROP_ICE_LITE,
   N_PROPS
 };
 
@@ -136,8 +137,11 @@ static void
 set_role_locked (IceAgentState *state, IceRole role)
 {
   state->role = role;
-  if (state->session != NULL)
+  if (state->session != NULL) {
     ice_session_set_role (state->session, role);
+    /* a lite agent stays controlled (RFC 8445 §6.1.1) */
+    state->role = ice_session_get_role (state->session);
+  }
 }
 
 static void
@@ -291,6 +295,10 @@ ice_agent_set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_UDP_MUX:
       set_udp_mux_locked (state, g_value_get_string (value));
       break;
+    case PROP_ICE_LITE:
+      if (session_not_made_yet (state, "ice-lite"))
+        state->ice_lite = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -387,6 +395,9 @@ ice_agent_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_UDP_MUX:
       g_value_set_string (value, state->udp_mux);
+      break;
+    case PROP_ICE_LITE:
+      g_value_set_boolean (value, state->ice_lite);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -582,6 +593,12 @@ install_properties (GObjectClass *gobject_class)
       "by ufrag, the rest by source address (NULL: own sockets; set "
       "before gathering)",
       NULL, rw);
+  properties[PROP_ICE_LITE] = g_param_spec_boolean (
+      "ice-lite", "ICE-lite",
+      "Be a lite agent (RFC 8445 §2.5), for a server on a public address: "
+      "host candidates only, always controlled, answers checks but sends "
+      "none, a=ice-lite in the description (set before adding streams)",
+      FALSE, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define SETUP_CONTROLLED 0x01
-#define SETUP_AGGRESSIVE 0x02
+#define SETUP_AGGRESSIVE 0x02 /* with CONTROLLED, without RELAY: ICE-lite */
 #define SETUP_NO_CONSENT 0x04
 #define SETUP_NO_REMOTE_CANDIDATE 0x08
 #define SETUP_TWO_COMPONENTS 0x10
@@ -407,6 +407,11 @@ setup (SessionFuzz *f, guint8 flags)
   config.nomination = (flags & SETUP_AGGRESSIVE) ? ICE_NOMINATION_AGGRESSIVE
                                                  : ICE_NOMINATION_REGULAR;
   config.consent_freshness = !(flags & SETUP_NO_CONSENT);
+  /* controlled with aggressive nomination (a controlling agent's mode)
+   * and no TURN: a local ICE-lite agent */
+  config.ice_lite
+      = (flags & (SETUP_CONTROLLED | SETUP_AGGRESSIVE | SETUP_RELAY))
+        == (SETUP_CONTROLLED | SETUP_AGGRESSIVE);
   config.random = splitmix;
   config.random_data = &f->rng;
   f->session = ice_session_new (&config);

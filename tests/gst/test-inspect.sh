@@ -17,7 +17,7 @@ for element in icesrc icesink; do
       add-ice-candidate set-remote-description restart turn-server \
       ice-transport-policy turn-ca-file turn-insecure add-turn-server \
       GstIceTransportPolicy mdns mdns-resolve interfaces exclude-interfaces \
-      restart-on-network-change; do
+      restart-on-network-change ice-lite; do
     grep -q -- "$word" <<<"$out" || missing="$missing $word"
   done
   case $element in

@@ -7,6 +7,8 @@
  * as soon as it is connected (possibly before our side has nominated).
  * Then over ICE-TCP (RFC 6544): libnice with ice-udp off, we hand it only
  * our TCP candidates; the pair is TCP and media goes RFC 4571-framed.
+ * And with us as an ICE-lite agent (RFC 8445 §2.5), libnice controlling:
+ * we send no check, libnice's nomination selects the pair.
  * Both agents run on one GMainContext that this thread iterates.
  */
 #include <string.h>
@@ -31,6 +33,7 @@ typedef struct {
   guint ice_stream;
   gboolean whole_sdp; /* libnice's SDP at once instead of trickle */
   gboolean tcp;       /* ICE-TCP only */
+  gboolean lite;      /* our agent is ICE-lite */
   gboolean nice_usable;
   gboolean ice_usable;
   gboolean nice_failed;
@@ -218,7 +221,7 @@ make_ice (Bed *bed, gboolean ice_controlling, IceNomination nomination)
   bed->ice = ice_agent_new (bed->ctx);
   g_object_set (bed->ice, "controlling-mode", ice_controlling, "nomination",
                 nomination, "bind-address", loopback, "ice-tcp", bed->tcp,
-                NULL);
+                "ice-lite", bed->lite, NULL);
   bed->ice_stream = ice_agent_add_stream (bed->ice, 1);
   g_assert_true (ice_agent_set_receive_callback (bed->ice, bed->ice_stream, 1,
                                                  ice_received, bed, NULL));
@@ -313,8 +316,18 @@ assert_tcp_pair (Bed *bed)
 }
 
 static void
+assert_lite (Bed *bed)
+{
+  IceAgentStats stats;
+
+  ice_agent_get_stats (bed->ice, &stats);
+  g_assert_cmpuint (stats.checks_sent, ==, 0);
+  g_assert_cmpuint (stats.checks_received, >=, 1);
+}
+
+static void
 run_against_libnice_full (gboolean ice_controlling, IceNomination nomination,
-                          gboolean whole_sdp, gboolean tcp)
+                          gboolean whole_sdp, gboolean tcp, gboolean lite)
 {
   Bed bed = { 0 };
   GSource *ticker = g_timeout_source_new (20);
@@ -324,6 +337,7 @@ run_against_libnice_full (gboolean ice_controlling, IceNomination nomination,
   bed.in_order = TRUE;
   bed.whole_sdp = whole_sdp;
   bed.tcp = tcp;
+  bed.lite = lite;
   bed.ctx = g_main_context_new ();
   g_source_set_callback (ticker, tick, NULL, NULL);
   g_source_attach (ticker, bed.ctx);
@@ -344,6 +358,8 @@ run_against_libnice_full (gboolean ice_controlling, IceNomination nomination,
                   bed.early);
   if (tcp)
     assert_tcp_pair (&bed);
+  if (lite)
+    assert_lite (&bed);
 
   g_object_unref (bed.ice);
   g_object_unref (bed.nice);
@@ -358,19 +374,20 @@ static void
 run_against_libnice (gboolean ice_controlling, IceNomination nomination,
                      gboolean whole_sdp)
 {
-  run_against_libnice_full (ice_controlling, nomination, whole_sdp, FALSE);
+  run_against_libnice_full (ice_controlling, nomination, whole_sdp, FALSE,
+                            FALSE);
 }
 
 static void
 test_tcp_controlling (void)
 {
-  run_against_libnice_full (TRUE, ICE_NOMINATION_REGULAR, FALSE, TRUE);
+  run_against_libnice_full (TRUE, ICE_NOMINATION_REGULAR, FALSE, TRUE, FALSE);
 }
 
 static void
 test_tcp_controlled (void)
 {
-  run_against_libnice_full (FALSE, ICE_NOMINATION_REGULAR, FALSE, TRUE);
+  run_against_libnice_full (FALSE, ICE_NOMINATION_REGULAR, FALSE, TRUE, FALSE);
 }
 
 static void
@@ -395,6 +412,20 @@ static void
 test_controlled_aggressive (void)
 {
   run_against_libnice (FALSE, ICE_NOMINATION_AGGRESSIVE, FALSE);
+}
+
+/* We are lite, libnice (full, controlling) checks and nominates */
+static void
+test_lite_regular (void)
+{
+  run_against_libnice_full (FALSE, ICE_NOMINATION_REGULAR, FALSE, FALSE, TRUE);
+}
+
+static void
+test_lite_aggressive (void)
+{
+  run_against_libnice_full (FALSE, ICE_NOMINATION_AGGRESSIVE, FALSE, FALSE,
+                            TRUE);
 }
 
 /* libnice's whole SDP through ice_agent_set_remote_description */
@@ -428,6 +459,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/libnice/libnice-sdp-to-ice", test_libnice_sdp);
   g_test_add_func ("/io/libnice/tcp-ice-controlling", test_tcp_controlling);
   g_test_add_func ("/io/libnice/tcp-ice-controlled", test_tcp_controlled);
+  g_test_add_func ("/io/libnice/ice-lite-regular", test_lite_regular);
+  g_test_add_func ("/io/libnice/ice-lite-aggressive", test_lite_aggressive);
 #else
   g_test_add_func ("/io/libnice/skipped", test_skip);
 #endif
