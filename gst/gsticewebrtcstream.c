@@ -169,7 +169,9 @@ gst_ice_webrtc_stream_selected_pair_changed (GstIceWebRTCStream *stream,
   for (i = 0; i < live->len; i++) {
     GstWebRTCICETransport *t = g_ptr_array_index (live, i);
 
-    if ((guint)t->component == component_id)
+    /* the agent's component 1 is webrtcbin's GST_WEBRTC_ICE_COMPONENT_RTP
+     * (0): RTCP is muxed */
+    if (t->component == GST_WEBRTC_ICE_COMPONENT_RTP && component_id == 1)
       gst_webrtc_ice_transport_selected_pair_change (t);
   }
   g_ptr_array_unref (live);

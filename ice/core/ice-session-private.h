@@ -179,6 +179,8 @@ struct _IceStream {
   IceComponent *components; /* [n_components], component id - 1 */
   gchar local_ufrag[ICE_CREDENTIAL_MAX + 1];
   gchar local_pwd[ICE_CREDENTIAL_MAX + 1];
+  /* the owner set the local credentials: new ones are its restart */
+  gboolean local_from_owner;
   /* Accepted from the peer until a pair is selected after a restart */
   gchar old_ufrag[ICE_CREDENTIAL_MAX + 1];
   gchar old_pwd[ICE_CREDENTIAL_MAX + 1];
@@ -273,6 +275,12 @@ IcePacketResult ice_session_drop (IceSession *session, IceDropReason reason);
 
 /* ice-stream.c */
 IceComponent *ice_stream_get_component (IceStream *stream, guint component_id);
+void ice_stream_generate_credentials (IceSession *session, IceStream *stream);
+
+/* ice-stream-restart.c */
+void ice_stream_restart (IceSession *session, IceStream *stream,
+                         gboolean announce, const gchar *ufrag,
+                         const gchar *pwd, gint64 now_us);
 void ice_stream_free (IceStream *stream);
 IceCandidate *ice_component_find_remote (IceComponent *comp,
                                          const IceTransportAddr *addr);

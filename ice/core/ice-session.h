@@ -127,10 +127,12 @@ void ice_session_free (IceSession *session);
 guint ice_session_add_stream (IceSession *session, guint n_components);
 void ice_session_get_local_credentials (IceSession *session, guint stream_id,
                                         const gchar **ufrag, const gchar **pwd);
-/* Overrides the generated credentials (tests, or an app's own). */
+/* Overrides the generated credentials (tests, or an app's own); once the
+ * owner set some, other ones restart the stream (*@restarted, optional). */
 gboolean ice_session_set_local_credentials (IceSession *session,
                                             guint stream_id, const gchar *ufrag,
-                                            const gchar *pwd);
+                                            const gchar *pwd, gint64 now_us,
+                                            gboolean *restarted);
 gboolean ice_session_set_remote_credentials (IceSession *session,
                                              guint stream_id,
                                              const gchar *ufrag,

@@ -105,14 +105,21 @@ ice_agent_set_local_credentials (IceAgent *agent, guint stream_id,
                                  const gchar *ufrag, const gchar *pwd)
 {
   IceAgentState *state;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, restarted = FALSE;
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), FALSE);
   state = ice_agent_get_state (agent);
   LOCK (state);
   if (ice_agent_state_get_stream_locked (state, stream_id) != NULL)
     ok = ice_session_set_local_credentials (state->session, stream_id, ufrag,
-                                            pwd);
+                                            pwd, g_get_monotonic_time (),
+                                            &restarted);
+  if (restarted) {
+    /* as ice_agent_restart(), for this stream: new mDNS names */
+    ice_agent_mdns_renew_names_locked (state, stream_id);
+    ice_agent_mdns_forget_candidates_locked (state);
+    ice_agent_state_flush_locked (state);
+  }
   UNLOCK (state);
   return ok;
 }

@@ -381,7 +381,13 @@ gboolean ice_agent_get_local_credentials (IceAgent *agent, guint stream_id,
 /**
  * ice_agent_set_local_credentials:
  * Replaces the generated credentials (RFC 8839 §5.4: ufrag 4-256 and pwd
- * 22-256 ice-chars).
+ * 22-256 ice-chars). Once the application has set some, other values are
+ * its ICE restart of the stream (RFC 8445 §9, as a new offer with new
+ * a=ice-ufrag/a=ice-pwd): the peer's candidates are forgotten, gathering
+ * starts again (candidates and gathering-done follow, no
+ * local-credentials-changed), the pair in use carries media until a new one
+ * is selected. After a restart the agent made (local-credentials-changed),
+ * the next values replace its ones without another restart.
  *
  * Returns: %FALSE if they are invalid or the stream is unknown.
  */

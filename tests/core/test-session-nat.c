@@ -434,9 +434,11 @@ test_streams_and_components (gconstpointer data)
   g_assert_cmpuint (ice_sim_peer_add_stream (n.b, 2), ==, 1);
   for (s = 0; shared && s < 2; s++) {
     g_assert_true (ice_session_set_local_credentials (
-        ice_sim_peer_get_session (n.a), s, "aaaa", "aaaaaaaaaaaaaaaaaaaaaa"));
+        ice_sim_peer_get_session (n.a), s, "aaaa", "aaaaaaaaaaaaaaaaaaaaaa", 0,
+        NULL));
     g_assert_true (ice_session_set_local_credentials (
-        ice_sim_peer_get_session (n.b), s, "bbbb", "bbbbbbbbbbbbbbbbbbbbbb"));
+        ice_sim_peer_get_session (n.b), s, "bbbb", "bbbbbbbbbbbbbbbbbbbbbb", 0,
+        NULL));
   }
   ice_sim_start (n.sim);
   g_assert_true (ice_sim_run_until (n.sim, all_streams_connected, &n,

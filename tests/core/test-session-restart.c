@@ -32,6 +32,11 @@ typedef struct {
   gboolean send_failed;
 } Net;
 
+#define A_UFRAG "aNewUfrag"
+#define A_PWD "aNewPasswordOfTheOwner0"
+#define B_UFRAG "bNewUfrag"
+#define B_PWD "bNewPasswordOfTheOwner0"
+
 /* The owner's part of a one-sided restart: a session that restarted on
  * its own sends its new credentials to the peer (here at once; its
  * candidates follow through the simulation's signalling). */
@@ -295,6 +300,65 @@ test_both_restart (void)
   net_clear (&n);
 }
 
+/* The owner of A sets its credentials, then new ones once connected (a
+ * new offer with other a=ice-ufrag/ice-pwd): that is A's restart. */
+static void
+test_owner_credentials (void)
+{
+  IceSession *a, *b;
+  gboolean restarted = TRUE;
+  gchar *ufrag;
+  Net n;
+
+  net_init (&n, FALSE, 11);
+  a = ice_sim_peer_get_session (n.a);
+  b = ice_sim_peer_get_session (n.b);
+  /* the first ones the owner sets are no restart */
+  g_assert_true (ice_session_set_local_credentials (
+      a, 0, "aOldUfrag", "aOldPasswordOfTheOwner0", 0, &restarted));
+  g_assert_false (restarted);
+  ice_sim_start (n.sim);
+  g_assert_true (ice_sim_run_until_connected (n.sim, CONNECT_BOUND_US));
+  g_assert_true (media_until_selected (&n, 1, G_TIME_SPAN_SECOND));
+  /* the same again: nothing happens */
+  g_assert_true (ice_session_set_local_credentials (
+      a, 0, "aOldUfrag", "aOldPasswordOfTheOwner0", ice_sim_get_now (n.sim),
+      &restarted));
+  g_assert_false (restarted);
+
+  g_assert_true (ice_session_set_local_credentials (
+      a, 0, A_UFRAG, A_PWD, ice_sim_get_now (n.sim), &restarted));
+  g_assert_true (restarted);
+  g_assert_true (ice_session_set_remote_credentials (b, 0, A_UFRAG, A_PWD,
+                                                     ice_sim_get_now (n.sim)));
+  g_assert_true (media_until_selected (&n, 2, RECONNECT_BOUND_US));
+  g_assert_cmpuint (ice_sim_peer_count_events (n.a, ICE_EVENT_GATHERING_DONE),
+                    ==, 2);
+  g_assert_cmpuint (n.a_credentials_events, ==, 0);
+  g_assert_cmpuint (n.b_credentials_events, ==, 1);
+  ufrag = local_ufrag (n.a);
+  g_assert_cmpstr (ufrag, ==, A_UFRAG);
+  g_free (ufrag);
+  assert_nothing_lost (&n);
+  /* consent runs on the owners' credentials */
+  ice_sim_run_for (n.sim, 60 * G_TIME_SPAN_SECOND);
+  g_assert_cmpuint (
+      ice_sim_peer_count_events (n.a, ICE_EVENT_CONSENT_LOST)
+          + ice_sim_peer_count_events (n.b, ICE_EVENT_CONSENT_LOST),
+      ==, 0);
+  g_assert_cmpuint (count_selected (n.a), ==, 2);
+
+  /* B's credentials were made by its restart: the owner's values replace
+   * them without another restart (webrtcbin's answer to the restart) */
+  g_assert_true (ice_session_set_local_credentials (
+      b, 0, B_UFRAG, B_PWD, ice_sim_get_now (n.sim), &restarted));
+  g_assert_false (restarted);
+  ufrag = local_ufrag (n.b);
+  g_assert_cmpstr (ufrag, ==, B_UFRAG);
+  g_free (ufrag);
+  net_clear (&n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -304,5 +368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/restart/controlled-restarts",
                    test_controlled_restarts);
   g_test_add_func ("/core/session/restart/both", test_both_restart);
+  g_test_add_func ("/core/session/restart/owner-credentials",
+                   test_owner_credentials);
   return g_test_run ();
 }

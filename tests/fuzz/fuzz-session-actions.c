@@ -96,7 +96,8 @@ fuzz_session_act (SessionFuzz *f, const guint8 *payload, gsize len)
       apply_description (f, payload + 2, len - 2);
       break;
     default:
-      ice_session_set_local_credentials (f->session, 0, LOCAL_UFRAG, LOCAL_PWD);
+      ice_session_set_local_credentials (f->session, 0, LOCAL_UFRAG, LOCAL_PWD,
+                                         f->now, NULL);
       break;
   }
 }

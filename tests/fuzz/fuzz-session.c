@@ -417,7 +417,7 @@ setup (SessionFuzz *f, guint8 flags)
   f->session = ice_session_new (&config);
   g_assert (ice_session_add_stream (f->session, f->n_components) == 0);
   g_assert (ice_session_set_local_credentials (f->session, 0, LOCAL_UFRAG,
-                                               LOCAL_PWD));
+                                               LOCAL_PWD, f->now, NULL));
   for (c = 1; c <= f->n_components; c++)
     ice_session_add_host_address (f->session, 0, c, &f->locals[c - 1], 0);
   f->relay = (flags & SETUP_RELAY) != 0;

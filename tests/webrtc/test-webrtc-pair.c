@@ -9,8 +9,7 @@
  * before or after its remote description.
  *
  * Not here: an ICE restart. webrtcbin 1.22 has no "ice-restart" option
- * of create-offer (`strings libgstwebrtc.so | grep -i restart` prints
- * nothing): it cannot ask any GstWebRTCICE for one.
+ * of create-offer; test-webrtc-restart.c restarts by munging the SDP.
  */
 #include "webrtc-peer.h"
 

@@ -158,6 +158,8 @@ on_message (GstWebRTCDataChannel *channel, gchar *text, Peer *peer)
   g_mutex_lock (&peer->pair->lock);
   if (peer->message == NULL)
     peer->message = g_strdup (text);
+  g_free (peer->last_message);
+  peer->last_message = g_strdup (text);
   g_cond_broadcast (&peer->pair->cond);
   g_mutex_unlock (&peer->pair->lock);
 }
@@ -284,6 +286,7 @@ peer_clear (Peer *peer)
   g_ptr_array_unref (peer->held);
   g_ptr_array_unref (peer->emitted);
   g_free (peer->message);
+  g_free (peer->last_message);
 }
 
 void
@@ -342,31 +345,50 @@ remote_set (Peer *peer)
   g_ptr_array_unref (held);
 }
 
+void
+sdp_set_ice_credentials (GstSDPMessage *sdp, const gchar *ufrag,
+                         const gchar *pwd)
+{
+  guint i, j;
+
+  for (i = 0; i < gst_sdp_message_medias_len (sdp); i++) {
+    GstSDPMedia *media = (GstSDPMedia *)gst_sdp_message_get_media (sdp, i);
+
+    for (j = 0; j < gst_sdp_media_attributes_len (media); j++) {
+      const GstSDPAttribute *old = gst_sdp_media_get_attribute (media, j);
+      const gchar *value = g_strcmp0 (old->key, "ice-ufrag") == 0 ? ufrag
+                           : g_strcmp0 (old->key, "ice-pwd") == 0 ? pwd
+                                                                  : NULL;
+      GstSDPAttribute attr;
+
+      if (value == NULL)
+        continue;
+      gst_sdp_attribute_set (&attr, old->key, value);
+      gst_sdp_media_replace_attribute (media, j, &attr);
+    }
+  }
+}
+
 gboolean
-pair_start (Pair *pair)
+pair_negotiate (Pair *pair, const gchar *const *credentials)
 {
   Peer *o = &pair->offerer, *a = &pair->answerer;
   GstWebRTCSessionDescription *offer = NULL, *answer = NULL;
-  GstWebRTCDataChannel *channel = NULL;
   gboolean ok = FALSE;
 
-  if (gst_element_set_state (o->pipeline, GST_STATE_PLAYING)
-          == GST_STATE_CHANGE_FAILURE
-      || gst_element_set_state (a->pipeline, GST_STATE_PLAYING)
-             == GST_STATE_CHANGE_FAILURE)
-    return FALSE;
-  g_signal_emit_by_name (o->webrtc, "create-data-channel", "chat", NULL,
-                         &channel);
-  if (channel == NULL)
-    return FALSE;
-  watch_channel (o, channel);
-  g_object_unref (channel);
+  g_mutex_lock (&pair->lock);
+  o->has_remote = a->has_remote = FALSE;
+  g_mutex_unlock (&pair->lock);
   offer = call (o->webrtc, "create-offer", NULL, "offer");
+  if (offer != NULL && credentials != NULL)
+    sdp_set_ice_credentials (offer->sdp, credentials[0], credentials[1]);
   if (offer == NULL || !set_description (o, "set-local-description", offer)
       || !set_description (a, "set-remote-description", offer))
     goto done;
   remote_set (a);
   answer = call (a->webrtc, "create-answer", NULL, "answer");
+  if (answer != NULL && credentials != NULL)
+    sdp_set_ice_credentials (answer->sdp, credentials[2], credentials[3]);
   if (answer == NULL || !set_description (a, "set-local-description", answer)
       || !set_description (o, "set-remote-description", answer))
     goto done;
@@ -376,6 +398,25 @@ done:
   g_clear_pointer (&offer, gst_webrtc_session_description_free);
   g_clear_pointer (&answer, gst_webrtc_session_description_free);
   return ok;
+}
+
+gboolean
+pair_start (Pair *pair)
+{
+  GstWebRTCDataChannel *channel = NULL;
+
+  if (gst_element_set_state (pair->offerer.pipeline, GST_STATE_PLAYING)
+          == GST_STATE_CHANGE_FAILURE
+      || gst_element_set_state (pair->answerer.pipeline, GST_STATE_PLAYING)
+             == GST_STATE_CHANGE_FAILURE)
+    return FALSE;
+  g_signal_emit_by_name (pair->offerer.webrtc, "create-data-channel", "chat",
+                         NULL, &channel);
+  if (channel == NULL)
+    return FALSE;
+  watch_channel (&pair->offerer, channel);
+  g_object_unref (channel);
+  return pair_negotiate (pair, NULL);
 }
 
 gboolean

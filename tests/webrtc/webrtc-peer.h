@@ -45,7 +45,8 @@ typedef struct {
   GPtrArray *emitted;   /* our "candidate:..." lines, under pair lock */
   guint frames_decoded; /* VP8 frames out of the decoder */
   GstWebRTCDataChannel *channel;
-  gchar *message; /* the data channel message received */
+  gchar *message;      /* the first data channel message received */
+  gchar *last_message; /* the last one */
   gboolean sent_message;
 } Peer;
 
@@ -72,6 +73,13 @@ void pair_init (Pair *pair, PeerBackend offerer, PeerBackend answerer,
 void pair_clear (Pair *pair);
 /* PLAYING, offer/answer; FALSE if some step failed. */
 gboolean pair_start (Pair *pair);
+/* Offer/answer again; candidates are held until the peer has the new
+ * description. @credentials: NULL, or the offer's ufrag and pwd then the
+ * answer's, put into the descriptions before they are set (munging). */
+gboolean pair_negotiate (Pair *pair, const gchar *const *credentials);
+/* Replaces every m-line's a=ice-ufrag and a=ice-pwd. */
+void sdp_set_ice_credentials (GstSDPMessage *sdp, const gchar *ufrag,
+                              const gchar *pwd);
 gboolean pair_wait_media (Pair *pair, guint frames, gint64 timeout_s);
 /* The selected pair from get-stats, as "ip port type" for each end. */
 gboolean peer_selected_pair (Peer *peer, gchar **local, gchar **remote);
