@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "io-test-util.h"
+#include "ice/mdns/mdns-message.h"
+#include "ice/mdns/mdns-name.h"
 
 typedef struct {
   IceAgent *peer;
@@ -255,4 +257,32 @@ io_test_gathered_clear (IoTestGathered *g)
   g_ptr_array_unref (g->lines);
   g_mutex_clear (&g->lock);
   g_cond_clear (&g->cond);
+}
+
+/* Reads until a response for @name arrives; its source port and address. */
+gboolean
+io_test_mdns_receive_answer (GSocket *s, const gchar *name, gint64 wait_us,
+                             guint16 *port, IceTransportAddr *addr)
+{
+  gint64 end = g_get_monotonic_time () + wait_us;
+  IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
+  guint8 buf[ICE_MDNS_MAX_MESSAGE];
+  gboolean found = FALSE;
+
+  while (!found && g_get_monotonic_time () < end) {
+    GSocketAddress *from = NULL;
+    gssize len = g_socket_receive_from (s, &from, (gchar *)buf, sizeof (buf),
+                                        NULL, NULL);
+
+    if (len > 0 && ice_mdns_message_parse (msg, buf, len) == ICE_MDNS_PARSE_OK
+        && msg->is_response && msg->n_addresses == 1
+        && ice_mdns_name_equal (msg->addresses[0].name, name)) {
+      *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+      *addr = msg->addresses[0].addr;
+      found = TRUE;
+    }
+    g_clear_object (&from);
+  }
+  g_free (msg);
+  return found;
 }

@@ -75,5 +75,11 @@ void io_test_gathered_watch (IoTestGathered *g, IceAgent *agent);
 gboolean io_test_gathered_wait (IoTestGathered *g, gint64 timeout_us);
 void io_test_gathered_clear (IoTestGathered *g);
 
+/* Reads mDNS messages on @s until a response naming @name (one address
+ * record) arrives or @wait_us passed: its source port and address. */
+gboolean io_test_mdns_receive_answer (GSocket *s, const gchar *name,
+                                      gint64 wait_us, guint16 *port,
+                                      IceTransportAddr *addr);
+
 G_END_DECLS
 #endif /* __IO_TEST_UTIL_H__ */

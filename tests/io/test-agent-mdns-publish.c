@@ -206,34 +206,6 @@ send_query (GSocket *s, const gchar *name)
   send_to_group (s, buf, len);
 }
 
-/* Reads until a response for @name arrives; its source port and address. */
-static gboolean
-receive_answer (GSocket *s, const gchar *name, gint64 wait_us, guint16 *port,
-                IceTransportAddr *addr)
-{
-  gint64 end = g_get_monotonic_time () + wait_us;
-  IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
-  guint8 buf[ICE_MDNS_MAX_MESSAGE];
-  gboolean found = FALSE;
-
-  while (!found && g_get_monotonic_time () < end) {
-    GSocketAddress *from = NULL;
-    gssize len = g_socket_receive_from (s, &from, (gchar *)buf, sizeof (buf),
-                                        NULL, NULL);
-
-    if (len > 0 && ice_mdns_message_parse (msg, buf, len) == ICE_MDNS_PARSE_OK
-        && msg->is_response && msg->n_addresses == 1
-        && ice_mdns_name_equal (msg->addresses[0].name, name)) {
-      *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
-      *addr = msg->addresses[0].addr;
-      found = TRUE;
-    }
-    g_clear_object (&from);
-  }
-  g_free (msg);
-  return found;
-}
-
 /* Asks until answered: the record may have gone out to B's query less
  * than a second ago, and then the first of ours is rate-limited. */
 static void
@@ -244,7 +216,8 @@ ask_until_answered (GSocket *s, const gchar *name, guint16 *port,
 
   do {
     send_query (s, name);
-    if (receive_answer (s, name, 1200 * G_TIME_SPAN_MILLISECOND, port, addr))
+    if (io_test_mdns_receive_answer (s, name, 1200 * G_TIME_SPAN_MILLISECOND,
+                                     port, addr))
       return;
   } while (g_get_monotonic_time () < end);
   g_assert_not_reached ();

@@ -23,6 +23,9 @@
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
 
+/* how long one question waits for its answer */
+#define ANSWER_WAIT_US (1200 * G_TIME_SPAN_MILLISECOND)
+
 #define WAIT_US (20 * G_USEC_PER_SEC)
 #define LINK "gi6v0"
 #define LINK_IP "fd00:6::1"
@@ -170,34 +173,6 @@ send_query6 (GSocket *s, const gchar *name, guint16 qtype)
   g_object_unref (ip);
 }
 
-/* The first response on @s naming @name within a second, or FALSE. */
-static gboolean
-receive_answer6 (GSocket *s, const gchar *name, guint16 *port,
-                 IceTransportAddr *addr)
-{
-  gint64 end = g_get_monotonic_time () + 1200 * G_TIME_SPAN_MILLISECOND;
-  IceMdnsMessage *msg = g_new0 (IceMdnsMessage, 1);
-  guint8 buf[ICE_MDNS_MAX_MESSAGE];
-  gboolean found = FALSE;
-
-  while (!found && g_get_monotonic_time () < end) {
-    GSocketAddress *from = NULL;
-    gssize len = g_socket_receive_from (s, &from, (gchar *)buf, sizeof (buf),
-                                        NULL, NULL);
-
-    if (len > 0 && ice_mdns_message_parse (msg, buf, len) == ICE_MDNS_PARSE_OK
-        && msg->is_response && msg->n_addresses == 1
-        && ice_mdns_name_equal (msg->addresses[0].name, name)) {
-      *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
-      *addr = msg->addresses[0].addr;
-      found = TRUE;
-    }
-    g_clear_object (&from);
-  }
-  g_free (msg);
-  return found;
-}
-
 /* An AAAA question on ff02::fb gets an AAAA answer with LINK_IP there,
  * from port 5353 (asked until answered: B's query may have had the
  * record multicast less than a second ago, RFC 6762 §6). */
@@ -218,7 +193,8 @@ test_answer_aaaa (void)
   name = connect_pair (a, b, &n);
   while (!answered && g_get_monotonic_time () < end) {
     send_query6 (peer, name, ICE_MDNS_TYPE_AAAA);
-    answered = receive_answer6 (peer, name, &port, &addr);
+    answered = io_test_mdns_receive_answer (peer, name, ANSWER_WAIT_US, &port,
+                                            &addr);
   }
   g_assert_true (answered);
   g_assert_cmpuint (port, ==, ICE_MDNS_PORT);
@@ -261,7 +237,8 @@ test_answer_a_over_ipv6 (void)
   g_assert_nonnull (name);
   while (!answered && g_get_monotonic_time () < end) {
     send_query6 (peer, name, ICE_MDNS_TYPE_A);
-    answered = receive_answer6 (peer, name, &port, &addr);
+    answered = io_test_mdns_receive_answer (peer, name, ANSWER_WAIT_US, &port,
+                                            &addr);
   }
   g_assert_true (answered);
   g_assert_cmpuint (port, ==, ICE_MDNS_PORT);
