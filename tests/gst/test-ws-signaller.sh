@@ -29,7 +29,8 @@ logs=$(mktemp -d /tmp/gst-ice-ws.XXXXXX)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-  rm -rf "$logs"
+  # GST_ICE_TEST_KEEP=1 keeps the logs for a post-mortem
+  [ -n "${GST_ICE_TEST_KEEP:-}" ] && echo "# logs kept in $logs" || rm -rf "$logs"
 }
 trap cleanup EXIT
 CHAIN="fakesink0: last-message = chain"
