@@ -146,7 +146,7 @@ typedef struct {
   gchar *interfaces;         /* gsticenetwork.c */
   gchar *exclude_interfaces; /* gsticenetwork.c */
   gboolean restart_on_network_change;
-  gchar *udp_mux; /* gsticenetwork.c */
+  gchar *udp_mux;    /* gsticenetwork.c */
   gboolean ice_lite; /* gsticenetwork.c */
   GstIceSettingFlags explicit;
 } GstIceSettings;
