@@ -28,6 +28,20 @@
 #define FINGERPRINT_SIZE 4
 #define ATTR_HEADER_SIZE 4
 
+/**
+ * ice_stun_crypto_init:
+ *
+ * Initialises OpenSSL without its exit-time cleanup: the agents' packet
+ * thread may still sign a check while exit() runs, and OpenSSL's atexit
+ * handler would free what that thread is using. Call it before any other
+ * OpenSSL use; later calls do nothing.
+ */
+void
+ice_stun_crypto_init (void)
+{
+  OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
+}
+
 static EVP_MAC *
 hmac_algorithm (void)
 {
@@ -35,7 +49,10 @@ hmac_algorithm (void)
 
   /* Fetching is a provider lookup; do it once per process. */
   if (g_once_init_enter (&hmac)) {
-    EVP_MAC *fetched = EVP_MAC_fetch (NULL, OSSL_MAC_NAME_HMAC, NULL);
+    EVP_MAC *fetched;
+
+    ice_stun_crypto_init ();
+    fetched = EVP_MAC_fetch (NULL, OSSL_MAC_NAME_HMAC, NULL);
 
     if (fetched == NULL)
       g_error ("OpenSSL offers no HMAC implementation");
