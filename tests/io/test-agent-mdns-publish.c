@@ -9,11 +9,11 @@
  * another host on the link would.
  */
 #define _GNU_SOURCE
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "io-test-netns.h"
 #include "io-test-util.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
@@ -367,37 +367,14 @@ test_peer_restart_new_name (void)
   g_mutex_clear (&l.lock);
 }
 
-static void
-skip_multicast (gconstpointer reason)
-{
-  g_test_skip (reason);
-}
-
-/* A network namespace of our own, before any thread exists (a namespace
- * is per thread; later threads inherit it), with multicast on "lo". */
-static const gchar *
-enter_namespace (void)
-{
-  if (getuid () != 0)
-    return "needs root (a network namespace with multicast on lo)";
-  if (unshare (CLONE_NEWNET) != 0)
-    return "unshare(CLONE_NEWNET) failed";
-  if (system ("ip link set lo up && ip link set lo multicast on && "
-              "ip route add 224.0.0.0/4 dev lo")
-      != 0)
-    return "could not set up multicast on lo (ip)";
-  return NULL;
-}
-
 int
 main (int argc, char **argv)
 {
-  const gchar *skip = enter_namespace ();
+  const gchar *skip = io_test_netns_enter_multicast_lo ();
 
   g_test_init (&argc, &argv, NULL);
   if (skip != NULL) {
-    g_test_add_data_func ("/agent-mdns-publish/multicast", skip,
-                          skip_multicast);
+    io_test_add_skipped ("/agent-mdns-publish/multicast", skip);
     return g_test_run ();
   }
   g_test_add_func ("/agent-mdns-publish/connect", test_publish_connect);

@@ -8,7 +8,6 @@
  * namespace of its own: it needs root, and skips otherwise.
  */
 #define _GNU_SOURCE
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "io-test-netns.h"
 #include "io-test-util.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
@@ -549,37 +549,15 @@ test_resolve_off (void)
   g_object_unref (a);
 }
 
-static void
-skip_multicast (gconstpointer reason)
-{
-  g_test_skip (reason);
-}
-
-/* A network namespace of our own, before any thread exists (a namespace
- * is per thread; later threads inherit it), with multicast on "lo". */
-static const gchar *
-enter_namespace (void)
-{
-  if (getuid () != 0)
-    return "needs root (a network namespace with multicast on lo)";
-  if (unshare (CLONE_NEWNET) != 0)
-    return "unshare(CLONE_NEWNET) failed";
-  if (system ("ip link set lo up && ip link set lo multicast on && "
-              "ip route add 224.0.0.0/4 dev lo")
-      != 0)
-    return "could not set up multicast on lo (ip)";
-  return NULL;
-}
-
 int
 main (int argc, char **argv)
 {
-  const gchar *skip = enter_namespace ();
+  const gchar *skip = io_test_netns_enter_multicast_lo ();
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/agent-mdns/resolve-off", test_resolve_off);
   if (skip != NULL) {
-    g_test_add_data_func ("/agent-mdns/multicast", skip, skip_multicast);
+    io_test_add_skipped ("/agent-mdns/multicast", skip);
     return g_test_run ();
   }
   g_test_add_func ("/agent-mdns/resolve-connect", test_resolve_connect);

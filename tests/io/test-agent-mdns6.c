@@ -14,11 +14,11 @@
 #define _GNU_SOURCE
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "io-test-netns.h"
 #include "io-test-util.h"
 #include "ice/mdns/mdns-message.h"
 #include "ice/mdns/mdns-name.h"
@@ -251,32 +251,22 @@ test_answer_a_over_ipv6 (void)
   g_mutex_clear (&n.lock);
 }
 
-static void
-skip_multicast (gconstpointer reason)
-{
-  g_test_skip (reason);
-}
-
 /* A network namespace of our own, before any thread exists (a namespace
  * is per thread; later threads inherit it): LINK with IPv6 only (no DAD:
  * a tentative address cannot be bound), its peer end without IPv6. */
 static const gchar *
 enter_namespace (void)
 {
-  if (getuid () != 0)
-    return "needs root (a network namespace with a veth pair)";
-  if (unshare (CLONE_NEWNET) != 0)
-    return "unshare(CLONE_NEWNET) failed";
-  if (system ("ip link set lo up && "
-              "ip link add " LINK " type veth peer name gi6v1 && "
-              "sysctl -qw net.ipv6.conf.gi6v1.disable_ipv6=1 "
-              "net.ipv6.conf." LINK ".disable_ipv6=0 "
-              "net.ipv6.conf." LINK ".accept_dad=0 && "
-              "ip link set gi6v1 up && ip link set " LINK " up && "
-              "ip -6 addr add " LINK_IP "/64 dev " LINK " nodad")
-      != 0)
-    return "could not set up IPv6 multicast on a veth pair (ip, sysctl)";
-  return NULL;
+  return io_test_netns_enter (
+      "needs root (a network namespace with a veth pair)",
+      "ip link set lo up && "
+      "ip link add " LINK " type veth peer name gi6v1 && "
+      "sysctl -qw net.ipv6.conf.gi6v1.disable_ipv6=1 "
+      "net.ipv6.conf." LINK ".disable_ipv6=0 "
+      "net.ipv6.conf." LINK ".accept_dad=0 && "
+      "ip link set gi6v1 up && ip link set " LINK " up && "
+      "ip -6 addr add " LINK_IP "/64 dev " LINK " nodad",
+      "could not set up IPv6 multicast on a veth pair (ip, sysctl)");
 }
 
 int
@@ -286,7 +276,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   if (skip != NULL) {
-    g_test_add_data_func ("/agent-mdns6/multicast", skip, skip_multicast);
+    io_test_add_skipped ("/agent-mdns6/multicast", skip);
     return g_test_run ();
   }
   g_test_add_func ("/agent-mdns6/resolve-over-ff02", test_resolve_over_ff02);

@@ -9,7 +9,6 @@
  * credentials and candidates (what a signaller does).
  */
 #define _GNU_SOURCE
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include "io-test-netns.h"
 #include "io-test-util.h"
 #include "ice/io/ice-agent-private.h"
 
@@ -381,31 +381,21 @@ test_parse (void)
   g_assert_cmpuint (c.malformed, ==, 6);
 }
 
-static void
-skip (gconstpointer reason)
-{
-  g_test_skip (reason);
-}
-
 /* A namespace of our own before any thread exists (later threads
  * inherit it): the host's addresses are never touched. */
 static const gchar *
 enter_namespace (void)
 {
-  if (getuid () != 0)
-    return "needs root (a network namespace with veth interfaces)";
-  if (unshare (CLONE_NEWNET) != 0)
-    return "unshare(CLONE_NEWNET) failed";
   /* veth pairs rather than dummies: the dummy module is not everywhere */
-  if (system ("ip link set lo up && "
-              "ip link add nw0 type veth peer name nw0p && "
-              "ip link add nw1 type veth peer name nw1p && "
-              "ip link set nw0p up && ip link set nw1p up && "
-              "ip link set nw0 up && ip link set nw1 up && "
-              "ip addr add " ADDR_B "/24 dev nw1")
-      != 0)
-    return "could not make veth interfaces (ip)";
-  return NULL;
+  return io_test_netns_enter (
+      "needs root (a network namespace with veth interfaces)",
+      "ip link set lo up && "
+      "ip link add nw0 type veth peer name nw0p && "
+      "ip link add nw1 type veth peer name nw1p && "
+      "ip link set nw0p up && ip link set nw1p up && "
+      "ip link set nw0 up && ip link set nw1 up && "
+      "ip addr add " ADDR_B "/24 dev nw1",
+      "could not make veth interfaces (ip)");
 }
 
 int
@@ -416,7 +406,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/agent-netwatch/parse", test_parse);
   if (reason != NULL) {
-    g_test_add_data_func ("/agent-netwatch/skipped", reason, skip);
+    io_test_add_skipped ("/agent-netwatch/skipped", reason);
     return g_test_run ();
   }
   g_test_add_func ("/agent-netwatch/address-replaced", test_address_replaced);
