@@ -63,9 +63,9 @@ make_agent (IceRole role, IceNomination nomination,
   return agent;
 }
 
-static void
-give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
-                  guint to_stream)
+void
+io_test_give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
+                          guint to_stream)
 {
   gchar *ufrag, *pwd;
 
@@ -88,8 +88,8 @@ io_test_pair_start (IoTestPair *pair, IceNomination nomination,
   pair->stream_a = ice_agent_add_stream (pair->a, 1);
   pair->stream_b = ice_agent_add_stream (pair->b, 1);
   g_assert_cmpuint (pair->stream_a, ==, 0);
-  give_credentials (pair->a, pair->stream_a, pair->b, pair->stream_b);
-  give_credentials (pair->b, pair->stream_b, pair->a, pair->stream_a);
+  io_test_give_credentials (pair->a, pair->stream_a, pair->b, pair->stream_b);
+  io_test_give_credentials (pair->b, pair->stream_b, pair->a, pair->stream_a);
   trickle_to (pair->a, pair->b, pair->stream_b);
   trickle_to (pair->b, pair->a, pair->stream_a);
   g_assert_true (ice_agent_gather (pair->a, pair->stream_a, &error));
@@ -108,6 +108,18 @@ io_test_pair_connect (IoTestPair *pair, IceNomination nomination,
                                            IO_TEST_TIMEOUT_US, NULL));
   g_assert_true (ice_agent_wait_connected (pair->b, pair->stream_b,
                                            IO_TEST_TIMEOUT_US, NULL));
+}
+
+gboolean
+io_test_pair_restart (gpointer data)
+{
+  IoTestPair *pair = data;
+
+  ice_agent_restart (pair->a);
+  ice_agent_restart (pair->b);
+  io_test_give_credentials (pair->a, pair->stream_a, pair->b, pair->stream_b);
+  io_test_give_credentials (pair->b, pair->stream_b, pair->a, pair->stream_a);
+  return G_SOURCE_REMOVE;
 }
 
 void

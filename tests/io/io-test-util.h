@@ -34,6 +34,18 @@ void io_test_pair_connect (IoTestPair *pair, IceNomination nomination,
                            gpointer data);
 void io_test_pair_clear (IoTestPair *pair);
 
+/* Gives @from's local ufrag and password of @from_stream to @to as the
+ * remote ones of @to_stream (asserts both calls succeed). */
+void io_test_give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
+                               guint to_stream);
+
+/* Restarts both agents of @pair (an IoTestPair *; RFC 8445 §9) and gives
+ * each the other's new credentials. A GSourceFunc (G_SOURCE_REMOVE) to
+ * g_main_context_invoke() on the agents' context: their new candidates
+ * are signalled only after it returns, so each peer knows the new
+ * credentials before it gets them. */
+gboolean io_test_pair_restart (gpointer pair);
+
 /* A datagram of @size bytes (>= 4) carrying @seq big-endian in front,
  * first byte 0x80 like RTP so it is never taken for STUN. */
 void io_test_fill (guint8 *buf, gsize size, guint32 seq);

@@ -39,17 +39,6 @@ make_agent (IceRole role, gboolean publish)
   return agent;
 }
 
-static void
-exchange_credentials (IceAgent *from, IceAgent *to)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
 /* Every line of the publishing agent names its host, never its address. */
 static void
 on_line (IceAgent *agent, guint stream, const gchar *line, gpointer data)
@@ -109,8 +98,8 @@ connect_pair (IceAgent *a, IceAgent *b, Lines *l)
 
   l->to = b;
   g_signal_connect (a, "new-candidate", G_CALLBACK (on_line), l);
-  exchange_credentials (a, b);
-  exchange_credentials (b, a);
+  io_test_give_credentials (a, 0, b, 0);
+  io_test_give_credentials (b, 0, a, 0);
   g_assert_true (ice_agent_gather (a, 0, NULL));
   g_assert_true (ice_agent_gather (b, 0, NULL));
   g_assert_true (ice_agent_wait_connected (b, 0, WAIT_US, NULL));
@@ -355,7 +344,7 @@ test_peer_restart_new_name (void)
   l.to = NULL;
   lines = lines_seen (&l);
   ice_agent_restart (b);
-  exchange_credentials (b, a);
+  io_test_give_credentials (b, 0, a, 0);
   new_name = wait_new_line (&l, lines);
   g_assert_cmpstr (new_name, !=, old_name);
   WAIT_STAT (a, mdns_names_published, 2);

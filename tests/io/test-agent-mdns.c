@@ -234,17 +234,6 @@ make_agent (IceRole role)
   return make_agent_on (role, "127.0.0.1");
 }
 
-static void
-exchange_credentials (IceAgent *from, IceAgent *to)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
 /* Polls the stats until @pred holds (no event tells a counter moved). */
 static gboolean
 wait_stats (IceAgent *agent, gboolean (*pred) (const IceAgentStats *s))
@@ -306,8 +295,8 @@ test_resolve_connect (void)
   IceAgentStats s;
 
   responder_start (&r, ANSWER_RIGHT);
-  exchange_credentials (a, b);
-  exchange_credentials (b, a);
+  io_test_give_credentials (a, 0, b, 0);
+  io_test_give_credentials (b, 0, a, 0);
   /* B gets none of A's candidates: it cannot check A first and make A
    * learn it peer-reflexively (which would connect before the name is
    * resolved, as with a browser); A must resolve B's name to connect. */
@@ -344,8 +333,8 @@ test_resolve_aaaa (void)
   IceAgentStats s;
 
   responder_start (&r, ANSWER_AAAA);
-  exchange_credentials (a, b);
-  exchange_credentials (b, a);
+  io_test_give_credentials (a, 0, b, 0);
+  io_test_give_credentials (b, 0, a, 0);
   g_signal_connect (b, "new-candidate", G_CALLBACK (on_b6_candidate), a);
   g_assert_true (ice_agent_gather (a, 0, NULL));
   g_assert_true (ice_agent_gather (b, 0, NULL));

@@ -73,17 +73,6 @@ on_line (IceAgent *agent, guint stream, const gchar *line, gpointer data)
   g_strfreev (f);
 }
 
-static void
-give_credentials (IceAgent *from, IceAgent *to)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
 /* A publishes, B resolves A's name (an AAAA answer on ff02::fb, the only
  * way here) and checks it; A learns B peer-reflexively. Returns A's name. */
 static gchar *
@@ -95,8 +84,8 @@ connect_pair (IceAgent *a, IceAgent *b, Named *n)
 
   n->to = b;
   g_signal_connect (a, "new-candidate", G_CALLBACK (on_line), n);
-  give_credentials (a, b);
-  give_credentials (b, a);
+  io_test_give_credentials (a, 0, b, 0);
+  io_test_give_credentials (b, 0, a, 0);
   g_assert_true (ice_agent_gather (a, 0, NULL));
   g_assert_true (ice_agent_gather (b, 0, NULL));
   g_assert_true (ice_agent_wait_connected (b, 0, WAIT_US, NULL));

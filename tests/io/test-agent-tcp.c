@@ -77,19 +77,6 @@ make_agent (IceRole role)
 }
 
 static void
-give_credentials (IceAgent *from, guint from_stream, IceAgent *to,
-                  guint to_stream)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (
-      ice_agent_get_local_credentials (from, from_stream, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, to_stream, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
-static void
 trickle_init (Trickle *t, IceAgent *from, IceAgent *to, guint to_stream,
               gboolean tcp_only)
 {
@@ -112,8 +99,8 @@ pair_start (TcpPair *p, gboolean tcp_only)
   p->b = make_agent (ICE_ROLE_CONTROLLED);
   p->sa = ice_agent_add_stream (p->a, 1);
   p->sb = ice_agent_add_stream (p->b, 1);
-  give_credentials (p->a, p->sa, p->b, p->sb);
-  give_credentials (p->b, p->sb, p->a, p->sa);
+  io_test_give_credentials (p->a, p->sa, p->b, p->sb);
+  io_test_give_credentials (p->b, p->sb, p->a, p->sa);
   trickle_init (&p->ta, p->a, p->b, p->sb, tcp_only);
   trickle_init (&p->tb, p->b, p->a, p->sa, tcp_only);
   g_assert_true (ice_agent_gather (p->a, p->sa, &error));
@@ -460,8 +447,8 @@ test_send_bounded (void)
                 (const gchar *[]){ "127.0.0.1", NULL }, "ice-tcp", TRUE, NULL);
   p.sa = ice_agent_add_stream (p.a, 1);
   p.sb = ice_agent_add_stream (p.b, 1);
-  give_credentials (p.a, p.sa, p.b, p.sb);
-  give_credentials (p.b, p.sb, p.a, p.sa);
+  io_test_give_credentials (p.a, p.sa, p.b, p.sb);
+  io_test_give_credentials (p.b, p.sb, p.a, p.sa);
   trickle_init (&p.ta, p.a, p.b, p.sb, TRUE);
   trickle_init (&p.tb, p.b, p.a, p.sa, TRUE);
   g_assert_true (ice_agent_gather (p.a, p.sa, &error));

@@ -345,31 +345,6 @@ on_selected (IceAgent *agent, guint stream, guint component, const gchar *local,
 }
 
 static void
-swap_credentials (IceAgent *from, IceAgent *to)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
-/* Runs on the agents' context: their new candidates are signalled only
- * after this returns, so the peers know the new credentials first. */
-static gboolean
-restart_both (gpointer data)
-{
-  Restart *r = data;
-
-  ice_agent_restart (r->pair->a);
-  ice_agent_restart (r->pair->b);
-  swap_credentials (r->pair->a, r->pair->b);
-  swap_credentials (r->pair->b, r->pair->a);
-  return G_SOURCE_REMOVE;
-}
-
-static void
 watch_selections (IceAgent *agent, gpointer data)
 {
   g_signal_connect (agent, "selected-pair-changed", G_CALLBACK (on_selected),
@@ -408,7 +383,8 @@ test_restart (void)
   io_test_expect_sequence (pair.b, pair.stream_b, 0, 10);
   g_assert_true (ice_agent_get_local_credentials (pair.a, 0, &old_ufrag, NULL));
 
-  g_main_context_invoke (ice_agent_get_main_context (pair.a), restart_both, &r);
+  g_main_context_invoke (ice_agent_get_main_context (pair.a),
+                         io_test_pair_restart, &pair);
   wait_selections (&r, 4);
   g_assert_true (ice_agent_get_local_credentials (pair.a, 0, &new_ufrag, NULL));
   g_assert_cmpstr (old_ufrag, !=, new_ufrag);
@@ -446,7 +422,7 @@ restart_a_only (gpointer data)
   Restart *r = data;
 
   ice_agent_restart (r->pair->a);
-  swap_credentials (r->pair->a, r->pair->b);
+  io_test_give_credentials (r->pair->a, 0, r->pair->b, 0);
   return G_SOURCE_REMOVE;
 }
 

@@ -271,31 +271,6 @@ test_close_one (void)
   g_assert_true (port_is_free (port));
 }
 
-static void
-give_credentials (IceAgent *from, IceAgent *to)
-{
-  gchar *ufrag, *pwd;
-
-  g_assert_true (ice_agent_get_local_credentials (from, 0, &ufrag, &pwd));
-  g_assert_true (ice_agent_set_remote_credentials (to, 0, ufrag, pwd));
-  g_free (ufrag);
-  g_free (pwd);
-}
-
-/* On the agents' context, so the peers know the new credentials before
- * the new candidates are signalled */
-static gboolean
-restart_both (gpointer data)
-{
-  IoTestPair *pair = data;
-
-  ice_agent_restart (pair->a);
-  ice_agent_restart (pair->b);
-  give_credentials (pair->a, pair->b);
-  give_credentials (pair->b, pair->a);
-  return G_SOURCE_REMOVE;
-}
-
 static gchar *
 wait_new_ufrag (IceAgent *agent, const gchar *old)
 {
@@ -347,8 +322,8 @@ test_restart (void)
   port = mux_port_of (&pair);
   g_assert_true (ice_agent_get_local_credentials (pair.b, 0, &old_ufrag, NULL));
   g_assert_false (probe_ufrag (stranger, port, "nobody99"));
-  g_main_context_invoke (ice_agent_get_main_context (pair.a), restart_both,
-                         &pair);
+  g_main_context_invoke (ice_agent_get_main_context (pair.a),
+                         io_test_pair_restart, &pair);
   new_ufrag = wait_new_ufrag (pair.b, old_ufrag);
   g_assert_cmpstr (new_ufrag, !=, old_ufrag);
   g_assert_true (probe_ufrag (stranger, port, new_ufrag));
