@@ -44,6 +44,52 @@ lan_start_mdns_pair () {
   ICE_SENDER_PID=$SPAWNED
 }
 
+# lan_run_mdns_pair ROOM SENDER_BUFFERS: lan_start_mdns_pair, then waits
+# for both complete descriptions (copied to $BED_TMP/seen/ by
+# lan_room_snapshot), for lb's ICE_BUFFERS buffers (asserted received)
+# and for the sender to stop cleanly
+lan_run_mdns_pair () {
+  local room=$1 sender_buffers=$2
+
+  lan_start_mdns_pair "$room" "$sender_buffers"
+  wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions in the room" \
+    lan_room_snapshot
+  wait_for "$ICE_CONNECT_TIMEOUT_S" "lb to receive $ICE_BUFFERS buffers" \
+    ice_receiver_done
+  ice_check_receiver_ok
+  echo "ok - $ICE_BUFFERS RTP buffers went from la to lb"
+  wait_for "$ICE_CONNECT_TIMEOUT_S" "the sender to stop" ice_both_done
+  wait "$ICE_SENDER_PID" || fail "the sender ended with status $?"
+}
+
+# lan_check_mdns_side SIDE WHAT PATTERN...: the last ice-stats of SIDE
+# (receiver or sender, in $BED_TMP/SIDE.log) is the one at EOS, its
+# selected pair (SELECTED, left set) matches one of the glob PATTERNs
+# (else: "not WHAT"), it resolved, published and answered mDNS names and
+# saw no conflict
+lan_check_mdns_side () {
+  local side=$1 what=$2 pattern field value
+  shift 2
+
+  ice_stats "$BED_TMP/$side.log"
+  grep -qF 'eos=(boolean)true' <<<"$STATS" ||
+    fail "the $side's last ice-stats is not the one at EOS: $STATS"
+  lan_selected_pair "$STATS"
+  for pattern in "$@"; do
+    # shellcheck disable=SC2053 # (the pattern is a glob on purpose)
+    [[ $SELECTED == $pattern ]] && break
+    pattern=
+  done
+  [ -n "$pattern" ] ||
+    fail "the $side's selected pair is not $what: $SELECTED"
+  for field in mdns-resolved mdns-names-published mdns-answers-sent; do
+    value=$(lan_stat "$STATS" "$field")
+    [ "${value:-0}" -ge 1 ] || fail "the $side's $field is '$value': $STATS"
+  done
+  [ "$(lan_stat "$STATS" mdns-conflicts)" = 0 ] ||
+    fail "the $side saw mDNS conflicts: $STATS"
+}
+
 lan_host () {
   local h=$1
 

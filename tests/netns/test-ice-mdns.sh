@@ -23,16 +23,7 @@ room="file://$(ice_room)"
 ICE_BUFFERS=200
 SENDER_BUFFERS=300
 
-lan_start_mdns_pair "$room" "$SENDER_BUFFERS"
-
-wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions in the room" \
-  lan_room_snapshot
-wait_for "$ICE_CONNECT_TIMEOUT_S" "lb to receive $ICE_BUFFERS buffers" \
-  ice_receiver_done
-ice_check_receiver_ok
-echo "ok - $ICE_BUFFERS RTP buffers went from la to lb"
-wait_for "$ICE_CONNECT_TIMEOUT_S" "the sender to stop" ice_both_done
-wait "$ICE_SENDER_PID" || fail "the sender ended with status $?"
+lan_run_mdns_pair "$room" "$SENDER_BUFFERS"
 
 for f in "$BED_TMP/seen"/*.ice; do
   lan_candidates_named "$f"
@@ -40,20 +31,8 @@ done
 echo "ok - neither description has an address, only <uuid>.local names"
 
 for side in receiver sender; do
-  ice_stats "$BED_TMP/$side.log"
-  grep -qF 'eos=(boolean)true' <<<"$STATS" ||
-    fail "the $side's last ice-stats is not the one at EOS: $STATS"
-  lan_selected_pair "$STATS"
-  case $SELECTED in
-    L*-host-udp-10.0.3.*_R*-host-udp-10.0.3.*) ;;
-    *) fail "the $side's selected pair is not host <-> host: $SELECTED" ;;
-  esac
-  for field in mdns-resolved mdns-names-published mdns-answers-sent; do
-    value=$(lan_stat "$STATS" "$field")
-    [ "${value:-0}" -ge 1 ] || fail "the $side's $field is '$value': $STATS"
-  done
-  [ "$(lan_stat "$STATS" mdns-conflicts)" = 0 ] ||
-    fail "the $side saw mDNS conflicts: $STATS"
+  lan_check_mdns_side "$side" "host <-> host" \
+    'L*-host-udp-10.0.3.*_R*-host-udp-10.0.3.*'
   echo "ok - the $side resolved the peer's name, answered for its own, and selected $SELECTED"
 done
 echo "ok - the selected pairs are host <-> host"
