@@ -113,6 +113,24 @@ ice_room_described () {
   [ "$n" = 2 ]
 }
 
+# ice_run_described_pair: the receiver in hb and the sender in ha; once
+# both descriptions are complete with srflx candidates, copies them to
+# $BED_TMP/seen/ (taken while both files are there: a file goes when its
+# pipeline stops), then waits for hb's ICE_BUFFERS buffers (asserted
+# received)
+ice_run_described_pair () {
+  ice_start_receiver hb
+  ice_start_sender ha
+  wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions with srflx candidates" \
+    ice_room_described
+  mkdir -p "$BED_TMP/seen"
+  cp "$BED_TMP/room"/*.ice "$BED_TMP/seen/"
+  wait_for "$ICE_CONNECT_TIMEOUT_S" "hb to receive $ICE_BUFFERS buffers" \
+    ice_receiver_done
+  ice_check_receiver_ok
+  echo "ok - $ICE_BUFFERS RTP buffers went from ha to hb through two NATs"
+}
+
 # ws_serve_start [STUN_PORT]: the rendezvous server `gst-ice serve` in pub
 # on $PUB_IP:$WS_PORT, answering STUN on $PUB_IP:STUN_PORT (default
 # $WS_STUN_PORT); sets ICE_SIGNALLER to a room on it and ICE_STUN to its

@@ -22,17 +22,7 @@ bed_create eim eim
 stun_server_start plain
 ICE_EXTRA_ARGS=(mdns=true)
 
-ice_start_receiver hb
-ice_start_sender ha
-wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions with srflx candidates" \
-  ice_room_described
-# copies, taken while both files are there
-mkdir -p "$BED_TMP/seen"
-cp "$BED_TMP/room"/*.ice "$BED_TMP/seen/"
-wait_for "$ICE_CONNECT_TIMEOUT_S" "hb to receive $ICE_BUFFERS buffers" \
-  ice_receiver_done
-ice_check_receiver_ok
-echo "ok - $ICE_BUFFERS RTP buffers went from ha to hb through two NATs"
+ice_run_described_pair
 
 for f in "$BED_TMP/seen"/*.ice; do
   ! grep -E '^a=candidate:.*(10\.0\.[12]\.|typ host raddr)' "$f" >/dev/null ||

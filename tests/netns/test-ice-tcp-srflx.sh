@@ -22,16 +22,7 @@ bed_create eim eim
 stun_server_start plain
 ICE_EXTRA_ARGS=(ice-tcp=true)
 
-ice_start_receiver hb
-ice_start_sender ha
-wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions with srflx candidates" \
-  ice_room_described
-mkdir -p "$BED_TMP/seen"
-cp "$BED_TMP/room"/*.ice "$BED_TMP/seen/"
-wait_for "$ICE_CONNECT_TIMEOUT_S" "hb to receive $ICE_BUFFERS buffers" \
-  ice_receiver_done
-ice_check_receiver_ok
-echo "ok - $ICE_BUFFERS RTP buffers went from ha to hb through two NATs"
+ice_run_described_pair
 
 # check_tcp_srflx HOST: HOST's description has both srflx TCP candidates
 check_tcp_srflx () {
