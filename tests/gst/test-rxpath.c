@@ -58,33 +58,53 @@ wait_received (guint n)
   g_mutex_unlock (&t.lock);
 }
 
-static gpointer
-sender (gpointer data)
+/* One numbered datagram each time the sender's timeout fires; the loop
+ * ends on the first tick after t.stop. */
+static gboolean
+send_next (gpointer data)
 {
+  GMainLoop *loop = data;
   guint8 payload[SIZE];
   GstFlowReturn ret;
+  GstBuffer *buf;
 
   memset (payload, 0, sizeof (payload));
   payload[0] = 0x80;
-  for (;;) {
-    GstBuffer *buf;
-
-    g_mutex_lock (&t.lock);
-    if (t.stop) {
-      g_mutex_unlock (&t.lock);
-      break;
-    }
-    payload[1] = t.next_seq >> 24;
-    payload[2] = t.next_seq >> 16;
-    payload[3] = t.next_seq >> 8;
-    payload[4] = t.next_seq;
-    t.next_seq++;
+  g_mutex_lock (&t.lock);
+  if (t.stop) {
     g_mutex_unlock (&t.lock);
-    buf = gst_buffer_new_memdup (payload, SIZE);
-    g_signal_emit_by_name (t.appsrc, "push-buffer", buf, &ret);
-    gst_buffer_unref (buf);
-    g_usleep (20 * 1000); /* pacing, 50 datagrams/s: a pause fits the queue */
+    g_main_loop_quit (loop);
+    return G_SOURCE_REMOVE;
   }
+  payload[1] = t.next_seq >> 24;
+  payload[2] = t.next_seq >> 16;
+  payload[3] = t.next_seq >> 8;
+  payload[4] = t.next_seq;
+  t.next_seq++;
+  g_mutex_unlock (&t.lock);
+  buf = gst_buffer_new_memdup (payload, SIZE);
+  g_signal_emit_by_name (t.appsrc, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The sender thread: a main loop of its own, paced by a 20 ms timeout
+ * source (50 datagrams/s: a pause fits the agent's queue). */
+static gpointer
+sender (gpointer data)
+{
+  GMainContext *context = g_main_context_new ();
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
+  GSource *pace = g_timeout_source_new (20);
+
+  g_main_context_push_thread_default (context);
+  g_source_set_callback (pace, send_next, loop, NULL);
+  g_source_attach (pace, context);
+  g_source_unref (pace);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (loop);
+  g_main_context_unref (context);
   return NULL;
 }
 
