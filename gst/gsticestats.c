@@ -155,6 +155,8 @@ gst_ice_stats_new_structure (IceAgent *agent)
                      "gro-segments", G_TYPE_UINT64, st.gro_segments,
                      "gso-sends", G_TYPE_UINT64, st.gso_sends,
                      "gso-fallbacks", G_TYPE_UINT64, st.gso_fallbacks, NULL);
+  gst_structure_set (s, "mux-unknown-dropped", G_TYPE_UINT64,
+                     st.mux_unknown_dropped, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {
     gchar *name = g_strdup_printf ("dropped-%s", ice_drop_reason_to_string (i));
 

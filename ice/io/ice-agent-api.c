@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ice/io/ice-agent-private.h"
+#include "ice/io/ice-udp-mux-private.h"
 #include "ice/mdns/mdns-name.h"
 
 #define LOCK(s) g_mutex_lock (&(s)->lock)
@@ -545,6 +546,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   ice_agent_mdns_get_counters_locked (state, &m);
   ice_agent_tcp_get_counters_locked (state, &t);
   ice_agent_netwatch_get_counters_locked (state, &nw);
+  stats->mux_unknown_dropped = ice_agent_mux_unknown_dropped_locked (state);
   UNLOCK (state);
   stats->network_changes = nw.comparisons;
   stats->addresses_lost = nw.addresses_lost;

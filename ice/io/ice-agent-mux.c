@@ -104,6 +104,16 @@ ice_agent_mux_sync_ufrag_locked (IceAgentState *state)
     ice_udp_mux_set_ufrag (state->mux_member, ufrag);
 }
 
+/* The agent's lock, then the mux's: the order ice-udp-mux-private.h
+ * allows. */
+guint64
+ice_agent_mux_unknown_dropped_locked (IceAgentState *state)
+{
+  if (state->mux_member == NULL)
+    return 0;
+  return ice_udp_mux_member_unknown_dropped (state->mux_member);
+}
+
 /* The mux thread: the datagrams of one recvmmsg batch that belong to
  * @state, fed to its session under one lock. Events are left to the
  * agent's own context or the dispatch pool (ice_agent_state_flush_locked

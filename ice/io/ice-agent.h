@@ -179,6 +179,11 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @gso_sends: UDP_SEGMENT (GSO) sends, each several equal-size datagrams
  * @gso_fallbacks: GSO sends the kernel refused: resent one by one, and
  *   GSO is off for the agent from then on
+ * @mux_unknown_dropped: with "udp-mux", the datagrams its shared socket
+ *   dropped because no agent on it has their ufrag or learnt their source
+ *   (strangers): the mux's counter (IceUdpMuxStats.unknown_dropped), the
+ *   same for every agent on that address; 0 without a mux, or once the
+ *   agent left it (closed)
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -224,6 +229,7 @@ typedef struct {
   guint64 gro_segments;
   guint64 gso_sends;
   guint64 gso_fallbacks;
+  guint64 mux_unknown_dropped;
 } IceAgentStats;
 
 /*

@@ -37,6 +37,8 @@ void ice_udp_mux_learn (IceUdpMuxMember *member,
                         const IceTransportAddr *remote);
 const gchar *ice_udp_mux_member_ufrag (IceUdpMuxMember *member);
 void ice_udp_mux_set_ufrag (IceUdpMuxMember *member, const gchar *ufrag);
+/* IceUdpMuxStats.unknown_dropped of the member's mux (takes the mux lock) */
+guint64 ice_udp_mux_member_unknown_dropped (IceUdpMuxMember *member);
 
 /* ice-agent-mux.c (agent lock held unless said otherwise) */
 gboolean ice_agent_mux_gather_locked (IceAgentState *state,
@@ -44,6 +46,8 @@ gboolean ice_agent_mux_gather_locked (IceAgentState *state,
 void ice_agent_mux_learn_locked (IceAgentState *state,
                                  const IceTransportAddr *remote);
 void ice_agent_mux_sync_ufrag_locked (IceAgentState *state);
+/* IceAgentStats.mux_unknown_dropped: 0 when the agent is on no mux */
+guint64 ice_agent_mux_unknown_dropped_locked (IceAgentState *state);
 /* the mux thread, no lock held: datagrams of one batch for @state */
 void ice_agent_mux_handle (IceAgentState *state, const IceTransportAddr *local,
                            const IceUdpMuxDatagram *datagrams, guint n);

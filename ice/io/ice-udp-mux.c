@@ -431,6 +431,19 @@ ice_udp_mux_set_ufrag (IceUdpMuxMember *member, const gchar *ufrag)
   g_mutex_unlock (&mux_lock);
 }
 
+/* The mux's strangers, for the stats of each agent on it: the member is
+ * alive while its agent holds it, so its mux is too. */
+guint64
+ice_udp_mux_member_unknown_dropped (IceUdpMuxMember *member)
+{
+  guint64 n;
+
+  g_mutex_lock (&mux_lock);
+  n = member->mux->stats.unknown_dropped;
+  g_mutex_unlock (&mux_lock);
+  return n;
+}
+
 gboolean
 ice_udp_mux_get_stats (const gchar *address, IceUdpMuxStats *stats)
 {

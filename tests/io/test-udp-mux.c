@@ -203,6 +203,7 @@ test_stranger_dropped (void)
   IoTestPair pair = { 0 };
   GSocket *stranger = stranger_socket ();
   IceUdpMuxStats stats;
+  IceAgentStats agent_stats;
   guint8 buf[128];
   guint16 port;
   gsize len;
@@ -216,6 +217,16 @@ test_stranger_dropped (void)
   io_test_fill (buf, 100, 77777);
   send_from_stranger (stranger, port, buf, 100);
   g_assert_true (wait_dropped (stats.unknown_dropped + 2));
+  /* the muxed agent's own stats carry the mux's count (icesrc's
+   * "mux-unknown-dropped"): at least what the mux had then, at most what
+   * it has after; the peer on its own socket counts none */
+  ice_agent_get_stats (pair.b, &agent_stats);
+  g_assert_cmpuint (agent_stats.mux_unknown_dropped, >=,
+                    stats.unknown_dropped + 2);
+  g_assert_true (ice_udp_mux_get_stats (MUX, &stats));
+  g_assert_cmpuint (agent_stats.mux_unknown_dropped, <=, stats.unknown_dropped);
+  ice_agent_get_stats (pair.a, &agent_stats);
+  g_assert_cmpuint (agent_stats.mux_unknown_dropped, ==, 0);
 
   /* the muxed agent got neither: the first datagram it reads is its
    * peer's */
