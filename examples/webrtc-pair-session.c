@@ -118,7 +118,8 @@ make_webrtcbin (const gchar *name, WebrtcPairBackend backend, GError **error)
 /* A promise whose reply, if any, must not carry an "error". */
 typedef struct {
   WebrtcPair *pair;
-  const gchar *what;
+  WebrtcPairSide side;
+  const gchar *signal, *kind;
 } Check;
 
 static void
@@ -130,22 +131,27 @@ on_checked_reply (GstPromise *promise, gpointer user_data)
 
   if (reply && gst_structure_has_field (reply, "error")) {
     gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL);
-    webrtc_pair_fail (check->pair, "%s failed: %s", check->what,
+    webrtc_pair_fail (check->pair, "%s (%s) on the %s failed: %s",
+                      check->signal, check->kind, side_names[check->side],
                       err ? err->message : "(no message)");
     g_clear_error (&err);
   }
   gst_promise_unref (promise);
 }
 
+/* @signal ("set-local-description", ...) with the @kind ("offer") of
+ * description on @side, its failure reported as "SIGNAL (KIND) on SIDE" */
 static void
 emit_checked (WebrtcPair *pair, WebrtcPairSide side, const gchar *signal,
-              GstWebRTCSessionDescription *desc, const gchar *what)
+              GstWebRTCSessionDescription *desc, const gchar *kind)
 {
   Check *check = g_new (Check, 1);
   GstPromise *promise;
 
   check->pair = pair;
-  check->what = what;
+  check->side = side;
+  check->signal = signal;
+  check->kind = kind;
   promise = gst_promise_new_with_change_func (on_checked_reply, check, g_free);
   /* the change func unrefs it; the signal takes its own reference */
   g_signal_emit_by_name (pair->bin[side], signal, desc, promise);
@@ -176,6 +182,14 @@ take_description (WebrtcPair *pair, GstPromise *promise, const gchar *field)
  * peer always holds the description first, as when a signalling channel
  * keeps the order of its messages. */
 static void
+apply_description (WebrtcPair *pair, WebrtcPairSide author,
+                   GstWebRTCSessionDescription *desc, const gchar *kind)
+{
+  emit_checked (pair, !author, "set-remote-description", desc, kind);
+  emit_checked (pair, author, "set-local-description", desc, kind);
+}
+
+static void
 on_answer_created (GstPromise *promise, gpointer user_data)
 {
   WebrtcPair *pair = user_data;
@@ -184,10 +198,7 @@ on_answer_created (GstPromise *promise, gpointer user_data)
   answer = take_description (pair, promise, "answer");
   if (!answer)
     return;
-  emit_checked (pair, WEBRTC_PAIR_OFFERER, "set-remote-description", answer,
-                "set-remote-description (answer) on the offerer");
-  emit_checked (pair, WEBRTC_PAIR_ANSWERER, "set-local-description", answer,
-                "set-local-description (answer) on the answerer");
+  apply_description (pair, WEBRTC_PAIR_ANSWERER, answer, "answer");
   gst_webrtc_session_description_free (answer);
 }
 
@@ -204,10 +215,7 @@ on_offer_created (GstPromise *promise, gpointer user_data)
   pair->offer_created_us = g_get_monotonic_time ();
   g_mutex_unlock (&pair->lock);
 
-  emit_checked (pair, WEBRTC_PAIR_ANSWERER, "set-remote-description", offer,
-                "set-remote-description (offer) on the answerer");
-  emit_checked (pair, WEBRTC_PAIR_OFFERER, "set-local-description", offer,
-                "set-local-description (offer) on the offerer");
+  apply_description (pair, WEBRTC_PAIR_OFFERER, offer, "offer");
   gst_webrtc_session_description_free (offer);
 
   promise = gst_promise_new_with_change_func (on_answer_created, pair, NULL);
@@ -243,6 +251,18 @@ on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
                          candidate);
 }
 
+/* The first time a side reached a state (@at: one of its *_us[side]);
+ * wakes webrtc_pair_wait() */
+static void
+stamp_once (WebrtcPair *pair, gint64 *at)
+{
+  g_mutex_lock (&pair->lock);
+  if (*at == 0)
+    *at = g_get_monotonic_time ();
+  g_cond_broadcast (&pair->cond);
+  g_mutex_unlock (&pair->lock);
+}
+
 static void
 on_ice_state (GstElement *bin, GParamSpec *pspec, WebrtcPair *pair)
 {
@@ -258,11 +278,7 @@ on_ice_state (GstElement *bin, GParamSpec *pspec, WebrtcPair *pair)
   if (state != GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED
       && state != GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
     return;
-  g_mutex_lock (&pair->lock);
-  if (pair->ice_us[side] == 0)
-    pair->ice_us[side] = g_get_monotonic_time ();
-  g_cond_broadcast (&pair->cond);
-  g_mutex_unlock (&pair->lock);
+  stamp_once (pair, &pair->ice_us[side]);
 }
 
 static void
@@ -279,11 +295,7 @@ on_connection_state (GstElement *bin, GParamSpec *pspec, WebrtcPair *pair)
   }
   if (state != GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
     return;
-  g_mutex_lock (&pair->lock);
-  if (pair->dtls_us[side] == 0)
-    pair->dtls_us[side] = g_get_monotonic_time ();
-  g_cond_broadcast (&pair->cond);
-  g_mutex_unlock (&pair->lock);
+  stamp_once (pair, &pair->dtls_us[side]);
 }
 
 static GstBusSyncReply
