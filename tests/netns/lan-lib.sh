@@ -46,14 +46,19 @@ lan_start_mdns_pair () {
 
 # lan_run_mdns_pair ROOM SENDER_BUFFERS: lan_start_mdns_pair, then waits
 # for both complete descriptions (copied to $BED_TMP/seen/ by
-# lan_room_snapshot), for lb's ICE_BUFFERS buffers (asserted received)
-# and for the sender to stop cleanly
+# lan_room_snapshot), then lan_wait_mdns_pair
 lan_run_mdns_pair () {
   local room=$1 sender_buffers=$2
 
   lan_start_mdns_pair "$room" "$sender_buffers"
   wait_for "$ICE_CONNECT_TIMEOUT_S" "both descriptions in the room" \
     lan_room_snapshot
+  lan_wait_mdns_pair
+}
+
+# lan_wait_mdns_pair: waits for lb's ICE_BUFFERS buffers (asserted
+# received) and for the sender to stop cleanly
+lan_wait_mdns_pair () {
   wait_for "$ICE_CONNECT_TIMEOUT_S" "lb to receive $ICE_BUFFERS buffers" \
     ice_receiver_done
   ice_check_receiver_ok
