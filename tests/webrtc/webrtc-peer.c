@@ -33,7 +33,6 @@ webrtc_tap_requested (int argc, char **argv)
 static gboolean
 webrtc_available (gchar **why)
 {
-  GstPlugin *plugin;
   guint i;
 
   for (i = 0; needed[i] != NULL; i++) {
@@ -47,14 +46,10 @@ webrtc_available (gchar **why)
     }
     gst_object_unref (f);
   }
-  plugin = gst_plugin_load_by_name ("ice");
-  if (plugin == NULL) {
-    *why = g_strdup ("the plugin ice did not load");
-    return FALSE;
-  }
-  gst_object_unref (plugin);
-  if (g_type_from_name ("GstIceWebRTCICE") == 0) {
-    *why = g_strdup ("gst-ice was built without gstreamer-webrtc-1.0");
+  /* loads the plugin icewebrtc, which registers the type */
+  if (gst_dynamic_type_factory_load ("GstIceWebRTCICE") == 0) {
+    *why = g_strdup ("no plugin icewebrtc: gst-ice was built without "
+                     "gstreamer-webrtc-1.0");
     return FALSE;
   }
   return TRUE;
