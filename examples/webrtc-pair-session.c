@@ -55,26 +55,20 @@ webrtc_pair_fail (WebrtcPair *pair, const gchar *format, ...)
   g_mutex_unlock (&pair->lock);
 }
 
-/* The plugin registers its GstWebRTCICE subclass when it loads; looking it
- * up by name keeps this program free of a link to the plugin. */
+/* The plugin icewebrtc registers its GstWebRTCICE subclass as a dynamic
+ * type: the registry loads the plugin when the type is asked for by name,
+ * which keeps this program free of a link to the plugin. */
 GType
 webrtc_pair_find_ice_type (GError **error)
 {
-  GstPlugin *plugin = gst_plugin_load_by_name ("ice");
-  GType type;
+  GType type = gst_dynamic_type_factory_load (ICE_TYPE_NAME);
 
-  if (!plugin) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                 "the GStreamer plugin ice was not found (set GST_PLUGIN_PATH "
-                 "to the build's gst/ folder, or run in `meson devenv`)");
-    return G_TYPE_INVALID;
-  }
-  gst_object_unref (plugin);
-  type = g_type_from_name (ICE_TYPE_NAME);
   if (type == G_TYPE_INVALID || !g_type_is_a (type, GST_TYPE_WEBRTC_ICE)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                 ICE_TYPE_NAME " not found: the plugin ice was built without "
-                               "gstreamer-webrtc");
+                 ICE_TYPE_NAME " not found: no GStreamer plugin icewebrtc "
+                               "(set GST_PLUGIN_PATH to the build's gst/ "
+                               "folder, or run in `meson devenv`; gst-ice "
+                               "builds it when gstreamer-webrtc is found)");
     return G_TYPE_INVALID;
   }
   return type;

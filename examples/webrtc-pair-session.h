@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   WEBRTC_PAIR_NICE, /* webrtcbin's default agent, GstWebRTCNice */
-  WEBRTC_PAIR_ICE,  /* gst-ice: GstIceWebRTCICE from the plugin ice */
+  WEBRTC_PAIR_ICE,  /* gst-ice: GstIceWebRTCICE from the plugin icewebrtc */
 } WebrtcPairBackend;
 
 typedef enum {

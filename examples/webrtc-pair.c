@@ -15,8 +15,9 @@
  * --stun, --turn and --relay set webrtcbin's stun-server, turn-server and
  * ice-transport-policy=relay on both sides.
  *
- * gst-ice's agent is found by name after loading the plugin ice (no link to
- * it): run with GST_PLUGIN_PATH=build/gst, or in `meson devenv -C build`.
+ * gst-ice's agent is found by name, which loads the plugin icewebrtc (no
+ * link to it): run with GST_PLUGIN_PATH=build/gst, or in `meson devenv -C
+ * build`.
  * Exits 0 when video was decoded and the message went each way.
  */
 #include <stdlib.h>

@@ -2,6 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The plugin "ice": icesrc and icesink, RTP (or any datagrams) over ICE.
+ * The ws:// signaller (plugin icews) and webrtcbin's ICE agent (plugin
+ * icewebrtc) are plugins of their own, loaded only when used; the code
+ * that the three share is libgstice-1.0 (gst-libs/meson.build).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -9,9 +12,6 @@
 
 #include "gsticeelements.h"
 #include "gsticelog.h"
-#ifdef HAVE_GST_WEBRTC
-#include "gsticewebrtcice.h"
-#endif
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -21,11 +21,6 @@ plugin_init (GstPlugin *plugin)
   gst_ice_log_init ();
   ret |= GST_ELEMENT_REGISTER (icesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (icesink, plugin);
-#ifdef HAVE_GST_WEBRTC
-  /* webrtcbin's ICE agent: found by g_type_from_name ("GstIceWebRTCICE")
-   * once the plugin is loaded (docs/webrtcbin.md) */
-  gst_type_mark_as_plugin_api (GST_TYPE_ICE_WEBRTC_ICE, 0);
-#endif
   return ret;
 }
 

@@ -10,7 +10,7 @@
 
 #include "gsticesignaller.h"
 #include "gsticefilesignaller.h"
-#include "gsticewsuri.h"
+#include "gsticesignallerprovider.h"
 #include "gsticewssignaller.h"
 
 struct _GstIceSignaller {
@@ -45,13 +45,23 @@ static const GstIceSignallerBackend file_backend = {
   file_free,
 };
 
+/* The ws:// backend is the plugin icews, loaded when the first such URI is
+ * set: a process that signals through files never maps libsoup. */
+static GstIceSignallerProviderClass *
+ws_provider (GError **error)
+{
+  return gst_ice_signaller_provider_load (GST_ICE_WS_SIGNALLER_TYPE_NAME,
+                                          GST_ICE_WS_SIGNALLER_PLUGIN, error);
+}
+
 /**
  * gst_ice_signaller_uri_is_valid:
  * @uri: a signaller URI
  * @error: where to say what was expected
  *
  * Accepts `file:///absolute/dir`, `ws://HOST[:PORT]/ROOM[?token=T]` and
- * `wss://…` (DESIGN §4, docs/signalling.md).
+ * `wss://…` (DESIGN §4, docs/signalling.md). A ws URI loads the plugin
+ * icews, and is refused without it.
  */
 gboolean
 gst_ice_signaller_uri_is_valid (const gchar *uri, GError **error)
@@ -61,12 +71,10 @@ gst_ice_signaller_uri_is_valid (const gchar *uri, GError **error)
   if (uri
       && (g_str_has_prefix (uri, "ws://")
           || g_str_has_prefix (uri, "wss://"))) {
-    GstIceWsUri *parsed = gst_ice_ws_uri_parse (uri, NULL, &err);
+    GstIceSignallerProviderClass *ws = ws_provider (&err);
 
-    if (parsed) {
-      gst_ice_ws_uri_free (parsed);
+    if (ws != NULL && ws->uri_is_valid (uri, &err))
       return TRUE;
-    }
   } else if (gst_ice_file_signaller_uri_is_valid (uri, NULL, NULL)) {
     return TRUE;
   }
@@ -84,7 +92,8 @@ gst_ice_signaller_uri_is_valid (const gchar *uri, GError **error)
  * @stream_id: the stream this signaller carries
  *
  * Returns: (transfer full) (nullable): a stopped signaller, or %NULL with
- *   @error set (an unusable room directory, a bad CA file).
+ *   @error set (an unusable room directory, a bad CA file, the plugin
+ *   icews gone since the URI was checked).
  */
 GstIceSignaller *
 gst_ice_signaller_new (const GstIceSignallerConfig *config, guint stream_id,
@@ -98,8 +107,12 @@ gst_ice_signaller_new (const GstIceSignallerConfig *config, guint stream_id,
     impl = gst_ice_file_signaller_new (config->uri, stream_id, error);
     backend = &file_backend;
   } else {
-    impl = gst_ice_ws_signaller_new (config, stream_id, error);
-    backend = gst_ice_ws_signaller_backend ();
+    GstIceSignallerProviderClass *ws = ws_provider (error);
+
+    if (ws == NULL)
+      return NULL;
+    impl = ws->create (config, stream_id, error);
+    backend = ws->backend;
   }
   if (impl == NULL)
     return NULL;

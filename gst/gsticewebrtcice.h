@@ -7,8 +7,8 @@
  *   gst_element_factory_make_full ("webrtcbin", "ice-agent",
  *       g_object_new (GST_TYPE_ICE_WEBRTC_ICE, NULL), NULL);
  *
- * or, without linking to the plugin, load the plugin "ice" and use
- * g_type_from_name ("GstIceWebRTCICE").
+ * or, without linking to the plugin, get the type by name, which loads
+ * the plugin icewebrtc: gst_dynamic_type_factory_load ("GstIceWebRTCICE").
  *
  * Ownership: webrtcbin 1.22 keeps the object given to "ice-agent" without
  * taking a reference and unrefs it when it is finalized, so pass a new

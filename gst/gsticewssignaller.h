@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* It is the plugin icews (gsticewsplugin.c); the elements load it by the
+ * name of the type it registers (gsticesignallerprovider.h). */
+#define GST_ICE_WS_SIGNALLER_PLUGIN "icews"
+#define GST_ICE_WS_SIGNALLER_TYPE_NAME "GstIceWsSignaller"
+
 typedef struct _GstIceWsSignaller GstIceWsSignaller;
 
 GstIceWsSignaller *

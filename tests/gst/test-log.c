@@ -8,8 +8,9 @@
  * and fatal warnings stay with GLib.
  *
  * gsticelog.c is also compiled into this test, with its own copy of
- * ice/common: ice_log_enabled () below asks that copy (the plugin's copy
- * is hidden inside the plugin), which answers from the same categories.
+ * ice/common: ice_log_enabled () below asks that copy (the plugins' copy
+ * is in libgstice-1.0, which this test does not link), which answers from
+ * the same categories.
  */
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>

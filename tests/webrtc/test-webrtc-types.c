@@ -1,10 +1,11 @@
 /* gst-ice
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * What an application finds after loading the plugin ice, without
- * linking to it: the type GstIceWebRTCICE by name, a GstWebRTCICE that
- * webrtcbin accepts as its ice-agent, with the base class's properties,
- * our agent and the STUN/TURN settings webrtcbin forwards.
+ * What an application finds without linking to gst-ice: the type
+ * GstIceWebRTCICE by name (gst_dynamic_type_factory_load () loads the
+ * plugin icewebrtc), a GstWebRTCICE that webrtcbin accepts as its
+ * ice-agent, with the base class's properties, our agent and the
+ * STUN/TURN settings webrtcbin forwards.
  */
 #include "webrtc-peer.h"
 

@@ -58,8 +58,8 @@ struct _Pair {
   Peer answerer;
 };
 
-/* g_test_init() and gst_init(); FALSE if webrtcbin or the plugin ice is
- * missing: then "1..0 # SKIP why" is printed and the test returns
+/* g_test_init() and gst_init(); FALSE if webrtcbin or the plugin icewebrtc
+ * is missing: then "1..0 # SKIP why" is printed and the test returns
  * *@skip_status (0 under --tap, which meson's TAP protocol wants, else 77). */
 gboolean webrtc_test_init (int *argc, char ***argv, int *skip_status);
 /* A new GstIceWebRTCICE, by type name. */
