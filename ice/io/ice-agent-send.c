@@ -2,10 +2,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The media send path. The session's send route of each component is
- * cached (it changes only with SELECTED_PAIR / CONSENT_LOST events), so a
- * batch of datagrams costs one lock to copy the route and one sendmmsg
- * per ICE_AGENT_SEND_BATCH datagrams; the route's prefix (a TURN
- * ChannelData header) goes in front as an extra iovec, never copied in.
+ * cached (it changes only with SELECTED_PAIR / CONSENT_LOST events). A
+ * plain UDP route is read without the lock (ice-agent-fastroute.c);
+ * otherwise a batch of datagrams costs one lock to copy the route. Then
+ * one sendmsg for one datagram, one sendmmsg per ICE_AGENT_SEND_BATCH
+ * datagrams; the route's prefix (a TURN ChannelData header) goes in
+ * front as an extra iovec, never copied in.
  *
  * Runs of equal-size datagrams (a buffer list of RTP packets) go out as
  * ONE sendmsg with UDP GSO (a UDP_SEGMENT cmsg, Linux >= 4.18): the
