@@ -89,6 +89,40 @@ ice_session_count_media_sent (IceSession *session, guint stream_id,
   pair->counters.bytes_sent += bytes;
 }
 
+/**
+ * ice_session_count_media_sent_on:
+ * @local: the local base the datagrams left from
+ * @remote: the remote address they went to
+ *
+ * As ice_session_count_media_sent(), for datagrams the IO layer sent on a
+ * route it cached earlier: counted on the pair of (@local, @remote), which
+ * may no longer be the selected one.
+ */
+void
+ice_session_count_media_sent_on (IceSession *session, guint stream_id,
+                                 guint component_id,
+                                 const IceTransportAddr *local,
+                                 const IceTransportAddr *remote,
+                                 guint64 packets, guint64 bytes)
+{
+  IceStream *stream;
+  IcePair *pair;
+
+  g_return_if_fail (session != NULL && local != NULL && remote != NULL);
+  pair = selected_on (session, stream_id, component_id);
+  if (pair == NULL || !ice_addr_equal (&pair->local.base, local)
+      || !ice_addr_equal (&pair->remote.addr, remote)) {
+    stream = ice_session_find_stream (session, stream_id);
+    pair = stream != NULL
+               ? ice_checklist_find_pair (stream, component_id, local, remote)
+               : NULL;
+  }
+  if (pair == NULL)
+    return;
+  pair->counters.packets_sent += packets;
+  pair->counters.bytes_sent += bytes;
+}
+
 static void
 fill_pair_stats (IcePairStats *st, const IcePair *pair)
 {

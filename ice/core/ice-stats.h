@@ -98,6 +98,13 @@ void ice_session_get_candidate_stats (IceSession *session, guint stream_id,
 void ice_session_count_media_sent (IceSession *session, guint stream_id,
                                    guint component_id, guint packets,
                                    guint64 bytes);
+/* The same for datagrams sent earlier on the route from @local to @remote:
+ * counted on that pair, selected or not any more. */
+void ice_session_count_media_sent_on (IceSession *session, guint stream_id,
+                                      guint component_id,
+                                      const IceTransportAddr *local,
+                                      const IceTransportAddr *remote,
+                                      guint64 packets, guint64 bytes);
 
 G_END_DECLS
 #endif /* __ICE_STATS_H__ */

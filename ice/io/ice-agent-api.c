@@ -28,7 +28,7 @@ stream_new (IceAgentState *state, guint id, guint n_components)
     stream->components[c].queue
         = ice_agent_queue_new (state->queue_capacity, state->queue_max_bytes);
     stream->components[c].reader.wake_fd = -1;
-    stream->components[c].reader.cancel_fd = -1;
+    stream->components[c].route.fd = -1;
   }
   return stream;
 }
@@ -511,8 +511,10 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   memset (&s, 0, sizeof (s));
   s.selected_rtt_us = -1;
   LOCK (state);
-  if (state->session != NULL)
+  if (state->session != NULL) {
+    ice_agent_fast_routes_fold_locked (state);
     ice_session_get_stats (state->session, &s);
+  }
   stats->packets_received = state->packets_received;
   stats->bytes_received = state->bytes_received;
   stats->queue_dropped = state->queue_dropped;

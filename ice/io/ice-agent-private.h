@@ -55,7 +55,9 @@ typedef struct {
  * packet): refreshed on SELECTED_PAIR / CONSENT_LOST / state events. */
 typedef struct {
   gboolean ok;
-  GSocket *socket; /* ref, the socket bound at route.from; NULL over TCP */
+  GSocket *socket; /* ref, the socket bound at route.from; NULL over TCP
+                    * and in a copy from the lock-free slot */
+  gint fd;         /* the socket's, -1 over TCP */
   struct sockaddr_storage dest;
   socklen_t dest_len;
   gsize prefix_len;
@@ -106,8 +108,8 @@ typedef struct {
   gint64 left_us;   /* when it last came out */
   guint per_read;   /* datagrams per message in its last read (GRO) */
   gint wake_fd;     /* eventfd: media queued, route changed, closed; -1 */
-  GCancellable *cancellable; /* ref: the last one polled, and its fd */
-  gint cancel_fd;            /* (kept: making one costs two syscalls) */
+  GCancellable *cancellable; /* ref: the last one polled */
+  gulong cancel_handler;     /* it writes wake_fd when cancelled */
 } IceAgentReader;
 
 typedef struct {
@@ -141,6 +143,32 @@ typedef struct {
   gint gso_off;
   gint gso_test_fail; /* ICE_AGENT_TEST_GSO_FAIL: the next one fails */
 } IceAgentSendCounters;
+
+/* ice-agent-fastroute.c: the plain UDP send route of a component, for
+ * the send path to read without the lock (a seqlock), for the first
+ * ICE_AGENT_FAST_STREAMS streams. Every field is accessed with atomics. */
+#define ICE_AGENT_FAST_STREAMS 4
+#define ICE_AGENT_FAST_COMPONENTS 2
+#define ICE_AGENT_FAST_DEST_WORDS 7 /* a struct sockaddr_in6 */
+typedef struct {
+  guint seq; /* odd while the agent writes the slot */
+  gint fd;   /* -1: no plain route, take the locked path */
+  guint dest_len;
+  guint32 dest[ICE_AGENT_FAST_DEST_WORDS];
+  /* what the lock-free senders did since the last fold */
+  gint64 last_sent_us;
+  guint64 packets;
+  guint64 bytes;
+  /* under the lock: the pair those counts belong to */
+  IceTransportAddr local;
+  IceTransportAddr remote;
+} IceAgentFastRoute;
+
+typedef struct {
+  IceAgentFastRoute slots[ICE_AGENT_FAST_STREAMS][ICE_AGENT_FAST_COMPONENTS];
+  gint senders;       /* lock-free senders in flight */
+  GPtrArray *retired; /* GSocket refs a sender in flight may still use */
+} IceAgentFastRoutes;
 
 typedef enum {
   ICE_AGENT_STUN_NONE = 0,
@@ -228,6 +256,7 @@ typedef struct {
   guint64 consumer_reads;   /* batches the consumer read itself */
   guint64 reader_handovers; /* sockets taken back from a consumer */
   IceAgentSendCounters send;
+  IceAgentFastRoutes fast; /* ice-agent-fastroute.c */
 
   /* ice-agent-mux.c: "udp-mux" and the agent's place on that mux */
   gchar *udp_mux;
@@ -327,6 +356,22 @@ void ice_agent_reader_clear (IceAgentReader *reader);
 void ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
                                      guint component_id);
 void ice_agent_route_clear (IceAgentRoute *route);
+
+/* ice-agent-fastroute.c: the send route read without the lock */
+void ice_agent_fast_routes_init (IceAgentFastRoutes *fast);
+void ice_agent_fast_routes_clear (IceAgentFastRoutes *fast);
+void ice_agent_fast_routes_fold_locked (IceAgentState *state);
+void ice_agent_fast_routes_unpublish_locked (IceAgentState *state);
+void ice_agent_fast_route_publish_locked (IceAgentState *state, guint stream_id,
+                                          guint component_id,
+                                          const IceAgentRoute *route,
+                                          const IceTransportAddr *from,
+                                          const IceTransportAddr *to,
+                                          GSocket *old_socket);
+gboolean ice_agent_fast_route_enter (IceAgentState *state, guint stream_id,
+                                     guint component_id, IceAgentRoute *out,
+                                     guint packets, guint64 bytes);
+void ice_agent_fast_route_leave (IceAgentState *state);
 
 /* ice-agent-turn.c: TURN servers, their URIs and names */
 IceAgentTurnServer *ice_agent_parse_turn_uri (const gchar *uri, GError **error);

@@ -26,7 +26,8 @@
  *   (icesrc's stop), when the route goes away or changes, or when it is
  *   not a plain UDP one; media the agent queues meanwhile (another
  *   socket, TCP) wakes the consumer's poll through an eventfd.
- * A cancelled GCancellable (unlock) ends the poll; the next call reads on.
+ * A cancelled GCancellable (unlock) ends the poll (it writes the same
+ * eventfd); the next call reads on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -140,28 +141,37 @@ ice_agent_reader_release_locked (IceAgentState *state, IceAgentComponent *comp)
 static void
 forget_cancellable (IceAgentReader *reader)
 {
-  if (reader->cancellable != NULL && reader->cancel_fd >= 0)
-    g_cancellable_release_fd (reader->cancellable);
+  if (reader->cancellable != NULL)
+    g_cancellable_disconnect (reader->cancellable, reader->cancel_handler);
   g_clear_object (&reader->cancellable);
-  reader->cancel_fd = -1;
+  reader->cancel_handler = 0;
 }
 
-/* The pollable fd of @cancellable, made once while it stays the same
- * (icesrc replaces it on each unlock_stop). */
-static gint
-cancel_fd_locked (IceAgentReader *reader, GCancellable *cancellable)
+static void
+cancelled_wake (GCancellable *cancellable, gpointer wake_fd)
 {
-  GPollFD pfd;
+  guint64 one = 1;
 
+  if (write (GPOINTER_TO_INT (wake_fd), &one, sizeof (one)) < 0)
+    g_debug ("waking the consumer: %s", g_strerror (errno));
+}
+
+/* A cancelled @cancellable writes the wake eventfd, so the poll watches
+ * two fds as udpsrc's does, not three; connected once while it stays the
+ * same (icesrc replaces it on each unlock_stop). Already cancelled, it
+ * writes at once. */
+static void
+watch_cancellable_locked (IceAgentReader *reader, GCancellable *cancellable)
+{
   if (reader->cancellable == cancellable)
-    return reader->cancel_fd;
+    return;
   forget_cancellable (reader);
   if (cancellable == NULL)
-    return -1;
+    return;
   reader->cancellable = g_object_ref (cancellable);
-  reader->cancel_fd
-      = g_cancellable_make_pollfd (cancellable, &pfd) ? pfd.fd : -1;
-  return reader->cancel_fd;
+  reader->cancel_handler
+      = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_wake),
+                               GINT_TO_POINTER (reader->wake_fd), NULL);
 }
 
 void
@@ -211,21 +221,19 @@ claim_locked (IceAgentState *state, IceAgentComponent *comp,
   return TRUE;
 }
 
-/* Polls the socket, the wake eventfd and the cancellable: TRUE when the
- * socket has something to read. */
+/* Polls the socket and the wake eventfd (which the cancellable writes
+ * too): TRUE when the socket has something to read. */
 static gboolean
-wait_readable (gint fd, gint wake_fd, gint cancel_fd, gint64 deadline)
+wait_readable (gint fd, gint wake_fd, gint64 deadline)
 {
-  struct pollfd fds[3]
-      = { { fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 }, { cancel_fd, POLLIN, 0 } };
-  guint n = cancel_fd >= 0 ? 3 : 2;
+  struct pollfd fds[2] = { { fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
   gint timeout_ms = -1, r;
   guint64 count;
 
   if (deadline != G_MAXINT64)
     timeout_ms = MAX (0, (deadline - g_get_monotonic_time () + 999) / 1000);
   do
-    r = poll (fds, n, timeout_ms);
+    r = poll (fds, G_N_ELEMENTS (fds), timeout_ms);
   while (r < 0 && errno == EINTR);
   if (fds[1].revents & POLLIN)
     while (read (wake_fd, &count, sizeof (count)) > 0)
@@ -263,6 +271,8 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
 {
   IceAgentReader *reader = &comp->reader;
   guint64 segments = state->gro_segments;
+  guint64 media = state->packets_received;
+  guint mine = direct->n;
 
   reader->reading = FALSE;
   reader->left_us = g_get_monotonic_time ();
@@ -273,7 +283,11 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
   segments = state->gro_segments - segments;
   reader->per_read = MAX (1, (segments + got - 1) / got);
   schedule_emit_locked (state);
-  g_cond_broadcast (&state->cond);
+  /* Waiters on the condition wait for queued media (the flush after STUN
+   * broadcasts itself): when all the media was ours, nobody is to be
+   * woken, and g_cond_broadcast() is a futex syscall even then. */
+  if (state->packets_received - media != direct->n - mine)
+    g_cond_broadcast (&state->cond);
   return direct->n;
 }
 
@@ -281,7 +295,7 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
  * READER_NOT_DIRECT / the number of datagrams popped. */
 static gint
 prepare_locked (IceAgentState *state, IceAgentComponent *comp,
-                IceAgentDirect *direct, GCancellable *cancellable, gint fds[3])
+                IceAgentDirect *direct, GCancellable *cancellable, gint fds[2])
 {
   IceAgentSocket *sock;
   gint n;
@@ -302,7 +316,7 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   comp->reader.reading = TRUE;
   fds[0] = sock->fd;
   fds[1] = comp->reader.wake_fd;
-  fds[2] = cancel_fd_locked (&comp->reader, cancellable);
+  watch_cancellable_locked (&comp->reader, cancellable);
   return 0;
 }
 
@@ -336,7 +350,7 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
   IceAgentComponent *comp;
   GSocket *socket = NULL;
   guint per_read = 1;
-  gint fds[3], n, got;
+  gint fds[2], n, got;
 
   for (;;) {
     g_mutex_lock (&state->lock);
@@ -356,10 +370,9 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
 
     /* with GRO one message may hold dozens of datagrams: read no more
      * than the batch has room for (the rest would go through the queue) */
-    got = wait_readable (fds[0], fds[1], fds[2], deadline)
-              ? ice_agent_recv_read (fds[0], (direct->max - direct->n)
-                                                 / MAX (1, per_read))
-              : 0;
+    got = wait_readable (fds[0], fds[1], deadline) ? ice_agent_recv_read (
+              fds[0], (direct->max - direct->n) / MAX (1, per_read))
+                                                   : 0;
     g_mutex_lock (&state->lock);
     comp
         = ice_agent_state_get_component_locked (state, stream_id, component_id);

@@ -2,10 +2,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The media send path. The session's send route of each component is
- * cached (it changes only with SELECTED_PAIR / CONSENT_LOST events), so a
- * batch of datagrams costs one lock to copy the route and one sendmmsg
- * per ICE_AGENT_SEND_BATCH datagrams; the route's prefix (a TURN
- * ChannelData header) goes in front as an extra iovec, never copied in.
+ * cached (it changes only with SELECTED_PAIR / CONSENT_LOST events). A
+ * plain UDP route is read without the lock (ice-agent-fastroute.c);
+ * otherwise a batch of datagrams costs one lock to copy the route. Then
+ * one sendmsg for one datagram, one sendmmsg per ICE_AGENT_SEND_BATCH
+ * datagrams; the route's prefix (a TURN ChannelData header) goes in
+ * front as an extra iovec, never copied in.
  *
  * Runs of equal-size datagrams (a buffer list of RTP packets) go out as
  * ONE sendmsg with UDP GSO (a UDP_SEGMENT cmsg, Linux >= 4.18): the
@@ -39,6 +41,38 @@ ice_agent_route_clear (IceAgentRoute *route)
 {
   g_clear_object (&route->socket);
   memset (route, 0, sizeof (*route));
+  route->fd = -1;
+}
+
+/* Fills comp->route from the session's route; FALSE when there is none. */
+static gboolean
+route_from_session_locked (IceAgentState *state, IceAgentRoute *out,
+                           const IceSendRoute *route)
+{
+  IceAgentSocket *sock;
+
+  if (!route->ok)
+    return FALSE;
+  out->prefix_kind = route->prefix_kind;
+  out->prefix_len = MIN (route->prefix_len, sizeof (route->prefix));
+  memcpy (out->prefix, route->prefix, out->prefix_len);
+  if (route->from.transport != ICE_TRANSPORT_UDP) {
+    /* relayed over TCP/TLS to the TURN server (ice-agent-turn-conn.c), or
+     * an ICE-TCP host pair (ice-agent-tcp.c) */
+    out->over_stream = TRUE;
+    out->stream_local = route->from;
+    out->stream_remote = route->to;
+    out->ok = TRUE;
+    return TRUE;
+  }
+  sock = g_hash_table_lookup (state->socket_by_addr, &route->from);
+  if (sock == NULL
+      || !ice_agent_addr_to_sockaddr (&route->to, &out->dest, &out->dest_len))
+    return FALSE;
+  out->socket = g_object_ref (sock->socket);
+  out->fd = g_socket_get_fd (sock->socket);
+  out->ok = TRUE;
+  return TRUE;
 }
 
 void
@@ -48,35 +82,23 @@ ice_agent_route_refresh_locked (IceAgentState *state, guint stream_id,
   IceAgentComponent *comp
       = ice_agent_state_get_component_locked (state, stream_id, component_id);
   IceSendRoute route;
-  IceAgentSocket *sock;
+  GSocket *old_socket;
 
   if (comp == NULL)
     return;
   /* a consumer reading the old route's socket looks again */
   ice_agent_reader_wake (comp);
+  /* a lock-free sender may still use its fd (ice-agent-fastroute.c) */
+  old_socket = g_steal_pointer (&comp->route.socket);
   ice_agent_route_clear (&comp->route);
   ice_session_get_send_route (state->session, stream_id, component_id, &route);
-  if (!route.ok)
-    return;
-  comp->route.prefix_kind = route.prefix_kind;
-  comp->route.prefix_len = MIN (route.prefix_len, sizeof (route.prefix));
-  memcpy (comp->route.prefix, route.prefix, comp->route.prefix_len);
-  if (route.from.transport != ICE_TRANSPORT_UDP) {
-    /* relayed over TCP/TLS to the TURN server (ice-agent-turn-conn.c), or
-     * an ICE-TCP host pair (ice-agent-tcp.c) */
-    comp->route.over_stream = TRUE;
-    comp->route.stream_local = route.from;
-    comp->route.stream_remote = route.to;
-    comp->route.ok = TRUE;
-    return;
+  if (!route_from_session_locked (state, &comp->route, &route)) {
+    memset (&comp->route, 0, sizeof (comp->route));
+    comp->route.fd = -1;
   }
-  sock = g_hash_table_lookup (state->socket_by_addr, &route.from);
-  if (sock == NULL
-      || !ice_agent_addr_to_sockaddr (&route.to, &comp->route.dest,
-                                      &comp->route.dest_len))
-    return;
-  comp->route.socket = g_object_ref (sock->socket);
-  comp->route.ok = TRUE;
+  ice_agent_fast_route_publish_locked (state, stream_id, component_id,
+                                       &comp->route, &route.from, &route.to,
+                                       old_socket);
 }
 
 /* Copies the route (with a socket reference) under ONE lock and tells the
@@ -161,9 +183,16 @@ send_some (gint fd, struct mmsghdr *hdrs, guint n)
   gint r;
 
   for (;;) {
-    r = sendmmsg (fd, hdrs, n, 0);
-    if (r >= 0)
+    /* one datagram (a single buffer): sendmsg costs less than sendmmsg */
+    if (n == 1) {
+      r = sendmsg (fd, &hdrs[0].msg_hdr, 0);
+      if (r >= 0) {
+        hdrs[0].msg_len = r;
+        return 1;
+      }
+    } else if ((r = sendmmsg (fd, hdrs, n, 0)) >= 0) {
       return r;
+    }
     if (errno == EINTR)
       continue;
     if ((errno == EAGAIN || errno == EWOULDBLOCK)
@@ -182,7 +211,7 @@ send_batch (IceAgentState *state, IceAgentRoute *route,
   struct mmsghdr hdrs[ICE_AGENT_SEND_BATCH];
   struct iovec iov[ICE_AGENT_SEND_BATCH * 4];
   guint8 prefixes[ICE_AGENT_SEND_BATCH][4];
-  gint fd = g_socket_get_fd (route->socket);
+  gint fd = route->fd;
   guint count, m, sent = 0;
   gint r;
 
@@ -312,7 +341,7 @@ send_gso (IceAgentState *state, IceAgentRoute *route, GOutputMessage *messages,
   cmsg->cmsg_type = UDP_SEGMENT;
   cmsg->cmsg_len = CMSG_LEN (sizeof (size));
   memcpy (CMSG_DATA (cmsg), &size, sizeof (size));
-  r = gso_sendmsg (state, g_socket_get_fd (route->socket), &hdr);
+  r = gso_sendmsg (state, route->fd, &hdr);
   if (r < 0) {
     if (gso_refused (-r)) {
       g_debug ("UDP GSO refused (%s): sending datagram by datagram",
@@ -368,6 +397,7 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
   IceAgentState *state;
   IceAgentRoute route;
   guint done = 0, n_ok = 0;
+  guint64 bytes;
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), 0);
   g_return_val_if_fail (messages != NULL || n_messages == 0, 0);
@@ -375,8 +405,17 @@ ice_agent_send_messages (IceAgent *agent, guint stream_id, guint component_id,
   state = ice_agent_get_state (agent);
   if (n_messages == 0)
     return 0;
-  if (!take_route (state, stream_id, component_id, &route, n_messages,
-                   messages_size (messages, n_messages))) {
+  bytes = messages_size (messages, n_messages);
+  /* a plain UDP route: no lock, no socket reference */
+  if (ice_agent_fast_route_enter (state, stream_id, component_id, &route,
+                                  n_messages, bytes)) {
+    while (done < n_messages)
+      done += send_some_messages (state, &route, messages + done,
+                                  n_messages - done, &n_ok);
+    ice_agent_fast_route_leave (state);
+    return n_ok;
+  }
+  if (!take_route (state, stream_id, component_id, &route, n_messages, bytes)) {
     __atomic_add_fetch (&state->send.send_not_connected, n_messages,
                         __ATOMIC_RELAXED);
     return 0;

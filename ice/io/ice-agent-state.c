@@ -48,6 +48,8 @@ timer_fired (gpointer data)
   }
   now = g_get_monotonic_time ();
   if (state->session != NULL) {
+    /* the media the lock-free senders sent: no keepalive needed for it */
+    ice_agent_fast_routes_fold_locked (state);
     next = ice_session_next_timeout (state->session);
     if (next >= 0 && next <= now)
       ice_session_handle_timeout (state->session, now);
@@ -89,6 +91,7 @@ ice_agent_state_new (IceAgent *agent, GMainContext *ctx)
   state->socket_by_addr = g_hash_table_new (ice_addr_hash, ice_addr_hash_equal);
   state->pending_events = g_array_new (FALSE, FALSE, sizeof (IceEvent));
   ice_agent_turn_state_init (state);
+  ice_agent_fast_routes_init (&state->fast);
 
   /* not a reference: the timer is disarmed for good at close, before the
    * last reference can go */
@@ -134,6 +137,7 @@ ice_agent_state_unref (IceAgentState *state)
   for (i = 0; i < state->streams->len; i++)
     stream_free (state->streams->pdata[i]);
   g_ptr_array_unref (state->streams);
+  ice_agent_fast_routes_clear (&state->fast);
   for (i = 0; i < state->sockets->len; i++)
     ice_agent_socket_free (state->sockets->pdata[i]);
   g_ptr_array_unref (state->sockets);
@@ -305,6 +309,7 @@ ice_agent_state_close (IceAgentState *state)
     ice_agent_state_flush_locked (state);
   }
   state->closed = TRUE;
+  ice_agent_fast_routes_unpublish_locked (state);
   mux_member = g_steal_pointer (&state->mux_member);
   ice_agent_turn_state_close (state);
   ice_agent_mdns_close_locked (state);

@@ -27,8 +27,10 @@ ice_agent_get_pair_stats (IceAgent *agent, guint stream_id)
   state = ice_agent_get_state (agent);
   out = g_array_new (FALSE, FALSE, sizeof (IcePairStats));
   g_mutex_lock (&state->lock);
-  if (state->session != NULL)
+  if (state->session != NULL) {
+    ice_agent_fast_routes_fold_locked (state);
     ice_session_get_pair_stats (state->session, stream_id, out);
+  }
   g_mutex_unlock (&state->lock);
   return out;
 }
