@@ -236,6 +236,15 @@ push_batch (GstIceSrc *self, guint n, GstBuffer **outbuf)
   list = gst_buffer_list_new_sized (n);
   for (i = 0; i < n; i++)
     gst_buffer_list_add (list, take_slot (self, i, now, mono_now_us));
+  /* GstBaseSrc 1.22 unrefs the NULL buffer of a submitted list (a
+   * GStreamer-CRITICAL) when the source stopped while create() ran: a
+   * list received as unlock() cancels us is dropped here instead. This
+   * narrows the window to the return itself; it cannot close it. */
+  if (g_cancellable_is_cancelled (self->cancellable)) {
+    GST_DEBUG_OBJECT (self, "flushing: dropped a list of %u datagrams", n);
+    gst_buffer_list_unref (list);
+    return GST_FLOW_FLUSHING;
+  }
   GST_LOG_OBJECT (self, "pushing a list of %u datagrams", n);
   gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
   *outbuf = NULL;

@@ -57,8 +57,12 @@ turn_channel_add (IceTurnClient *c, const IceTransportAddr *peer)
     return TRUE;
   }
   if (c->next_channel > ICE_TURN_CHANNEL_MAX) {
-    g_warning ("bind_channel: all %d channel numbers are in use",
-               ICE_TURN_CHANNEL_MAX - ICE_TURN_CHANNEL_MIN + 1);
+    /* Reachable from the network: every new peer address a remote agent
+     * makes us select takes a number. Data to this peer goes on in Send
+     * indications (RFC 8656 §11), so it is counted, not a warning. */
+    c->stats.channels_exhausted++;
+    g_debug ("bind_channel: all %d channel numbers are in use",
+             ICE_TURN_CHANNEL_MAX - ICE_TURN_CHANNEL_MIN + 1);
     return FALSE;
   }
   fresh.peer = *peer;

@@ -206,6 +206,7 @@ typedef struct {
   guint64 dropped_unauthenticated;
   guint64 dropped_no_permission;
   guint64 dropped_unknown_channel;
+  guint64 channels_exhausted; /* bindings refused: every number was taken */
   guint64 stale_nonces[ICE_TURN_N_OPERATIONS]; /* 438 answered, by request */
 } IceTurnStats;
 

@@ -107,6 +107,10 @@ expect_error() {
   local status
   timeout "$TIMEOUT_S" tail -f --pid="$2" /dev/null
   if kill -0 "$2" 2>/dev/null; then
+    # it did not exit: its threads' stacks say where it waits
+    if command -v gdb >/dev/null; then
+      gdb -batch -p "$2" -ex "thread apply all bt" >>"$logs/$1.log" 2>&1
+    fi
     stop "$2"
     return 1
   fi
@@ -124,7 +128,7 @@ report() { # number, description, status, log names...
   else
     echo "not ok $n - $what"
     for log in "$@"; do
-      tail -15 "$logs/$log.log" 2>/dev/null | sed "s/^/# $log: /"
+      tail -80 "$logs/$log.log" 2>/dev/null | sed "s/^/# $log: /"
     done
   fi
 }

@@ -197,6 +197,36 @@ test_channel_stale_nonce (void)
   fake_server_clear (&s);
 }
 
+/* A remote agent can make us select one peer address after another:
+ * when every channel number is taken, the binding is refused and
+ * counted (no warning: tests run with fatal warnings), and the client
+ * still binds for a peer it already has a number for. */
+static void
+test_channel_numbers_exhausted (void)
+{
+  const guint n_numbers = ICE_TURN_CHANNEL_MAX - ICE_TURN_CHANNEL_MIN + 1;
+  FakeServer s;
+  IceTransportAddr peer, first;
+  IceTurnStats stats;
+  guint i;
+
+  fake_server_init (&s, ICE_TRANSPORT_UDP);
+  fake_server_allocate (&s);
+  fake_peer (&first, 1, 1000);
+  for (i = 0; i < n_numbers; i++) {
+    fake_peer (&peer, 1, (guint16)(1000 + i));
+    g_assert_true (ice_turn_client_bind_channel (s.client, &peer, s.now));
+  }
+  fake_peer (&peer, 2, 1000);
+  g_assert_false (ice_turn_client_bind_channel (s.client, &peer, s.now));
+  ice_turn_client_get_stats (s.client, &stats);
+  g_assert_cmpuint (stats.channels_exhausted, ==, 1);
+  g_assert_true (ice_turn_client_bind_channel (s.client, &first, s.now));
+  ice_turn_client_get_stats (s.client, &stats);
+  g_assert_cmpuint (stats.channels_exhausted, ==, 1);
+  fake_server_clear (&s);
+}
+
 /* Send indication before the channel is bound, ChannelData after; the
  * zero-copy prefix only once bound. */
 static void
@@ -512,6 +542,8 @@ main (int argc, char **argv)
   g_test_add_func ("/turn/relay/channel-bind-refresh",
                    test_channel_bind_and_refresh);
   g_test_add_func ("/turn/relay/channel-stale-nonce", test_channel_stale_nonce);
+  g_test_add_func ("/turn/relay/channel-numbers-exhausted",
+                   test_channel_numbers_exhausted);
   g_test_add_func ("/turn/relay/wrap", test_wrap);
   g_test_add_func ("/turn/relay/unwrap", test_unwrap);
   g_test_add_func ("/turn/relay/malformed-input", test_malformed_input);
