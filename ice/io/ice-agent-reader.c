@@ -27,10 +27,22 @@
  *   not a plain UDP one; media the agent queues meanwhile (another
  *   socket, TCP) wakes the consumer's poll through an eventfd.
  * A cancelled GCancellable (unlock) ends the poll; the next call reads on.
+ *
+ * A consumer that is too slow for the sender (overload) leaves the
+ * backlog in the kernel's buffer, not in user memory. But that buffer is
+ * large (4 MiB, for bursts) and drops the NEWEST datagrams when full, so
+ * after a full read the consumer asks how much is still waiting; above
+ * ICE_AGENT_BACKLOG_MAX_BYTES the batch just read is old: its media is
+ * dropped (counted in backlog_dropped) and the next batch read at once,
+ * until the backlog is small again. Every datagram still goes through the
+ * session: STUN (checks, consent) is answered however slow the consumer,
+ * and what it gets is fresh again within a fraction of a millisecond.
  */
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ice/io/ice-agent-private.h"
@@ -187,15 +199,15 @@ direct_socket_locked (IceAgentState *state, IceAgentComponent *comp)
   return sock != NULL && !sock->shared ? sock : NULL;
 }
 
-/* TRUE when the socket was not the consumer's yet */
-static gboolean
+/* Makes the socket the consumer's (nothing to do when it is already) */
+static void
 claim_locked (IceAgentState *state, IceAgentComponent *comp,
               IceAgentSocket *sock)
 {
   IceAgentReader *reader = &comp->reader;
 
   if (reader->socket == sock->socket && sock->consumer_owned)
-    return FALSE;
+    return;
   ice_agent_reader_release_locked (state, comp);
   /* a batch the agent is reading goes to the queue first */
   while (sock->agent_reading && !state->closed)
@@ -208,7 +220,6 @@ claim_locked (IceAgentState *state, IceAgentComponent *comp,
   g_clear_object (&reader->socket);
   reader->socket = g_object_ref (sock->socket);
   reader->local = sock->local;
-  return TRUE;
 }
 
 /* Polls the socket, the wake eventfd and the cancellable: TRUE when the
@@ -277,8 +288,13 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
   return direct->n;
 }
 
-/* Takes the queue or claims the route socket: the fds to poll, or
- * READER_NOT_DIRECT / the number of datagrams popped. */
+/* Claims the route socket, then takes the queue: the fds to poll, or
+ * READER_NOT_DIRECT / the number of datagrams popped. The claim comes
+ * first even when media is queued: a consumer that is back takes the
+ * socket from the agent at once, so the agent does not read ahead of a
+ * slow consumer into user memory (the queue would stay full, and the
+ * claim never come, for as long as the sender outpaces the consumer);
+ * the backlog waits in the kernel's buffer, as with udpsrc. */
 static gint
 prepare_locked (IceAgentState *state, IceAgentComponent *comp,
                 IceAgentDirect *direct, GCancellable *cancellable, gint fds[3])
@@ -286,24 +302,54 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   IceAgentSocket *sock;
   gint n;
 
-  n = ice_agent_direct_pop_locked (comp->queue, direct);
-  if (n > 0)
-    return n;
   sock = direct_socket_locked (state, comp);
   if (sock == NULL) {
     ice_agent_reader_release_locked (state, comp);
-    return READER_NOT_DIRECT;
+    n = ice_agent_direct_pop_locked (comp->queue, direct);
+    return n > 0 ? n : READER_NOT_DIRECT;
   }
   /* what the agent queued up to the claim comes first */
-  if (claim_locked (state, comp, sock))
-    n = ice_agent_direct_pop_locked (comp->queue, direct);
-  if (n > 0 || comp->reader.wake_fd < 0)
-    return n > 0 ? n : READER_NOT_DIRECT;
+  claim_locked (state, comp, sock);
+  n = ice_agent_direct_pop_locked (comp->queue, direct);
+  if (n > 0) {
+    /* back from downstream: the lease runs from here */
+    comp->reader.left_us = g_get_monotonic_time ();
+    return n;
+  }
+  if (comp->reader.wake_fd < 0)
+    return READER_NOT_DIRECT;
   comp->reader.reading = TRUE;
   fds[0] = sock->fd;
   fds[1] = comp->reader.wake_fd;
   fds[2] = cancel_fd_locked (&comp->reader, cancellable);
   return 0;
+}
+
+/* Bytes waiting in the socket's receive buffer (the kernel's accounting,
+ * overhead included), or 0 when the kernel cannot say (Linux < 4.6). */
+static gsize
+backlog_bytes (gint fd)
+{
+  guint32 meminfo[SK_MEMINFO_VARS] = { 0 };
+  socklen_t len = sizeof (meminfo);
+
+  if (getsockopt (fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len) < 0
+      || len <= SK_MEMINFO_RMEM_ALLOC * sizeof (guint32))
+    return 0;
+  return meminfo[SK_MEMINFO_RMEM_ALLOC];
+}
+
+/* One read of at most @want messages: how many; *@old when the read was
+ * full and the kernel still holds more than the backlog allowed. Only a
+ * full read asks (one more syscall): a consumer that keeps up never. */
+static gint
+read_batch (gint fd, guint want, gboolean *old)
+{
+  gint got = ice_agent_recv_read (fd, want);
+
+  *old = got > 0 && (guint)got == want
+         && backlog_bytes (fd) > ICE_AGENT_BACKLOG_MAX_BYTES;
+  return got;
 }
 
 /* Receive callbacks of other components met in a consumer's batch (rare):
@@ -335,7 +381,7 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
   GArray *callbacks = callbacks_of_thread ();
   IceAgentComponent *comp;
   GSocket *socket = NULL;
-  guint per_read = 1;
+  guint per_read = 1, want;
   gint fds[3], n, got;
 
   for (;;) {
@@ -356,15 +402,17 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
 
     /* with GRO one message may hold dozens of datagrams: read no more
      * than the batch has room for (the rest would go through the queue) */
+    want = CLAMP ((direct->max - direct->n) / MAX (1, per_read), 1,
+                  ICE_AGENT_RECV_BATCH);
     got = wait_readable (fds[0], fds[1], fds[2], deadline)
-              ? ice_agent_recv_read (fds[0], (direct->max - direct->n)
-                                                 / MAX (1, per_read))
+              ? read_batch (fds[0], want, &direct->discard)
               : 0;
     g_mutex_lock (&state->lock);
     comp
         = ice_agent_state_get_component_locked (state, stream_id, component_id);
     n = comp != NULL ? finish_read_locked (state, comp, got, direct, callbacks)
                      : 0;
+    direct->discard = FALSE;
     g_mutex_unlock (&state->lock);
     g_clear_object (&socket);
     if (callbacks->len > 0)

@@ -179,6 +179,10 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  * @gso_sends: UDP_SEGMENT (GSO) sends, each several equal-size datagrams
  * @gso_fallbacks: GSO sends the kernel refused: resent one by one, and
  *   GSO is off for the agent from then on
+ * @backlog_dropped: media a consumer reading its socket itself dropped,
+ *   oldest first, because it was too far behind (more than
+ *   %ICE_AGENT_BACKLOG_MAX_BYTES waiting in the kernel); the STUN among
+ *   them was still handled
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -224,7 +228,14 @@ typedef struct {
   guint64 gro_segments;
   guint64 gso_sends;
   guint64 gso_fallbacks;
+  guint64 backlog_dropped;
 } IceAgentStats;
+
+/* How far a consumer reading its socket itself may fall behind, in bytes
+ * of the kernel's socket buffer accounting (docs/ice-agent.md), before it
+ * drops the oldest media: about 200 datagrams of 1200 bytes on loopback,
+ * drained in well under 1 ms once the consumer keeps up again. */
+#define ICE_AGENT_BACKLOG_MAX_BYTES (512 * 1024)
 
 /*
  * Properties (all readable and writable unless said otherwise):
