@@ -325,18 +325,24 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   return 0;
 }
 
-/* Bytes waiting in the socket's receive buffer (the kernel's accounting,
- * overhead included), or 0 when the kernel cannot say (Linux < 4.6). */
-static gsize
-backlog_bytes (gint fd)
+/* TRUE when more than ICE_AGENT_BACKLOG_MAX_BYTES surely wait in the
+ * socket's receive buffer (kernel accounting, overhead included). The
+ * kernel (udp_rmem_release) gives back what was read in steps of a
+ * quarter of the buffer while more is queued, so the figure it reports
+ * is high by up to that much: counting it in keeps a consumer that is
+ * only a little behind from dropping anything. FALSE when the kernel
+ * cannot say (Linux < 4.6). */
+static gboolean
+backlog_too_large (gint fd)
 {
   guint32 meminfo[SK_MEMINFO_VARS] = { 0 };
   socklen_t len = sizeof (meminfo);
 
   if (getsockopt (fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len) < 0
-      || len <= SK_MEMINFO_RMEM_ALLOC * sizeof (guint32))
-    return 0;
-  return meminfo[SK_MEMINFO_RMEM_ALLOC];
+      || len <= SK_MEMINFO_RCVBUF * sizeof (guint32))
+    return FALSE;
+  return meminfo[SK_MEMINFO_RMEM_ALLOC]
+         > ICE_AGENT_BACKLOG_MAX_BYTES + meminfo[SK_MEMINFO_RCVBUF] / 4;
 }
 
 /* One read of at most @want messages: how many; *@old when the read was
@@ -347,8 +353,7 @@ read_batch (gint fd, guint want, gboolean *old)
 {
   gint got = ice_agent_recv_read (fd, want);
 
-  *old = got > 0 && (guint)got == want
-         && backlog_bytes (fd) > ICE_AGENT_BACKLOG_MAX_BYTES;
+  *old = got > 0 && (guint)got == want && backlog_too_large (fd);
   return got;
 }
 

@@ -232,10 +232,11 @@ typedef struct {
 } IceAgentStats;
 
 /* How far a consumer reading its socket itself may fall behind, in bytes
- * of the kernel's socket buffer accounting (docs/ice-agent.md), before it
- * drops the oldest media: about 200 datagrams of 1200 bytes on loopback,
- * drained in well under 1 ms once the consumer keeps up again. */
-#define ICE_AGENT_BACKLOG_MAX_BYTES (512 * 1024)
+ * of the kernel's socket buffer accounting, before it drops the oldest
+ * media (more than udpsrc's whole default buffer; the kernel's figure is
+ * late by up to a quarter of the buffer, which is added to this bound:
+ * docs/ice-agent.md, "Who reads a socket"). */
+#define ICE_AGENT_BACKLOG_MAX_BYTES (256 * 1024)
 
 /*
  * Properties (all readable and writable unless said otherwise):
