@@ -52,6 +52,13 @@
  * 500 ms at least; RFC 7675 consent checks are 5 s apart). */
 #define ICE_AGENT_READER_LEASE_US (100 * G_TIME_SPAN_MILLISECOND)
 
+/* A backlog is dropped only by a consumer that came back from downstream
+ * after at least this long (a slow element held it): one that is behind
+ * because reading itself is its bottleneck (unpaced bursts) would spend
+ * its time dropping instead of delivering, where the kernel's own drops
+ * cost it nothing. */
+#define ICE_AGENT_READER_AWAY_DROP_US (2 * G_TIME_SPAN_MILLISECOND)
+
 /* Sentinel of ice_agent_reader_read: the consumer cannot read a socket */
 #define READER_NOT_DIRECT (-2)
 
@@ -345,15 +352,16 @@ backlog_too_large (gint fd)
          > ICE_AGENT_BACKLOG_MAX_BYTES + meminfo[SK_MEMINFO_RCVBUF] / 4;
 }
 
-/* One read of at most @want messages: how many; *@old when the read was
- * full and the kernel still holds more than the backlog allowed. Only a
- * full read asks (one more syscall): a consumer that keeps up never. */
+/* One read of at most @want messages: how many; *@old when @may_drop,
+ * the read was full and the kernel still holds more than the backlog
+ * allowed. Only a full read asks (one more syscall): a consumer that
+ * keeps up never. */
 static gint
-read_batch (gint fd, guint want, gboolean *old)
+read_batch (gint fd, guint want, gboolean may_drop, gboolean *old)
 {
   gint got = ice_agent_recv_read (fd, want);
 
-  *old = got > 0 && (guint)got == want && backlog_too_large (fd);
+  *old = may_drop && got > 0 && (guint)got == want && backlog_too_large (fd);
   return got;
 }
 
@@ -387,6 +395,7 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
   IceAgentComponent *comp;
   GSocket *socket = NULL;
   guint per_read = 1, want;
+  gint64 away_us = -1;
   gint fds[3], n, got;
 
   for (;;) {
@@ -400,6 +409,9 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
     if (n == 0) {
       socket = g_object_ref (comp->reader.socket); /* keeps fds[0] open */
       per_read = comp->reader.per_read;
+      /* how long it was downstream before this call, at its first read */
+      if (away_us < 0)
+        away_us = g_get_monotonic_time () - comp->reader.left_us;
     }
     g_mutex_unlock (&state->lock);
     if (n != 0)
@@ -410,7 +422,9 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
     want = CLAMP ((direct->max - direct->n) / MAX (1, per_read), 1,
                   ICE_AGENT_RECV_BATCH);
     got = wait_readable (fds[0], fds[1], fds[2], deadline)
-              ? read_batch (fds[0], want, &direct->discard)
+              ? read_batch (fds[0], want,
+                            away_us >= ICE_AGENT_READER_AWAY_DROP_US,
+                            &direct->discard)
               : 0;
     g_mutex_lock (&state->lock);
     comp
