@@ -301,14 +301,17 @@ print_ice_counters (BenchLink *link)
   GstElement *sink = bench_link_get_sink (link);
   GstElement *src = bench_link_get_src (link);
 
-  g_print ("RESULT-ICE gso_sends=%" G_GUINT64_FORMAT
-           " gso_fallbacks=%" G_GUINT64_FORMAT
-           " gro_segments=%" G_GUINT64_FORMAT
-           " consumer_reads=%" G_GUINT64_FORMAT
-           " reader_handovers=%" G_GUINT64_FORMAT "\n",
-           ice_stat (sink, "gso-sends"), ice_stat (sink, "gso-fallbacks"),
-           ice_stat (src, "gro-segments"), ice_stat (src, "consumer-reads"),
-           ice_stat (src, "reader-handovers"));
+  g_print (
+      "RESULT-ICE gso_sends=%" G_GUINT64_FORMAT
+      " gso_fallbacks=%" G_GUINT64_FORMAT " gro_segments=%" G_GUINT64_FORMAT
+      " consumer_reads=%" G_GUINT64_FORMAT
+      " reader_handovers=%" G_GUINT64_FORMAT
+      " backlog_dropped=%" G_GUINT64_FORMAT " queue_dropped=%" G_GUINT64_FORMAT
+      "\n",
+      ice_stat (sink, "gso-sends"), ice_stat (sink, "gso-fallbacks"),
+      ice_stat (src, "gro-segments"), ice_stat (src, "consumer-reads"),
+      ice_stat (src, "reader-handovers"), ice_stat (src, "dropped-backlog"),
+      ice_stat (src, "dropped-queue-full"));
 }
 
 static gboolean

@@ -153,8 +153,9 @@ gst_ice_stats_new_structure (IceAgent *agent)
   gst_structure_set (s, "consumer-reads", G_TYPE_UINT64, st.consumer_reads,
                      "reader-handovers", G_TYPE_UINT64, st.reader_handovers,
                      "gro-segments", G_TYPE_UINT64, st.gro_segments,
-                     "gso-sends", G_TYPE_UINT64, st.gso_sends,
-                     "gso-fallbacks", G_TYPE_UINT64, st.gso_fallbacks, NULL);
+                     "gso-sends", G_TYPE_UINT64, st.gso_sends, "gso-fallbacks",
+                     G_TYPE_UINT64, st.gso_fallbacks, "dropped-backlog",
+                     G_TYPE_UINT64, st.backlog_dropped, NULL);
   gst_structure_set (s, "mux-unknown-dropped", G_TYPE_UINT64,
                      st.mux_unknown_dropped, NULL);
   for (i = 0; i < ICE_DROP_LAST; i++) {

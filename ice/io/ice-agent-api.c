@@ -521,6 +521,7 @@ ice_agent_get_stats (IceAgent *agent, IceAgentStats *stats)
   stats->recv_errors = state->recv_errors;
   stats->consumer_reads = state->consumer_reads;
   stats->reader_handovers = state->reader_handovers;
+  stats->backlog_dropped = state->backlog_dropped;
   stats->gro_segments = state->gro_segments;
   UNLOCK (state);
   stats->gso_sends = __atomic_load_n (&state->send.gso_sends, __ATOMIC_RELAXED);

@@ -124,7 +124,7 @@ ice_agent_recv_batch (IceAgent *agent, guint stream_id, guint component_id,
                       IceAgentDatagram *out, guint max, gint64 timeout_us,
                       GCancellable *cancellable, GError **error)
 {
-  IceAgentDirect direct = { stream_id, component_id, out, NULL, 0, max };
+  IceAgentDirect direct = { stream_id, component_id, out, NULL, 0, max, FALSE };
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
   g_return_val_if_fail (out != NULL && max > 0, -1);
@@ -136,7 +136,8 @@ ice_agent_recv_into (IceAgent *agent, guint stream_id, guint component_id,
                      IceAgentRecvSlot *slots, guint n_slots, gint64 timeout_us,
                      GCancellable *cancellable, GError **error)
 {
-  IceAgentDirect direct = { stream_id, component_id, NULL, slots, 0, n_slots };
+  IceAgentDirect direct
+      = { stream_id, component_id, NULL, slots, 0, n_slots, FALSE };
 
   g_return_val_if_fail (ICE_IS_AGENT (agent), -1);
   g_return_val_if_fail (slots != NULL && n_slots > 0, -1);

@@ -7,16 +7,15 @@
  */
 #include "ice/io/ice-agent-private.h"
 
-#include <openssl/crypto.h>
-
 #include "ice/common/ice-context-thread.h"
+#include "ice/io/ice-agent-tls.h"
 
-/* The STUN MACs computed on the thread leave OpenSSL per-thread state
+/* TLS to a TURN server on the thread leaves OpenSSL per-thread state
  * behind; free it as the thread ends, or each stopped thread leaks it. */
 static void
 stop_openssl_thread (void)
 {
-  OPENSSL_thread_stop ();
+  ice_agent_tls_thread_stop ();
 }
 
 static IceContextThread shared_thread

@@ -40,6 +40,17 @@ ice_agent_direct_take_locked (IceAgentState *state, IceAgentDirect *direct,
   return TRUE;
 }
 
+/* TRUE when @delivery is media of a batch read while the consumer was too
+ * far behind: dropped, the oldest first (ice-agent-reader.c) */
+gboolean
+ice_agent_direct_discard (const IceAgentDirect *direct,
+                          const IceDelivery *delivery)
+{
+  return direct != NULL && direct->discard
+         && direct->stream_id == delivery->stream_id
+         && direct->component_id == delivery->component_id;
+}
+
 /* Appends @datagram (its bytes are taken) to the batch; the caller checked
  * that there is room. */
 void

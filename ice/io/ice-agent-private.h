@@ -255,6 +255,7 @@ typedef struct {
   guint64 gro_segments;     /* datagrams split out of UDP_GRO reads */
   guint64 consumer_reads;   /* batches the consumer read itself */
   guint64 reader_handovers; /* sockets taken back from a consumer */
+  guint64 backlog_dropped;  /* media a consumer dropped: too far behind */
   IceAgentSendCounters send;
   IceAgentFastRoutes fast; /* ice-agent-fastroute.c */
 
@@ -326,12 +327,17 @@ typedef struct {
   IceAgentRecvSlot *slots; /* ice_agent_recv_into(): copied in */
   guint n;
   guint max;
+  /* the batch read is old (the consumer is behind): its media for this
+   * component is dropped and counted, the rest handled as always */
+  gboolean discard;
 } IceAgentDirect;
 gboolean ice_agent_direct_take_locked (IceAgentState *state,
                                        IceAgentDirect *direct,
                                        const IceDelivery *delivery,
                                        const guint8 *payload, gint64 now);
 void ice_agent_direct_put (IceAgentDirect *direct, IceAgentDatagram *datagram);
+gboolean ice_agent_direct_discard (const IceAgentDirect *direct,
+                                   const IceDelivery *delivery);
 guint ice_agent_direct_pop_locked (IceAgentQueue *queue,
                                    IceAgentDirect *direct);
 gint ice_agent_recv_read (gint fd, guint vlen);

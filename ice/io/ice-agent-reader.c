@@ -28,10 +28,22 @@
  *   socket, TCP) wakes the consumer's poll through an eventfd.
  * A cancelled GCancellable (unlock) ends the poll (it writes the same
  * eventfd); the next call reads on.
+ *
+ * A consumer that is too slow for the sender (overload) leaves the
+ * backlog in the kernel's buffer, not in user memory. But that buffer is
+ * large (4 MiB, for bursts) and drops the NEWEST datagrams when full, so
+ * after a full read the consumer asks how much is still waiting; above
+ * ICE_AGENT_BACKLOG_MAX_BYTES the batch just read is old: its media is
+ * dropped (counted in backlog_dropped) and the next batch read at once,
+ * until the backlog is small again. Every datagram still goes through the
+ * session: STUN (checks, consent) is answered however slow the consumer,
+ * and what it gets is fresh again within a fraction of a millisecond.
  */
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ice/io/ice-agent-private.h"
@@ -40,6 +52,13 @@
  * the socket again (well below any STUN timeout: RFC 8445 §14.3 RTO is
  * 500 ms at least; RFC 7675 consent checks are 5 s apart). */
 #define ICE_AGENT_READER_LEASE_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* A backlog is dropped only by a consumer that came back from downstream
+ * after at least this long (a slow element held it): one that is behind
+ * because reading itself is its bottleneck (unpaced bursts) would spend
+ * its time dropping instead of delivering, where the kernel's own drops
+ * cost it nothing. */
+#define ICE_AGENT_READER_AWAY_DROP_US (2 * G_TIME_SPAN_MILLISECOND)
 
 /* Sentinel of ice_agent_reader_read: the consumer cannot read a socket */
 #define READER_NOT_DIRECT (-2)
@@ -197,15 +216,15 @@ direct_socket_locked (IceAgentState *state, IceAgentComponent *comp)
   return sock != NULL && !sock->shared ? sock : NULL;
 }
 
-/* TRUE when the socket was not the consumer's yet */
-static gboolean
+/* Makes the socket the consumer's (nothing to do when it is already) */
+static void
 claim_locked (IceAgentState *state, IceAgentComponent *comp,
               IceAgentSocket *sock)
 {
   IceAgentReader *reader = &comp->reader;
 
   if (reader->socket == sock->socket && sock->consumer_owned)
-    return FALSE;
+    return;
   ice_agent_reader_release_locked (state, comp);
   /* a batch the agent is reading goes to the queue first */
   while (sock->agent_reading && !state->closed)
@@ -218,7 +237,6 @@ claim_locked (IceAgentState *state, IceAgentComponent *comp,
   g_clear_object (&reader->socket);
   reader->socket = g_object_ref (sock->socket);
   reader->local = sock->local;
-  return TRUE;
 }
 
 /* Polls the socket and the wake eventfd (which the cancellable writes
@@ -291,8 +309,13 @@ finish_read_locked (IceAgentState *state, IceAgentComponent *comp, gint got,
   return direct->n;
 }
 
-/* Takes the queue or claims the route socket: the fds to poll, or
- * READER_NOT_DIRECT / the number of datagrams popped. */
+/* Claims the route socket, then takes the queue: the fds to poll, or
+ * READER_NOT_DIRECT / the number of datagrams popped. The claim comes
+ * first even when media is queued: a consumer that is back takes the
+ * socket from the agent at once, so the agent does not read ahead of a
+ * slow consumer into user memory (the queue would stay full, and the
+ * claim never come, for as long as the sender outpaces the consumer);
+ * the backlog waits in the kernel's buffer, as with udpsrc. */
 static gint
 prepare_locked (IceAgentState *state, IceAgentComponent *comp,
                 IceAgentDirect *direct, GCancellable *cancellable, gint fds[2])
@@ -300,24 +323,60 @@ prepare_locked (IceAgentState *state, IceAgentComponent *comp,
   IceAgentSocket *sock;
   gint n;
 
-  n = ice_agent_direct_pop_locked (comp->queue, direct);
-  if (n > 0)
-    return n;
   sock = direct_socket_locked (state, comp);
   if (sock == NULL) {
     ice_agent_reader_release_locked (state, comp);
-    return READER_NOT_DIRECT;
+    n = ice_agent_direct_pop_locked (comp->queue, direct);
+    return n > 0 ? n : READER_NOT_DIRECT;
   }
   /* what the agent queued up to the claim comes first */
-  if (claim_locked (state, comp, sock))
-    n = ice_agent_direct_pop_locked (comp->queue, direct);
-  if (n > 0 || comp->reader.wake_fd < 0)
-    return n > 0 ? n : READER_NOT_DIRECT;
+  claim_locked (state, comp, sock);
+  n = ice_agent_direct_pop_locked (comp->queue, direct);
+  if (n > 0) {
+    /* back from downstream: the lease runs from here */
+    comp->reader.left_us = g_get_monotonic_time ();
+    return n;
+  }
+  if (comp->reader.wake_fd < 0)
+    return READER_NOT_DIRECT;
   comp->reader.reading = TRUE;
   fds[0] = sock->fd;
   fds[1] = comp->reader.wake_fd;
   watch_cancellable_locked (&comp->reader, cancellable);
   return 0;
+}
+
+/* TRUE when more than ICE_AGENT_BACKLOG_MAX_BYTES surely wait in the
+ * socket's receive buffer (kernel accounting, overhead included). The
+ * kernel (udp_rmem_release) gives back what was read in steps of a
+ * quarter of the buffer while more is queued, so the figure it reports
+ * is high by up to that much: counting it in keeps a consumer that is
+ * only a little behind from dropping anything. FALSE when the kernel
+ * cannot say (Linux < 4.6). */
+static gboolean
+backlog_too_large (gint fd)
+{
+  guint32 meminfo[SK_MEMINFO_VARS] = { 0 };
+  socklen_t len = sizeof (meminfo);
+
+  if (getsockopt (fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len) < 0
+      || len <= SK_MEMINFO_RCVBUF * sizeof (guint32))
+    return FALSE;
+  return meminfo[SK_MEMINFO_RMEM_ALLOC]
+         > ICE_AGENT_BACKLOG_MAX_BYTES + meminfo[SK_MEMINFO_RCVBUF] / 4;
+}
+
+/* One read of at most @want messages: how many; *@old when @may_drop,
+ * the read was full and the kernel still holds more than the backlog
+ * allowed. Only a full read asks (one more syscall): a consumer that
+ * keeps up never. */
+static gint
+read_batch (gint fd, guint want, gboolean may_drop, gboolean *old)
+{
+  gint got = ice_agent_recv_read (fd, want);
+
+  *old = may_drop && got > 0 && (guint)got == want && backlog_too_large (fd);
+  return got;
 }
 
 /* Receive callbacks of other components met in a consumer's batch (rare):
@@ -349,7 +408,8 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
   GArray *callbacks = callbacks_of_thread ();
   IceAgentComponent *comp;
   GSocket *socket = NULL;
-  guint per_read = 1;
+  guint per_read = 1, want;
+  gint64 away_us = -1;
   gint fds[2], n, got;
 
   for (;;) {
@@ -363,6 +423,9 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
     if (n == 0) {
       socket = g_object_ref (comp->reader.socket); /* keeps fds[0] open */
       per_read = comp->reader.per_read;
+      /* how long it was downstream before this call, at its first read */
+      if (away_us < 0)
+        away_us = g_get_monotonic_time () - comp->reader.left_us;
     }
     g_mutex_unlock (&state->lock);
     if (n != 0)
@@ -370,14 +433,19 @@ ice_agent_reader_read (IceAgentState *state, IceAgentDirect *direct,
 
     /* with GRO one message may hold dozens of datagrams: read no more
      * than the batch has room for (the rest would go through the queue) */
-    got = wait_readable (fds[0], fds[1], deadline) ? ice_agent_recv_read (
-              fds[0], (direct->max - direct->n) / MAX (1, per_read))
-                                                   : 0;
+    want = CLAMP ((direct->max - direct->n) / MAX (1, per_read), 1,
+                  ICE_AGENT_RECV_BATCH);
+    got = wait_readable (fds[0], fds[1], deadline)
+              ? read_batch (fds[0], want,
+                            away_us >= ICE_AGENT_READER_AWAY_DROP_US,
+                            &direct->discard)
+              : 0;
     g_mutex_lock (&state->lock);
     comp
         = ice_agent_state_get_component_locked (state, stream_id, component_id);
     n = comp != NULL ? finish_read_locked (state, comp, got, direct, callbacks)
                      : 0;
+    direct->discard = FALSE;
     g_mutex_unlock (&state->lock);
     g_clear_object (&socket);
     if (callbacks->len > 0)

@@ -256,9 +256,11 @@ handle_segment_locked (IceAgentState *state, IceAgentRecvBuffers *rx, guint i,
 
   res = ice_session_handle_packet (state->session, now, local, from, seg.block,
                                    len, &delivery);
-  if (res == ICE_PACKET_DELIVER
-      && !ice_agent_direct_take_locked (state, direct, &delivery, seg.block,
-                                        now)) {
+  if (res == ICE_PACKET_DELIVER && ice_agent_direct_discard (direct, &delivery))
+    state->backlog_dropped++;
+  else if (res == ICE_PACKET_DELIVER
+           && !ice_agent_direct_take_locked (state, direct, &delivery,
+                                             seg.block, now)) {
     datagram.bytes = segment_take (rx, i, &seg, delivery.offset, delivery.len);
     datagram.from = delivery.remote;
     datagram.received_us = now;

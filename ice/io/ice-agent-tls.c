@@ -38,12 +38,44 @@ set_ssl_error (GError **error, const gchar *what)
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "TLS %s: %s", what, buf);
 }
 
+/* Non-zero (atomic) once this file has initialised OpenSSL. */
+static gint openssl_ready;
+
+/* OpenSSL without its exit-time cleanup: an agent's packet thread may
+ * still run a TLS connection while exit() runs, and OpenSSL's atexit
+ * handler would free what that thread is using. The first initialisation
+ * decides, so this runs before any other OpenSSL call of ours. The STUN
+ * codec does not use OpenSSL (GLib's GHmac and GChecksum), so a process
+ * that never speaks TLS to a TURN server never initialises it. */
+static void
+openssl_init_once (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    OPENSSL_init_ssl (OPENSSL_INIT_NO_ATEXIT, NULL);
+    g_atomic_int_set (&openssl_ready, 1);
+    g_once_init_leave (&done, 1);
+  }
+}
+
+void
+ice_agent_tls_thread_stop (void)
+{
+  /* OPENSSL_thread_stop() before any initialisation would be the first
+   * OpenSSL call of the process: not made when TLS was never used */
+  if (g_atomic_int_get (&openssl_ready))
+    OPENSSL_thread_stop ();
+}
+
 gpointer
 ice_agent_tls_context_new (const gchar *ca_file, gboolean insecure,
                            GError **error)
 {
-  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+  SSL_CTX *ctx;
 
+  openssl_init_once ();
+  ctx = SSL_CTX_new (TLS_client_method ());
   if (ctx == NULL) {
     set_ssl_error (error, "context");
     return NULL;

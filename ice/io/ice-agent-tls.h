@@ -22,6 +22,10 @@ gpointer ice_agent_tls_context_new (const gchar *ca_file, gboolean insecure,
                                     GError **error);
 void ice_agent_tls_context_free (gpointer ctx);
 
+/* Frees OpenSSL's per-thread state of the calling thread, if OpenSSL was
+ * ever initialised by a TLS context (never initialises it). */
+void ice_agent_tls_thread_stop (void);
+
 IceAgentTls *ice_agent_tls_new (gpointer ctx, const gchar *host,
                                 GError **error);
 void ice_agent_tls_free (IceAgentTls *tls);

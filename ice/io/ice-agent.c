@@ -8,7 +8,6 @@
  */
 #include "ice/io/ice-agent-private.h"
 #include "ice/io/ice-udp-mux-private.h"
-#include "ice/stun/stun-integrity.h"
 
 struct _IceAgent {
   GObject parent;
@@ -647,8 +646,6 @@ ice_agent_class_init (IceAgentClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
-  /* before the first agent uses OpenSSL (see ice_stun_crypto_init) */
-  ice_stun_crypto_init ();
   gobject_class->constructed = ice_agent_constructed;
   gobject_class->set_property = ice_agent_set_property;
   gobject_class->get_property = ice_agent_get_property;

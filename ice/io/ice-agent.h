@@ -184,6 +184,10 @@ typedef void (*IceAgentReceiveFunc) (IceAgent *agent, guint stream_id,
  *   (strangers): the mux's counter (IceUdpMuxStats.unknown_dropped), the
  *   same for every agent on that address; 0 without a mux, or once the
  *   agent left it (closed)
+ * @backlog_dropped: media a consumer reading its socket itself dropped,
+ *   oldest first, because it was too far behind (more than
+ *   %ICE_AGENT_BACKLOG_MAX_BYTES waiting in the kernel); the STUN among
+ *   them was still handled
  *
  * A snapshot of the agent's counters (all streams together).
  */
@@ -230,7 +234,15 @@ typedef struct {
   guint64 gso_sends;
   guint64 gso_fallbacks;
   guint64 mux_unknown_dropped;
+  guint64 backlog_dropped;
 } IceAgentStats;
+
+/* How far a consumer reading its socket itself may fall behind, in bytes
+ * of the kernel's socket buffer accounting, before it drops the oldest
+ * media (more than udpsrc's whole default buffer; the kernel's figure is
+ * late by up to a quarter of the buffer, which is added to this bound:
+ * docs/ice-agent.md, "Who reads a socket"). */
+#define ICE_AGENT_BACKLOG_MAX_BYTES (256 * 1024)
 
 /*
  * Properties (all readable and writable unless said otherwise):

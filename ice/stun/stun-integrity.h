@@ -146,7 +146,5 @@ gboolean ice_stun_nonce_get_features (const guint8 *nonce, gsize len,
 /* Constant-time comparison of two byte strings of length @len. */
 gboolean ice_stun_mac_equal (const guint8 *a, const guint8 *b, gsize len);
 
-void ice_stun_crypto_init (void);
-
 G_END_DECLS
 #endif /* __ICE_STUN_INTEGRITY_H__ */

@@ -37,8 +37,6 @@
 #include "ice/stun/stun-integrity.h"
 
 #include <string.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 typedef struct {
   gunichar first;
@@ -259,6 +257,21 @@ context_rule_holds (const gunichar *s, glong n, glong i)
   return FALSE;
 }
 
+/* Overwrites @n bytes of a secret with zeros in a way the compiler may not
+ * drop as a dead store (the memory is freed right after). */
+static void
+wipe_secret (gpointer p, gsize n)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+  explicit_bzero (p, n);
+#else
+  volatile guint8 *v = p;
+
+  while (n-- > 0)
+    *v++ = 0;
+#endif
+}
+
 /* NULL if every code point of @utf8 is allowed, else the reason. */
 static const gchar *
 freeform_check (const gchar *utf8)
@@ -282,7 +295,7 @@ freeform_check (const gchar *utf8)
         break;
     }
   }
-  OPENSSL_cleanse (s, n * sizeof (gunichar));
+  wipe_secret (s, n * sizeof (gunichar));
   g_free (s);
   return reason;
 }
@@ -311,7 +324,7 @@ static void
 free_secret (gchar *secret)
 {
   if (secret != NULL) {
-    OPENSSL_cleanse (secret, strlen (secret));
+    wipe_secret (secret, strlen (secret));
     g_free (secret);
   }
 }
@@ -382,19 +395,22 @@ ice_stun_key_short_term (IceStunKey *key, const gchar *password)
   return TRUE;
 }
 
-/* SHA-256 or MD5 of @input into @out; the length hashed is strlen. */
+/* SHA-256 or MD5 of @input into @out; the length hashed is strlen. With
+ * GLib's GChecksum: OpenSSL stays uninitialised unless TLS is used. */
 static gboolean
-digest_string (const EVP_MD *md, const gchar *input, guint8 *out,
+digest_string (GChecksumType type, const gchar *input, guint8 *out,
                gsize *out_len)
 {
-  unsigned int written = 0;
+  GChecksum *checksum = g_checksum_new (type);
+  gsize written = (gsize)g_checksum_type_get_length (type);
 
-  if (!EVP_Digest (input, strlen (input), out, &written, md, NULL)) {
-    g_warning ("%s digest failed in OpenSSL", EVP_MD_get0_name (md));
+  if (checksum == NULL)
     return FALSE;
-  }
+  g_checksum_update (checksum, (const guchar *)input, (gssize)strlen (input));
+  g_checksum_get_digest (checksum, out, &written);
+  g_checksum_free (checksum);
   *out_len = written;
-  return TRUE;
+  return written > 0;
 }
 
 gboolean
@@ -402,7 +418,7 @@ ice_stun_key_long_term (IceStunKey *key, IceStunPasswordAlgorithm algorithm,
                         const gchar *username, const gchar *realm,
                         const gchar *password)
 {
-  const EVP_MD *md;
+  GChecksumType md;
   const gchar *reason;
   gchar *prepared;
   gchar *input;
@@ -415,9 +431,9 @@ ice_stun_key_long_term (IceStunKey *key, IceStunPasswordAlgorithm algorithm,
   key->len = 0;
   /* RFC 8489 §18.5: the two algorithms defined for the long-term key */
   if (algorithm == ICE_STUN_PASSWORD_ALGORITHM_MD5)
-    md = EVP_md5 ();
+    md = G_CHECKSUM_MD5;
   else if (algorithm == ICE_STUN_PASSWORD_ALGORITHM_SHA256)
-    md = EVP_sha256 ();
+    md = G_CHECKSUM_SHA256;
   else {
     g_debug ("long-term key refused: password algorithm 0x%04x, expected "
              "MD5 (0x0001) or SHA-256 (0x0002)",
@@ -448,7 +464,7 @@ ice_stun_userhash (guint8 out[32], const gchar *username, const gchar *realm)
 
   /* RFC 8489 §14.4: userhash = SHA-256(username ":" realm) */
   input = g_strjoin (":", username, realm, NULL);
-  if (!digest_string (EVP_sha256 (), input, out, &len))
+  if (!digest_string (G_CHECKSUM_SHA256, input, out, &len))
     memset (out, 0, ICE_STUN_USERHASH_SIZE);
   g_free (input);
 }

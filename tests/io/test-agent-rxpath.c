@@ -10,6 +10,7 @@
  */
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io-test-util.h"
 
@@ -362,6 +363,104 @@ test_gso_used (void)
   io_test_pair_clear (&pair);
 }
 
+/* receive-queue-capacity of both agents: small, so that the agent's
+ * queue (the consumer away for longer than the lease) drops too */
+#define SLOW_QUEUE 64
+#define SLOW_BURST 2048
+
+static void
+small_queue (IceAgent *agent, gpointer data)
+{
+  g_object_set (agent, "receive-queue-capacity", SLOW_QUEUE, NULL);
+}
+
+/* The kernel must hold the whole burst (4 MiB asked, SO_RCVBUFFORCE as
+ * root), or it drops the newest and the test measures nothing of ours. */
+static gboolean
+kernel_holds_burst (void)
+{
+  gchar *text = NULL;
+  gboolean big;
+
+  if (geteuid () == 0)
+    return TRUE;
+  big = g_file_get_contents ("/proc/sys/net/core/rmem_max", &text, NULL, NULL)
+        && g_ascii_strtoull (text, NULL, 10) >= 4 * 1024 * 1024;
+  g_free (text);
+  return big;
+}
+
+/* Receives until datagram @last: how many, each newer than the one
+ * before; *@first is the first one's sequence number. */
+static guint
+receive_until (IceAgent *agent, guint stream, guint32 last, guint32 *first)
+{
+  IceAgentDatagram batch[64];
+  guint64 seen = G_MAXUINT64, got = 0;
+  gint n, i;
+
+  while (seen != last) {
+    n = ice_agent_recv_batch (agent, stream, 1, batch, G_N_ELEMENTS (batch),
+                              IO_TEST_TIMEOUT_US, NULL, NULL);
+    g_assert_cmpint (n, >, 0);
+    for (i = 0; i < n; i++) {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (batch[i].bytes, &size);
+      guint32 seq = io_test_seq (data, size);
+
+      if (seen == G_MAXUINT64)
+        *first = seq;
+      else
+        g_assert_cmpuint (seq, >, seen);
+      seen = seq;
+      got++;
+      ice_agent_datagram_clear (&batch[i]);
+    }
+  }
+  return got;
+}
+
+/* A burst far above what a slow consumer may leave behind: it gets the
+ * newest datagrams, the oldest are dropped and counted (by the consumer's
+ * own read, or by the agent's queue when the consumer was away for
+ * longer than the lease), nothing is lost unaccounted, and what is kept
+ * for it is bounded whatever the burst. */
+static void
+test_slow_consumer_bounded (void)
+{
+  IoTestPair pair = { 0 };
+  IceAgentStats stats;
+  guint32 first = 0;
+  guint64 kept, k;
+
+  if (!kernel_holds_burst ()) {
+    g_test_skip ("the socket buffer cannot hold the burst (not root)");
+    return;
+  }
+  io_test_pair_connect (&pair, ICE_NOMINATION_AGGRESSIVE, small_queue, NULL);
+  /* b's consumer reads (and so owns its socket), then is away */
+  send_list (pair.a, pair.stream_a, 0, 1);
+  io_test_expect_sequence (pair.b, pair.stream_b, 0, 1);
+  /* one datagram per send, as RTP comes (no GSO, so no GRO either) */
+  for (k = 1; k <= SLOW_BURST; k++)
+    send_list (pair.a, pair.stream_a, (guint32)k, 1);
+  kept = receive_until (pair.b, pair.stream_b, SLOW_BURST, &first);
+  stats = stats_of (pair.b);
+  g_test_message ("kept %" G_GUINT64_FORMAT
+                  " from %u, backlog-dropped %" G_GUINT64_FORMAT
+                  ", queue-dropped %" G_GUINT64_FORMAT,
+                  kept, first, stats.backlog_dropped, stats.queue_dropped);
+  /* the oldest were dropped, the newest kept, none lost unaccounted */
+  g_assert_cmpuint (first, >, 1);
+  g_assert_cmpuint (kept, <, SLOW_BURST / 2);
+  g_assert_cmpuint (kept + stats.backlog_dropped + stats.queue_dropped, ==,
+                    SLOW_BURST);
+  /* what the agent queued counts as received, dropped from the queue or
+   * not; what the consumer dropped does not */
+  g_assert_cmpuint (stats.packets_received, ==, kept + 1 + stats.queue_dropped);
+  io_test_pair_clear (&pair);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,5 +474,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent-rxpath/stun-after-consumer-leaves",
                    test_stun_after_consumer_leaves);
   g_test_add_func ("/agent-rxpath/send-only-answers", test_send_only_answers);
+  g_test_add_func ("/agent-rxpath/slow-consumer-bounded",
+                   test_slow_consumer_bounded);
   return g_test_run ();
 }
